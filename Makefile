@@ -1,0 +1,53 @@
+# The two commands of the README: `make run` and `make test`. Both install into .venv first.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+HUB := $(VENV)/bin/hub
+STAMP := $(VENV)/.installed
+SEED_SCALE ?= small
+
+.PHONY: run test lint format clean install neo4j-stop
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	@$(VENV)/bin/pip install -q --disable-pip-version-check --upgrade pip
+	@$(VENV)/bin/pip install -q --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+# Start (or reuse) the local Neo4j, migrate, seed an empty graph, and serve on 127.0.0.1:8000.
+run: install
+	@$(HUB) neo4j start
+	@$(HUB) migrate
+	@if $(HUB) seed --help >/dev/null 2>&1; then $(HUB) seed --scale $(SEED_SCALE) --if-empty; fi
+	@$(HUB) neo4j status
+	@$(HUB) serve
+
+# A throwaway Neo4j on its own ports and data folder (it can run beside `make run`), the whole
+# suite, then the server stopped whatever the result; the exit code is pytest's.
+test: install
+	@export HUB_NEO4J_INSTANCE=test HUB_ENV=test; \
+	$(HUB) neo4j stop >/dev/null; $(HUB) neo4j wipe >/dev/null; \
+	$(HUB) neo4j start || exit 1; \
+	trap '$(HUB) neo4j stop' EXIT; \
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+neo4j-stop: install
+	@$(HUB) neo4j stop
+	@HUB_NEO4J_INSTANCE=test $(HUB) neo4j stop
+
+# Stops the local servers and removes everything the commands made (venv, Neo4j, data, caches).
+clean:
+	@if [ -x $(HUB) ]; then $(HUB) neo4j stop; HUB_NEO4J_INSTANCE=test $(HUB) neo4j stop; fi
+	rm -rf $(VENV) .neo4j var .pytest_cache .mypy_cache .ruff_cache .hypothesis deploy/neo4j/target
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

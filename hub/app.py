@@ -1,0 +1,184 @@
+"""The Starlette application: routes, middleware and the driver's life."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import GraphQLError
+from neo4j import AsyncManagedTransaction
+from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+
+from hub.auth.dev import DEV_HEADER, parse_dev_principal
+from hub.auth.principal import PUBLIC, Principal
+from hub.config import Settings, get_settings
+from hub.context import Context
+from hub.errors import ErrorCode, HubError, Unauthenticated
+from hub.graph.driver import Graph, graph_for, open_driver
+from hub.graph.migrations import migrate
+from hub.observability import RequestIdMiddleware, configure_logging, request_id_var
+from hub.schema import schema
+
+log = logging.getLogger("hub.app")
+
+
+@dataclass
+class Runtime:
+    """What the lifespan owns: the settings and the one graph connection of this process."""
+
+    settings: Settings
+    graph: Graph
+    migrated: bool = False
+
+    async def ensure_migrated(self) -> None:
+        if not self.migrated:
+            await migrate(self.graph)
+            self.migrated = True
+
+
+def principal_for(request: Request, settings: Settings) -> Principal:
+    """Who is calling. Until OAuth lands: the development header, or the public."""
+    dev = request.headers.get(DEV_HEADER)
+    if dev is not None:
+        if not settings.is_development:
+            raise Unauthenticated(f"the {DEV_HEADER} header is for development only")
+        return parse_dev_principal(dev)
+    return PUBLIC
+
+
+def _public_error(error: GraphQLError) -> dict[str, Any]:
+    """What a client may see of an error: our own messages, never internals."""
+    original = error.original_error
+    if original is None:  # a GraphQL syntax or validation error: safe, about the document
+        formatted = error.formatted
+        formatted["extensions"] = {"code": ErrorCode.BAD_USER_INPUT.value}
+        return dict(formatted)
+    if isinstance(original, HubError):
+        return {"message": original.message, "path": error.path, "extensions": original.extensions}
+    code = ErrorCode.UNAVAILABLE if isinstance(original, ServiceUnavailable) else ErrorCode.INTERNAL
+    log.error("unexpected error", exc_info=original)
+    message = "the graph is unavailable" if code is ErrorCode.UNAVAILABLE else "internal error"
+    return {"message": message, "path": error.path, "extensions": {"code": code.value}}
+
+
+class HubGraphQL(GraphQL[Context, None]):
+    async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
+        runtime: Runtime = request.app.state.runtime
+        return Context(
+            request=request,
+            response=response,
+            principal=request.state.principal,
+            graph=runtime.graph,
+            settings=runtime.settings,
+            request_id=request_id_var.get(),
+        )
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        data: GraphQLHTTPResponse = {"data": result.data}
+        if result.errors:
+            data["errors"] = [_public_error(e) for e in result.errors]
+        return data
+
+
+class AuthenticatedGraphQL:
+    """Authenticates before GraphQL runs: a bad credential is a 401, never a partial answer."""
+
+    def __init__(self, graphql: HubGraphQL, settings: Settings) -> None:
+        self.graphql = graphql
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        try:
+            scope.setdefault("state", {})["principal"] = principal_for(request, self.settings)
+        except Unauthenticated as exc:
+            body = {"errors": [{"message": exc.message, "extensions": exc.extensions}]}
+            headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+            await JSONResponse(body, status_code=401, headers=headers)(scope, receive, send)
+            return
+        await self.graphql(scope, receive, send)
+
+
+async def healthz(_: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def _ping(tx: AsyncManagedTransaction) -> int:
+    record = await (await tx.run("RETURN 1 AS ok")).single(strict=True)
+    return int(record["ok"])
+
+
+async def readyz(request: Request) -> Response:
+    runtime: Runtime = request.app.state.runtime
+    try:
+        await runtime.graph.read(_ping)
+        await runtime.ensure_migrated()
+    except AuthError:
+        return _not_ready("Neo4j refused the credentials (NEO4J_USER / NEO4J_PASSWORD)")
+    except (ServiceUnavailable, Neo4jError, OSError) as exc:
+        log.warning("not ready", extra={"fields": {"reason": type(exc).__name__}})
+        return _not_ready("Neo4j is not reachable")
+    return JSONResponse({"status": "ready"})
+
+
+def _not_ready(reason: str) -> Response:
+    return JSONResponse(
+        {"status": "unavailable", "reason": reason}, status_code=503, headers={"Retry-After": "5"}
+    )
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        driver = open_driver(settings)
+        runtime = Runtime(settings, graph_for(driver, settings))
+        app.state.runtime = runtime
+        try:
+            await driver.verify_connectivity()
+            await runtime.ensure_migrated()
+            log.info("connected to Neo4j and migrated")
+        except (ServiceUnavailable, AuthError, Neo4jError, OSError) as exc:
+            # Keep serving: /readyz says 503 until the graph answers, then migrates.
+            log.warning("Neo4j not ready at start-up", extra={"fields": {"error": str(exc)}})
+        try:
+            yield
+        finally:
+            await driver.close()
+
+    graphql_app = HubGraphQL(
+        schema,
+        graphql_ide="graphiql" if settings.hub_graphiql else None,
+        allow_queries_via_get=False,
+    )
+    return Starlette(
+        routes=[
+            Route("/graphql", AuthenticatedGraphQL(graphql_app, settings), methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        middleware=[Middleware(RequestIdMiddleware)],
+        lifespan=lifespan,
+    )
+
+
+def app_factory() -> Starlette:
+    """Entry point for uvicorn (`--factory`)."""
+    settings = get_settings()
+    configure_logging(settings.hub_log_level)
+    return create_app(settings)

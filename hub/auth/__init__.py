@@ -1,0 +1,1 @@
+"""Who the caller is and what they may see: principals, the access policy, masking, OAuth2."""

@@ -1,0 +1,105 @@
+"""`hub serve | migrate | neo4j start|stop|status | seed ...`: the command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable
+
+from hub.config import get_settings
+from hub.graph.driver import graph_for, open_driver
+from hub.graph.migrations import migrate
+from hub.neo4j_local import LocalNeo4j, Neo4jError
+
+
+def _local(args: argparse.Namespace) -> LocalNeo4j:
+    settings = get_settings()
+    return LocalNeo4j(args.instance or settings.hub_neo4j_instance, settings.hub_state_dir)
+
+
+def cmd_neo4j(args: argparse.Namespace) -> int:
+    local = _local(args)
+    if args.action == "start":
+        print(local.start(timeout_s=args.timeout))
+    elif args.action == "stop":
+        print(local.stop())
+    elif args.action == "status":
+        print(local.status())
+    elif args.action == "fetch":
+        local.fetch()
+        print(local.status())
+    elif args.action == "wipe":
+        local.wipe()
+        print(f"Neo4j ({local.instance}) data removed")
+    elif args.action == "password":
+        print(local.password() or "")
+    return 0
+
+
+def cmd_migrate(_: argparse.Namespace) -> int:
+    async def run() -> int:
+        settings = get_settings()
+        driver = open_driver(settings)
+        try:
+            return await migrate(graph_for(driver, settings))
+        finally:
+            await driver.close()
+
+    print(f"migrations applied: {asyncio.run(run())} statements")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = get_settings()
+    host, port = args.host or settings.hub_host, args.port or settings.hub_port
+    print(f"hub serving on http://{host}:{port} (GraphQL at /graphql, health at /readyz)")
+    uvicorn.run(
+        "hub.app:app_factory", factory=True, host=host, port=port,
+        log_config=None, access_log=False, workers=args.workers,
+    )  # fmt: skip
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hub", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the hub over HTTP")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(func=cmd_serve)
+
+    mig = sub.add_parser("migrate", help="apply constraints and indexes (idempotent)")
+    mig.set_defaults(func=cmd_migrate)
+
+    neo = sub.add_parser("neo4j", help="the project-managed local Neo4j server")
+    neo.add_argument("action", choices=["start", "stop", "status", "fetch", "wipe", "password"])
+    neo.add_argument("--instance", help="dev (make run), test (make test) or bench")
+    neo.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for Bolt")
+    neo.set_defaults(func=cmd_neo4j)
+
+    for register in EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+# Other packages add their sub-commands here (seed, clients, users, audit).
+EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except Neo4jError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Graph access: the driver, unit-of-work helpers, migrations and (per domain) repositories."""

@@ -1,0 +1,81 @@
+"""The async driver and the small helpers every transaction function runs through."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+import neo4j
+from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
+
+from hub.config import Settings
+from hub.neo4j_local import LocalNeo4j
+
+P = ParamSpec("P")
+T = TypeVar("T")
+Work = Callable[Concatenate[AsyncManagedTransaction, P], Awaitable[T]]
+
+
+@dataclass(frozen=True)
+class Connection:
+    uri: str
+    user: str
+    password: str
+
+
+def connection_for(settings: Settings) -> Connection:
+    """NEO4J_URI/USER/PASSWORD when given, else the project-managed local instance."""
+    if settings.neo4j_uri:
+        return Connection(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password or "")
+    local = LocalNeo4j(settings.hub_neo4j_instance, settings.hub_state_dir)
+    password = settings.neo4j_password or local.password() or ""
+    return Connection(local.bolt_uri, settings.neo4j_user, password)
+
+
+def open_driver(settings: Settings) -> AsyncDriver:
+    conn = connection_for(settings)
+    return AsyncGraphDatabase.driver(
+        conn.uri,
+        auth=(conn.user, conn.password),
+        connection_timeout=settings.neo4j_connect_timeout_s,
+        max_transaction_retry_time=settings.neo4j_write_retry_s,
+        notifications_min_severity="OFF",
+    )
+
+
+@dataclass(frozen=True)
+class Graph:
+    """One database through one driver: every read and write goes through `read` / `write`."""
+
+    driver: AsyncDriver
+    database: str
+    tx_timeout_s: float
+
+    async def read(self, work: Work[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        async with self.driver.session(database=self.database) as session:
+            return await session.execute_read(self._bounded(work), *args, **kwargs)
+
+    async def write(self, work: Work[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        async with self.driver.session(database=self.database) as session:
+            return await session.execute_write(self._bounded(work), *args, **kwargs)
+
+    def _bounded(self, work: Work[P, T]) -> Work[P, T]:
+        # The server aborts a transaction past its timeout; the metadata names the work in
+        # Neo4j's query log and in `SHOW TRANSACTIONS`.
+        bounded: Work[P, T] = neo4j.unit_of_work(
+            timeout=self.tx_timeout_s, metadata={"app": "hub", "work": work.__name__}
+        )(work)
+        return bounded
+
+
+def graph_for(driver: AsyncDriver, settings: Settings) -> Graph:
+    return Graph(driver, settings.neo4j_database, settings.neo4j_tx_timeout_s)
+
+
+async def fetch_all(
+    tx: AsyncManagedTransaction, query: neo4j.LiteralString, **params: Any
+) -> list[dict[str, Any]]:
+    """Run one parameterised statement and return its records as plain dicts."""
+    result = await tx.run(query, params)
+    return [record.data() async for record in result]

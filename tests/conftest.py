@@ -1,0 +1,58 @@
+"""Fixtures over the real Neo4j that `make test` starts (HUB_NEO4J_INSTANCE=test)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from neo4j import AsyncDriver
+from starlette.applications import Starlette
+
+from hub.app import create_app
+from hub.config import Settings
+from hub.graph.driver import Graph, graph_for, open_driver
+
+os.environ.setdefault("HUB_NEO4J_INSTANCE", "test")
+os.environ.setdefault("HUB_ENV", "test")
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings()
+
+
+@pytest.fixture(scope="session")
+async def driver(settings: Settings) -> AsyncIterator[AsyncDriver]:
+    drv = open_driver(settings)
+    try:
+        await drv.verify_connectivity()
+    except Exception as exc:  # the suite is meaningless without the server: say how to get one
+        pytest.exit(f"Neo4j is not reachable ({exc}); run the suite with `make test`", returncode=3)
+    yield drv
+    await drv.close()
+
+
+@pytest.fixture(scope="session")
+def graph(driver: AsyncDriver, settings: Settings) -> Graph:
+    return graph_for(driver, settings)
+
+
+async def _client_for(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as client:
+            yield client
+
+
+@pytest.fixture(scope="session")
+async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    async for c in _client_for(create_app(settings)):
+        yield c
+
+
+@pytest.fixture
+def make_client() -> object:
+    """Builds a client over an app with other settings (a closed port, production mode...)."""
+    return _client_for
