@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     hub_log_level: str = "INFO"
     hub_state_dir: Path = PROJECT_ROOT / "var"
     hub_graphiql: bool = True
+    # Pages of lists: `first` may not exceed this (DESIGN.md section 5).
+    hub_max_page: int = 100
 
     # Which project-managed Neo4j to use when NEO4J_URI is not given ("dev" for `make run`,
     # "test" for `make test`; each has its own ports and data folder).
@@ -41,13 +43,37 @@ class Settings(BaseSettings):
     neo4j_write_retry_s: float = 8.0
     neo4j_connect_timeout_s: float = 5.0
 
+    # OAuth2 (hub.auth): the issuer is the hub's public base URL; tokens are for `hub_audience`.
+    hub_issuer: str = "http://127.0.0.1:8000"
+    hub_audience: str = "hub"
+    hub_token_ttl_s: int = Field(default=600, ge=60, le=900)
+    hub_token_leeway_s: int = Field(default=30, ge=0, le=120)
+    # A private JWK set (JSON) from configuration; else keys live in `<state>/keys`, made on start.
+    hub_oauth_jwks: str | None = Field(default=None, repr=False)
+    hub_oauth_keys_dir: Path | None = None
+    # How long a process trusts what it read of client status and the jti deny list.
+    hub_oauth_status_cache_s: float = Field(default=2.0, ge=0.0, le=10.0)
+    # Failed client authentications tolerated per client id or address within the window.
+    hub_oauth_max_failures: int = 5
+    hub_oauth_failure_window_s: float = 60.0
+
     @model_validator(mode="after")
     def _no_development_shortcuts_in_production(self) -> Settings:
         if self.hub_env is Environment.PRODUCTION and self.hub_graphiql:
             raise ValueError("HUB_GRAPHIQL must be false when HUB_ENV=production")
         if self.hub_env is Environment.PRODUCTION and not self.neo4j_password:
             raise ValueError("NEO4J_PASSWORD must be set when HUB_ENV=production")
+        if self.hub_env is Environment.PRODUCTION and not self.hub_issuer.startswith("https://"):
+            raise ValueError("HUB_ISSUER must be an https:// URL when HUB_ENV=production")
         return self
+
+    @property
+    def oauth_keys_dir(self) -> Path:
+        return self.hub_oauth_keys_dir or self.hub_state_dir / "keys"
+
+    @property
+    def demo_credentials_file(self) -> Path:
+        return self.hub_state_dir / "demo-credentials.json"
 
     @property
     def is_development(self) -> bool:

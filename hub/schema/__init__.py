@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 
+from hub.schema.graph import GRAPH_TYPES, read_key
+from hub.schema.queries import EntityQuery
+from hub.schema.scalars import SCALARS
 from hub.schema.system import SystemQuery
 
 
 @strawberry.type
-class Query(SystemQuery):
+class Query(EntityQuery, SystemQuery):
     pass
 
 
-schema = strawberry.Schema(
+class HubSchema(strawberry.Schema):
+    def process_errors(self, errors: Any, execution_context: Any = None) -> None:
+        """Expected errors are answers, not incidents; hub.app logs the unexpected ones once,
+        with the request id, when it masks them."""
+
+
+schema = HubSchema(
     query=Query,
-    config=StrawberryConfig(auto_camel_case=True),
+    types=GRAPH_TYPES,
+    scalar_overrides=SCALARS,  # type: ignore[arg-type]
+    # Field names are written as the API spells them (camelCase), which is also how the graph
+    # names its properties, so one name runs from the graph to the client.
+    config=StrawberryConfig(auto_camel_case=False, default_resolver=read_key),
     extensions=[
         lambda: QueryDepthLimiter(max_depth=12),
         lambda: MaxAliasesLimiter(max_alias_count=30),

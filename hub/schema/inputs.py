@@ -1,0 +1,137 @@
+"""Typed filters and sort orders for the root lists."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from hub.schema.enums import (
+    CylinderStatus,
+    Direction,
+    EnterpriseKind,
+    ProductCategory,
+    TestResult,
+)
+from hub.schema.scalars import Date
+
+
+@strawberry.input(description="Cylinders by status, place, owner, model and inspection date.")
+class CylinderFilter:
+    status: list[CylinderStatus] | None = None
+    district: str | None = strawberry.field(default=None, description="Where it stands 所在区")
+    owner: str | None = strawberry.field(default=None, description="Owner's uscc 产权单位")
+    model: str | None = None
+    nextInspectionBefore: Date | None = None
+    nextInspectionAfter: Date | None = None
+
+
+@strawberry.input
+class EnterpriseFilter:
+    kind: list[EnterpriseKind] | None = None
+    district: str | None = None
+    nameContains: str | None = None
+
+
+@strawberry.input
+class HouseholdFilter:
+    district: str | None = None
+    street: str | None = None
+    status: list[str] | None = None
+
+
+@strawberry.input
+class VehicleFilter:
+    operator: str | None = strawberry.field(default=None, description="Operator's uscc")
+    permitExpiresBefore: Date | None = None
+    permitExpiresAfter: Date | None = None
+
+
+@strawberry.input
+class ProductFilter:
+    category: list[ProductCategory] | None = None
+    origin: str | None = None
+    producer: str | None = strawberry.field(default=None, description="Producer's uscc")
+    testResult: TestResult | None = strawberry.field(
+        default=None, description="Batches with at least one test of this result"
+    )
+
+
+@strawberry.input
+class IncidentFilter:
+    kind: list[str] | None = None
+    severity: list[str] | None = None
+    district: str | None = None
+
+
+# Sortable fields per list; the graph property each reads is the enum's value.
+@strawberry.enum
+class CylinderSort(Enum):
+    CODE = "code"
+    NEXT_INSPECTION = "nextInspection"
+    MADE_ON = "madeOn"
+
+
+@strawberry.enum
+class EnterpriseSort(Enum):
+    USCC = "uscc"
+    NAME = "name"
+
+
+@strawberry.enum
+class HouseholdSort(Enum):
+    ID = "id"
+    REGISTERED_ON = "registeredOn"
+
+
+@strawberry.enum
+class VehicleSort(Enum):
+    PLATE = "plate"
+    PERMIT_EXPIRY = "permitExpiry"
+
+
+@strawberry.enum
+class ProductSort(Enum):
+    TRACE_CODE = "traceCode"
+    PRODUCED_ON = "producedOn"
+
+
+@strawberry.enum
+class IncidentSort(Enum):
+    TIME = "time"
+
+
+@strawberry.input
+class CylinderOrder:
+    field: CylinderSort = CylinderSort.CODE
+    direction: Direction = Direction.ASC
+
+
+@strawberry.input
+class EnterpriseOrder:
+    field: EnterpriseSort = EnterpriseSort.USCC
+    direction: Direction = Direction.ASC
+
+
+@strawberry.input
+class HouseholdOrder:
+    field: HouseholdSort = HouseholdSort.ID
+    direction: Direction = Direction.ASC
+
+
+@strawberry.input
+class VehicleOrder:
+    field: VehicleSort = VehicleSort.PLATE
+    direction: Direction = Direction.ASC
+
+
+@strawberry.input
+class ProductOrder:
+    field: ProductSort = ProductSort.TRACE_CODE
+    direction: Direction = Direction.ASC
+
+
+@strawberry.input
+class IncidentOrder:
+    field: IncidentSort = IncidentSort.TIME
+    direction: Direction = Direction.DESC

@@ -1,0 +1,122 @@
+"""Root fields that read the graph's entities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from hub.context import Info
+from hub.resolvers import entities
+from hub.schema.graph import (
+    Connection,
+    Cylinder,
+    Enterprise,
+    Household,
+    Incident,
+    Node,
+    Person,
+    Product,
+    Vehicle,
+)
+from hub.schema.inputs import (
+    CylinderFilter,
+    CylinderOrder,
+    EnterpriseFilter,
+    EnterpriseOrder,
+    HouseholdFilter,
+    HouseholdOrder,
+    IncidentFilter,
+    IncidentOrder,
+    ProductFilter,
+    ProductOrder,
+    VehicleFilter,
+    VehicleOrder,
+)
+
+
+def _args(**kwargs: Any) -> dict[str, Any]:
+    """Arguments as the compiler reads them: inputs as plain dicts."""
+    return {
+        k: (strawberry.asdict(v) if hasattr(v, "__strawberry_definition__") else v)
+        for k, v in kwargs.items()
+    }
+
+
+@strawberry.type
+class EntityQuery:
+    @strawberry.field(description="Any object by its global id (`Cylinder:FZ...`).")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        return await entities.node(info, id)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="A cylinder by its code 气瓶标签码.")
+    async def cylinder(self, info: Info, code: str) -> Cylinder | None:
+        return await entities.one(info, "Cylinder", code)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Cylinders 气瓶, filtered and sorted.")
+    async def cylinders(
+        self, info: Info, filter: CylinderFilter | None = None,
+        orderBy: CylinderOrder | None = None, first: int | None = None, after: str | None = None,
+    ) -> Connection[Cylinder]:  # fmt: skip
+        args = _args(filter=filter, orderBy=orderBy, first=first, after=after)
+        return await entities.page(info, "Cylinder", args)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="A registered gas user by id 燃气用户.")
+    async def household(self, info: Info, id: str) -> Household | None:
+        return await entities.one(info, "Household", id)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Registered gas users 燃气用户.")
+    async def households(
+        self, info: Info, filter: HouseholdFilter | None = None,
+        orderBy: HouseholdOrder | None = None, first: int | None = None, after: str | None = None,
+    ) -> Connection[Household]:  # fmt: skip
+        args = _args(filter=filter, orderBy=orderBy, first=first, after=after)
+        return await entities.page(info, "Household", args)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="A person by resident id number 公民身份号码.")
+    async def person(self, info: Info, idNumber: str) -> Person | None:
+        return await entities.one(info, "Person", idNumber)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="A vehicle by plate 号牌.")
+    async def vehicle(self, info: Info, plate: str) -> Vehicle | None:
+        return await entities.one(info, "Vehicle", plate)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Vehicles 车辆.")
+    async def vehicles(
+        self, info: Info, filter: VehicleFilter | None = None,
+        orderBy: VehicleOrder | None = None, first: int | None = None, after: str | None = None,
+    ) -> Connection[Vehicle]:  # fmt: skip
+        args = _args(filter=filter, orderBy=orderBy, first=first, after=after)
+        return await entities.page(info, "Vehicle", args)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="An enterprise by Unified Social Credit Code 统一社会信用代码.")
+    async def enterprise(self, info: Info, uscc: str) -> Enterprise | None:
+        return await entities.one(info, "Enterprise", uscc)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Enterprises 企业.")
+    async def enterprises(
+        self, info: Info, filter: EnterpriseFilter | None = None,
+        orderBy: EnterpriseOrder | None = None, first: int | None = None, after: str | None = None,
+    ) -> Connection[Enterprise]:  # fmt: skip
+        args = _args(filter=filter, orderBy=orderBy, first=first, after=after)
+        return await entities.page(info, "Enterprise", args)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="A food batch by its trace code 一品一码.")
+    async def product(self, info: Info, traceCode: str) -> Product | None:
+        return await entities.one(info, "Product", traceCode)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Food batches 食品批次.")
+    async def products(
+        self, info: Info, filter: ProductFilter | None = None,
+        orderBy: ProductOrder | None = None, first: int | None = None, after: str | None = None,
+    ) -> Connection[Product]:  # fmt: skip
+        args = _args(filter=filter, orderBy=orderBy, first=first, after=after)
+        return await entities.page(info, "Product", args)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Incidents 事故, newest first.")
+    async def incidents(
+        self, info: Info, filter: IncidentFilter | None = None,
+        orderBy: IncidentOrder | None = None, first: int | None = None, after: str | None = None,
+    ) -> Connection[Incident]:  # fmt: skip
+        args = _args(filter=filter, orderBy=orderBy, first=first, after=after)
+        return await entities.page(info, "Incident", args)  # type: ignore[no-any-return]
