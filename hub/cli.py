@@ -7,6 +7,7 @@ import asyncio
 import sys
 from collections.abc import Callable
 
+from graph_seed.cli import register as register_seed
 from hub.config import get_settings
 from hub.graph.driver import graph_for, open_driver
 from hub.graph.migrations import migrate
@@ -88,7 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Other packages add their sub-commands here (seed, clients, users, audit).
-EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
+EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
+    register_seed,
+]
 
 
 def main(argv: list[str] | None = None) -> int:

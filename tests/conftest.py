@@ -10,6 +10,8 @@ import pytest
 from neo4j import AsyncDriver
 from starlette.applications import Starlette
 
+from graph_seed.generate import Generation, generation
+from graph_seed.loader import load
 from hub.app import create_app
 from hub.config import Settings
 from hub.graph.driver import Graph, graph_for, open_driver
@@ -50,6 +52,17 @@ async def _client_for(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
 async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     async for c in _client_for(create_app(settings)):
         yield c
+
+
+TINY_SEED = 7
+
+
+@pytest.fixture(scope="session")
+async def tiny_seed(graph: Graph) -> Generation:
+    """The `tiny` graph (seed 7), loaded once per run; loading again adds nothing."""
+    gen = generation("tiny", TINY_SEED)
+    await load(graph, gen, quiet=True)
+    return gen
 
 
 @pytest.fixture

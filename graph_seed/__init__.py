@@ -1,0 +1,1 @@
+"""Deterministic synthetic Fuzhou (gas cylinders, households, food batches) and its loaders."""
