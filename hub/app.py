@@ -23,9 +23,11 @@ from strawberry.types import ExecutionResult
 
 from hub.auth.dev import DEV_HEADER, parse_dev_principal
 from hub.auth.principal import PUBLIC, Principal
+from hub.auth.routes import oauth_routes
+from hub.auth.service import DemoCredentialsInProduction, OAuth
 from hub.config import Settings, get_settings
 from hub.context import Context
-from hub.errors import ErrorCode, HubError, Unauthenticated
+from hub.errors import ErrorCode, HubError, Unauthenticated, Unavailable
 from hub.graph.driver import Graph, graph_for, open_driver
 from hub.graph.migrations import migrate
 from hub.observability import RequestIdMiddleware, configure_logging, request_id_var
@@ -48,13 +50,18 @@ class Runtime:
             self.migrated = True
 
 
-def principal_for(request: Request, settings: Settings) -> Principal:
-    """Who is calling. Until OAuth lands: the development header, or the public."""
+async def principal_for(request: Request, settings: Settings) -> Principal:
+    """Who is calling: the development header (development and test only), else the bearer
+    token's principal (a bad token is `Unauthenticated`), else the public."""
     dev = request.headers.get(DEV_HEADER)
     if dev is not None:
         if not settings.is_development:
             raise Unauthenticated(f"the {DEV_HEADER} header is for development only")
         return parse_dev_principal(dev)
+    authorization = request.headers.get("authorization")
+    if authorization is not None:
+        oauth: OAuth = request.app.state.oauth
+        return await oauth.principal_for_bearer(authorization)
     return PUBLIC
 
 
@@ -104,11 +111,17 @@ class AuthenticatedGraphQL:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
         try:
-            scope.setdefault("state", {})["principal"] = principal_for(request, self.settings)
+            principal = await principal_for(request, self.settings)
+            scope.setdefault("state", {})["principal"] = principal
         except Unauthenticated as exc:
             body = {"errors": [{"message": exc.message, "extensions": exc.extensions}]}
             headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
             await JSONResponse(body, status_code=401, headers=headers)(scope, receive, send)
+            return
+        except Unavailable as exc:
+            body = {"errors": [{"message": exc.message, "extensions": exc.extensions}]}
+            response = JSONResponse(body, status_code=503, headers={"Retry-After": "5"})
+            await response(scope, receive, send)
             return
         await self.graphql(scope, receive, send)
 
@@ -143,16 +156,22 @@ def _not_ready(reason: str) -> Response:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
+    oauth = OAuth.create(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         driver = open_driver(settings)
         runtime = Runtime(settings, graph_for(driver, settings))
         app.state.runtime = runtime
+        oauth.bind(runtime.graph)
         try:
             await driver.verify_connectivity()
             await runtime.ensure_migrated()
+            await oauth.refuse_demo_credentials_in_production()
             log.info("connected to Neo4j and migrated")
+        except DemoCredentialsInProduction:
+            await driver.close()
+            raise
         except (ServiceUnavailable, AuthError, Neo4jError, OSError) as exc:
             # Keep serving: /readyz says 503 until the graph answers, then migrates.
             log.warning("Neo4j not ready at start-up", extra={"fields": {"error": str(exc)}})
@@ -166,15 +185,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
         graphql_ide="graphiql" if settings.hub_graphiql else None,
         allow_queries_via_get=False,
     )
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/graphql", AuthenticatedGraphQL(graphql_app, settings), methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *oauth_routes(oauth),
         ],
         middleware=[Middleware(RequestIdMiddleware)],
         lifespan=lifespan,
     )
+    app.state.oauth = oauth
+    return app
 
 
 def app_factory() -> Starlette:

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 
 from graph_seed.cli import register as register_seed
+from hub.auth.cli import register as register_auth
 from hub.config import get_settings
 from hub.graph.driver import graph_for, open_driver
 from hub.graph.migrations import migrate
@@ -91,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
 # Other packages add their sub-commands here (seed, clients, users, audit).
 EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
     register_seed,
+    register_auth,
 ]
 
 

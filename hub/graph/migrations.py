@@ -58,6 +58,17 @@ CONSTRAINTS: list[LiteralString] = [
     "CREATE CONSTRAINT incident_id_unique IF NOT EXISTS FOR (n:Incident) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT tip_id_unique IF NOT EXISTS FOR (n:Tip) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT alert_id_unique IF NOT EXISTS FOR (n:Alert) REQUIRE n.id IS UNIQUE",
+    # The OAuth registry (hub.auth): clients, people, single-use codes, the jti deny list.
+    "CREATE CONSTRAINT oauthclient_clientid_unique IF NOT EXISTS "
+    "FOR (n:OAuthClient) REQUIRE n.clientId IS UNIQUE",
+    "CREATE CONSTRAINT oauthclient_name_unique IF NOT EXISTS "
+    "FOR (n:OAuthClient) REQUIRE n.name IS UNIQUE",
+    "CREATE CONSTRAINT oauthuser_username_unique IF NOT EXISTS "
+    "FOR (n:OAuthUser) REQUIRE n.username IS UNIQUE",
+    "CREATE CONSTRAINT authcode_codehash_unique IF NOT EXISTS "
+    "FOR (n:AuthCode) REQUIRE n.codeHash IS UNIQUE",
+    "CREATE CONSTRAINT revokedtoken_jti_unique IF NOT EXISTS "
+    "FOR (n:RevokedToken) REQUIRE n.jti IS UNIQUE",
 ]
 
 INDEXES: list[LiteralString] = [
@@ -81,6 +92,8 @@ INDEXES: list[LiteralString] = [
     "CREATE INDEX incident_time IF NOT EXISTS FOR (n:Incident) ON (n.time)",
     "CREATE INDEX tip_time IF NOT EXISTS FOR (n:Tip) ON (n.time)",
     "CREATE INDEX alert_time IF NOT EXISTS FOR (n:Alert) ON (n.time)",
+    "CREATE INDEX authcode_expiresat IF NOT EXISTS FOR (n:AuthCode) ON (n.expiresAt)",
+    "CREATE INDEX revokedtoken_expiresat IF NOT EXISTS FOR (n:RevokedToken) ON (n.expiresAt)",
 ]
 
 

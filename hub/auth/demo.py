@@ -1,0 +1,196 @@
+"""Demo credentials for `make run`: a client per agency role, an enterprise client per enterprise
+kind in the seeded graph, a sign-in client and an investigator person.
+
+Idempotent: the secrets are kept in `<state>/demo-credentials.json` (mode 600, git-ignored), so a
+second run prints the same ones. Every demo client and person is flagged `demo`, production
+refuses to start while one exists, and `hub demo remove` deletes them all.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import secrets
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from hub.auth import admin, registry
+from hub.auth.principal import Role, Scope
+from hub.auth.routes import AUTHORIZE_PATH, CALLBACK_PATH, TOKEN_PATH
+from hub.config import Settings
+from hub.graph.driver import Graph
+
+READ_WRITE = f"{Scope.GRAPH_READ} {Scope.GRAPH_WRITE}"
+ROLE_SCOPES: dict[Role, str] = {
+    Role.MARKET: READ_WRITE,
+    Role.HOUSING: READ_WRITE,
+    Role.TRANSPORT: READ_WRITE,
+    Role.POLICE: READ_WRITE,
+    Role.EMERGENCY: READ_WRITE,
+    Role.AUDITOR: Scope.AUDIT_READ.value,
+    Role.ADMIN: Scope.ADMIN.value,
+}
+SIGN_IN_CLIENT = "demo-explorer"
+INVESTIGATOR = "demo-investigator"
+INVESTIGATOR_SCOPES = f"{Scope.GRAPH_READ} {Scope.INVESTIGATE}"
+
+
+@dataclass(frozen=True)
+class DemoCredential:
+    name: str
+    role: str
+    scopes: str
+    bound_to: str | None = None
+    client_id: str | None = None
+    secret: str | None = None  # a client secret, or the person's password
+
+
+def _load(path: Path) -> dict[str, dict[str, str]]:
+    try:
+        data = json.loads(path.read_text())
+    except (FileNotFoundError, ValueError):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, dict)}
+
+
+def _save(path: Path, creds: list[DemoCredential]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {c.name: asdict(c) for c in creds}
+    fd = os.open(path.with_suffix(".tmp"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        json.dump(data, out, indent=2, ensure_ascii=False)
+    os.replace(path.with_suffix(".tmp"), path)
+
+
+async def _client(
+    graph: Graph,
+    stored: dict[str, dict[str, str]],
+    name: str,
+    role: str,
+    scopes: str,
+    enterprise: str | None = None,
+    redirect_uri: str | None = None,
+) -> DemoCredential:
+    kept = stored.get(name, {})
+    existing = await graph.read(registry.find_client_by_name, name)
+    if existing is not None and not existing.demo:
+        raise admin.RegistryError(f"a client named {name!r} exists and is not a demo client")
+    if existing is not None:
+        secret = kept.get("secret") if kept.get("client_id") == existing.client_id else None
+        if secret is None and redirect_uri is None:
+            secret = await admin.rotate_secret(graph, existing.client_id)
+        await admin.set_client_enabled(graph, existing.client_id, True)
+        client_id = existing.client_id
+    else:
+        created = await admin.add_client(
+            graph,
+            name,
+            role,
+            scopes,
+            enterprise=enterprise,
+            redirect_uris=(redirect_uri,) if redirect_uri else (),
+            demo=True,
+        )
+        client_id, secret = created.client.client_id, created.secret
+    return DemoCredential(name, role, scopes, enterprise, client_id, secret)
+
+
+async def _investigator(graph: Graph, stored: dict[str, dict[str, str]]) -> DemoCredential:
+    password = stored.get(INVESTIGATOR, {}).get("secret")
+    existing = await graph.read(registry.find_user, INVESTIGATOR)
+    if existing is not None and (password is None or not existing.demo):
+        if not existing.demo:
+            raise admin.RegistryError(f"a user named {INVESTIGATOR!r} exists and is not a demo")
+        await graph.write(registry.delete_user, INVESTIGATOR)  # its password is lost: renew it
+        existing = None
+    if existing is None:
+        password = secrets.token_urlsafe(12)
+        await admin.add_user(
+            graph, INVESTIGATOR, Role.MARKET.value, INVESTIGATOR_SCOPES, password, demo=True
+        )
+    return DemoCredential(INVESTIGATOR, Role.MARKET.value, INVESTIGATOR_SCOPES, secret=password)
+
+
+async def ensure_demo_credentials(graph: Graph, settings: Settings) -> list[DemoCredential]:
+    stored = _load(settings.demo_credentials_file)
+    creds = [
+        await _client(graph, stored, f"demo-{role.value}", role.value, scopes)
+        for role, scopes in ROLE_SCOPES.items()
+    ]
+    for row in await graph.read(registry.enterprise_per_kind):
+        kind = str(row["kind"]).lower().replace("_", "-")
+        creds.append(
+            await _client(
+                graph, stored, f"demo-{kind}", Role.ENTERPRISE.value, READ_WRITE, row["uscc"]
+            )
+        )
+    callback = settings.hub_issuer.rstrip("/") + CALLBACK_PATH
+    creds.append(
+        await _client(
+            graph, stored, SIGN_IN_CLIENT, Role.MARKET.value, INVESTIGATOR_SCOPES, None, callback
+        )
+    )
+    creds.append(await _investigator(graph, stored))
+    _save(settings.demo_credentials_file, creds)
+    return creds
+
+
+async def remove_demo_credentials(graph: Graph, settings: Settings) -> int:
+    settings.demo_credentials_file.unlink(missing_ok=True)
+    return int(await graph.write(registry.delete_demo_credentials))
+
+
+def render(creds: list[DemoCredential], settings: Settings) -> str:
+    base = settings.hub_issuer.rstrip("/")
+    lines = [
+        f"Demo credentials (development only; kept in {settings.demo_credentials_file.name} "
+        "under the state folder):",
+        f"  {'name':<32} {'role':<11} {'bound to':<19} {'client id':<28} secret / password",
+    ]
+    for c in creds:
+        lines.append(
+            f"  {c.name:<32} {c.role:<11} {c.bound_to or '-':<19} {c.client_id or '-':<28} "
+            f"{c.secret or '-'}"
+        )
+    by_name = {c.name: c for c in creds}
+    police = by_name["demo-police"]
+    lines += [
+        "",
+        "A token for any client (here: police), then a first query:",
+        f"  curl -s -u '{police.client_id}:{police.secret}' -d grant_type=client_credentials "
+        f"{base}{TOKEN_PATH}",
+        f"  curl -s -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' "
+        f'-d \'{{"query": "{{ me {{ role scopes }} }}"}}\' {base}/graphql',
+    ]
+    explorer = by_name[SIGN_IN_CLIENT]
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+    query = urlencode(
+        {
+            "response_type": "code",
+            "client_id": explorer.client_id or "",
+            "redirect_uri": base + CALLBACK_PATH,
+            "scope": INVESTIGATOR_SCOPES,
+            "state": secrets.token_urlsafe(8),
+            "code_challenge": challenge.rstrip(b"=").decode(),
+            "code_challenge_method": "S256",
+        }
+    )
+    lines += [
+        "",
+        f"The investigator ({INVESTIGATOR}, password above) signs in at:",
+        f"  {base}{AUTHORIZE_PATH}?{query}",
+        "and trades the code shown for a token:",
+        f"  curl -s -d grant_type=authorization_code -d client_id={explorer.client_id} "
+        f"-d redirect_uri={base}{CALLBACK_PATH} -d code_verifier={verifier} -d code=CODE "
+        f"{base}{TOKEN_PATH}",
+    ]
+    return "\n".join(lines)
+
+
+def as_json(creds: list[DemoCredential]) -> list[dict[str, Any]]:
+    return [asdict(c) for c in creds]

@@ -1,0 +1,108 @@
+"""The two grants the hub issues tokens through, and PKCE with S256 only.
+
+- client credentials, for partner systems: secret by HTTP Basic or form, no refresh token, a
+  requested scope beyond the client's registered ones is `invalid_scope`;
+- authorization code with PKCE, for people signing in on the hub's page through a sign-in
+  client: the code is single-use (taken from the store when redeemed), lives five minutes, and
+  the token carries the person's role and the scopes both the person and the client hold.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from authlib.oauth2.rfc6749 import grants
+from authlib.oauth2.rfc6749.errors import InvalidRequestError, InvalidScopeError
+from authlib.oauth2.rfc7636 import CodeChallenge
+
+from hub.auth import registry, token_store
+from hub.auth.models import AuthCode, OAuthClient, OAuthUser
+
+if TYPE_CHECKING:
+    from hub.auth.oauth_server import HubAuthorizationServer
+
+CODE_LIFETIME_S = 300
+
+
+class ClientCredentialsGrant(grants.ClientCredentialsGrant):  # type: ignore[misc]
+    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["client_secret_basic", "client_secret_post"]
+
+    def validate_requested_scope(self) -> None:
+        super().validate_requested_scope()  # only scopes the hub knows
+        client: OAuthClient = self.request.client
+        if client.get_allowed_scope(self.request.payload.scope) is None:
+            raise InvalidScopeError("The requested scope exceeds the scopes of this client.")
+
+
+class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
+    # Sign-in clients are public: PKCE, not a secret, binds the code to whoever asked for it.
+    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["none"]
+    AUTHORIZATION_CODE_LENGTH = 48
+    server: HubAuthorizationServer
+
+    def save_authorization_code(self, code: str, request: Any) -> None:
+        client: OAuthClient = request.client
+        user: OAuthUser = request.user
+        scope = granted_scope(request.payload.scope, client, user)
+        data = request.payload.data
+        auth = AuthCode(
+            client_id=client.client_id,
+            redirect_uri=request.payload.redirect_uri or client.get_default_redirect_uri() or "",
+            scope=scope,
+            username=user.username,
+            code_challenge=data["code_challenge"],
+            code_challenge_method=data["code_challenge_method"],
+            expires_at=int(time.time()) + CODE_LIFETIME_S,
+        )
+        self.server.write(token_store.save_auth_code, code, auth)
+
+    def query_authorization_code(self, code: str, client: OAuthClient) -> AuthCode | None:
+        auth: AuthCode | None = self.server.write(
+            token_store.take_auth_code, code, client.client_id, int(time.time())
+        )
+        if auth is None or auth.is_expired():
+            return None
+        return auth
+
+    def delete_authorization_code(self, authorization_code: AuthCode) -> None:
+        """Nothing left to do: `query_authorization_code` took the code out of the store."""
+
+    def authenticate_user(self, authorization_code: AuthCode) -> OAuthUser | None:
+        user: OAuthUser | None = self.server.read(registry.find_user, authorization_code.username)
+        return user if user is not None and user.enabled else None
+
+
+def granted_scope(requested: str | None, client: OAuthClient, user: OAuthUser) -> str:
+    """What a person's token may carry: what they asked for (by default everything) within both
+    their own scopes and the sign-in client's; asking for more is `invalid_scope`."""
+    allowed = set(client.scopes) & set(user.scopes)
+    if requested:
+        wanted = set(requested.split())
+        if not wanted <= allowed:
+            raise InvalidScopeError("The requested scope exceeds what this account may hold.")
+        return " ".join(sorted(wanted))
+    if not allowed:
+        raise InvalidScopeError("This account holds no scope this client may grant.")
+    return " ".join(sorted(allowed))
+
+
+class S256CodeChallenge(CodeChallenge):  # type: ignore[misc]
+    """PKCE is required on every authorization request, and only with S256: a missing challenge
+    or the `plain` method is refused before anyone is asked to sign in."""
+
+    SUPPORTED_CODE_CHALLENGE_METHOD: ClassVar[list[str]] = ["S256"]
+    DEFAULT_CODE_CHALLENGE_METHOD = "S256"
+
+    def validate_code_challenge(self, grant: Any, redirect_uri: str) -> None:
+        data = grant.request.payload.data
+        if not data.get("code_challenge"):
+            raise InvalidRequestError("PKCE is required: send 'code_challenge' (S256).")
+        if data.get("code_challenge_method") != "S256":
+            raise InvalidRequestError("Only code_challenge_method=S256 is accepted.")
+        super().validate_code_challenge(grant, redirect_uri)
+
+    def validate_code_verifier(self, grant: Any, result: Any) -> None:
+        if not grant.request.form.get("code_verifier"):
+            raise InvalidRequestError("Missing 'code_verifier'.")
+        super().validate_code_verifier(grant, result)
