@@ -68,12 +68,13 @@ async def principal_for(request: Request, settings: Settings) -> Principal:
 def _public_error(error: GraphQLError) -> dict[str, Any]:
     """What a client may see of an error: our own messages, never internals."""
     original = error.original_error
-    if original is None:  # a GraphQL syntax or validation error: safe, about the document
-        formatted = error.formatted
-        formatted["extensions"] = {"code": ErrorCode.BAD_USER_INPUT.value}
-        return dict(formatted)
     if isinstance(original, HubError):
         return {"message": original.message, "path": error.path, "extensions": original.extensions}
+    if error.path is None:  # about the document (syntax, validation, variables): safe to show
+        formatted = dict(error.formatted)
+        code = (error.extensions or {}).get("code", ErrorCode.BAD_USER_INPUT.value)
+        formatted["extensions"] = {"code": code}
+        return formatted
     code = ErrorCode.UNAVAILABLE if isinstance(original, ServiceUnavailable) else ErrorCode.INTERNAL
     log.error("unexpected error", exc_info=original)
     message = "the graph is unavailable" if code is ErrorCode.UNAVAILABLE else "internal error"

@@ -9,10 +9,13 @@ from collections.abc import Callable
 
 from graph_seed.cli import register as register_seed
 from hub.auth.cli import register as register_auth
-from hub.config import get_settings
+from hub.config import PROJECT_ROOT, get_settings
 from hub.graph.driver import graph_for, open_driver
 from hub.graph.migrations import migrate
 from hub.neo4j_local import LocalNeo4j, Neo4jError
+
+
+SCHEMA_FILE = PROJECT_ROOT / "schema.graphql"
 
 
 def _local(args: argparse.Namespace) -> LocalNeo4j:
@@ -65,6 +68,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    from hub.schema import sdl
+
+    if args.check:
+        committed = SCHEMA_FILE.read_text() if SCHEMA_FILE.exists() else ""
+        if committed != sdl():
+            print(f"{SCHEMA_FILE.name} is out of date: run `hub schema --write`", file=sys.stderr)
+            return 1
+        print(f"{SCHEMA_FILE.name} matches the code")
+    elif args.write:
+        SCHEMA_FILE.write_text(sdl())
+        print(f"wrote {SCHEMA_FILE.name}")
+    else:
+        print(sdl(), end="")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hub", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -77,6 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     mig = sub.add_parser("migrate", help="apply constraints and indexes (idempotent)")
     mig.set_defaults(func=cmd_migrate)
+
+    sch = sub.add_parser("schema", help="print the GraphQL SDL, or --write / --check the file")
+    sch.add_argument("--write", action="store_true", help=f"write {SCHEMA_FILE.name}")
+    sch.add_argument("--check", action="store_true", help="fail when the file is out of date")
+    sch.set_defaults(func=cmd_schema)
 
     neo = sub.add_parser("neo4j", help="the project-managed local Neo4j server")
     neo.add_argument("action", choices=["start", "stop", "status", "fetch", "wipe", "password"])

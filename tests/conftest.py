@@ -49,8 +49,13 @@ async def _client_for(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture(scope="session")
-async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    async for c in _client_for(create_app(settings)):
+def app(settings: Settings) -> Starlette:
+    return create_app(settings)
+
+
+@pytest.fixture(scope="session")
+async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    async for c in _client_for(app):
         yield c
 
 

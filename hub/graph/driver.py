@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import neo4j
@@ -44,6 +44,14 @@ def open_driver(settings: Settings) -> AsyncDriver:
     )
 
 
+@dataclass
+class TransactionCounter:
+    """How many transactions this process ran; each read of a GraphQL root field is one."""
+
+    reads: int = 0
+    writes: int = 0
+
+
 @dataclass(frozen=True)
 class Graph:
     """One database through one driver: every read and write goes through `read` / `write`."""
@@ -51,12 +59,15 @@ class Graph:
     driver: AsyncDriver
     database: str
     tx_timeout_s: float
+    counter: TransactionCounter = field(default_factory=TransactionCounter)
 
     async def read(self, work: Work[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        self.counter.reads += 1
         async with self.driver.session(database=self.database) as session:
             return await session.execute_read(self._bounded(work), *args, **kwargs)
 
     async def write(self, work: Work[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        self.counter.writes += 1
         async with self.driver.session(database=self.database) as session:
             return await session.execute_write(self._bounded(work), *args, **kwargs)
 

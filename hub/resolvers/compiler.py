@@ -23,7 +23,11 @@ from graphql import (
     InlineFragmentNode,
     SelectionSetNode,
 )
-from graphql.execution.values import get_argument_values, get_directive_values
+from graphql.execution.values import (
+    VariableValues,
+    get_argument_values,
+    get_directive_values,
+)
 
 from hub.auth import policy
 from hub.auth.masking import masked
@@ -53,6 +57,10 @@ class Statement:
 class Compiler:
     def __init__(self, info: GraphQLResolveInfo[Any], principal: Principal, limits: Limits) -> None:
         self.info = info
+        # strawberry hands resolvers the coerced variables as a plain dict; graphql-core's
+        # argument helpers want its container.
+        raw = info.variable_values
+        self.variables = VariableValues({}, raw) if isinstance(raw, dict) else raw
         self.principal = principal
         self.limits = limits
         self.params: dict[str, Any] = {}
@@ -122,7 +130,7 @@ class Compiler:
         grouped: dict[str, list[FieldNode]],
         seen_fragments: set[str],
     ) -> None:
-        variables = self.info.variable_values
+        variables = self.variables
         for selection in selection_set.selections:
             if get_directive_values(GraphQLSkipDirective, selection, variables) == {"if": True}:
                 continue
@@ -153,9 +161,9 @@ class Compiler:
     def arguments(self, parent: GraphQLObjectType, nodes: list[FieldNode]) -> dict[str, Any]:
         """The coerced arguments of a field; the same field selected twice must agree."""
         field_def = parent.fields[nodes[0].name.value]
-        first = get_argument_values(field_def, nodes[0], self.info.variable_values)
+        first = get_argument_values(field_def, nodes[0], self.variables)
         for other in nodes[1:]:
-            if get_argument_values(field_def, other, self.info.variable_values) != first:
+            if get_argument_values(field_def, other, self.variables) != first:
                 raise BadUserInput(
                     f"{parent.name}.{nodes[0].name.value} is selected twice with different "
                     "arguments; use one selection per argument set",

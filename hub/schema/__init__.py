@@ -5,10 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.schema.config import StrawberryConfig
 
 from hub.schema.graph import GRAPH_TYPES, read_key
+from hub.schema.guards import IntrospectionNeedsToken
 from hub.schema.queries import EntityQuery
 from hub.schema.scalars import SCALARS
 from hub.schema.system import SystemQuery
@@ -28,13 +35,25 @@ class HubSchema(strawberry.Schema):
 schema = HubSchema(
     query=Query,
     types=GRAPH_TYPES,
-    scalar_overrides=SCALARS,  # type: ignore[arg-type]
     # Field names are written as the API spells them (camelCase), which is also how the graph
     # names its properties, so one name runs from the graph to the client.
-    config=StrawberryConfig(auto_camel_case=False, default_resolver=read_key),
+    config=StrawberryConfig(
+        auto_camel_case=False,
+        default_resolver=read_key,
+        disable_field_suggestions=True,
+        scalar_map=SCALARS,
+    ),
     extensions=[
+        lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
+        IntrospectionNeedsToken,  # after the cache, which would overwrite its verdict
         lambda: QueryDepthLimiter(max_depth=12),
         lambda: MaxAliasesLimiter(max_alias_count=30),
         lambda: MaxTokensLimiter(max_token_count=2000),
     ],
 )
+
+
+def sdl() -> str:
+    """The schema as SDL, as committed in schema.graphql."""
+    return schema.as_str() + "\n"

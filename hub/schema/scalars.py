@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import NewType
 
 import strawberry
+from strawberry.types.scalar import ScalarDefinition
 
 
 def _parse_date(value: object) -> str:
@@ -29,18 +30,16 @@ Date = NewType("Date", str)
 DateTime = NewType("DateTime", str)
 
 _date = strawberry.scalar(
-    NewType("Date", str),
     name="Date",
     description="A calendar date, ISO 8601 (2026-11-28).",
     serialize=str,
     parse_value=_parse_date,
 )
 _datetime = strawberry.scalar(
-    NewType("DateTime", str),
     name="DateTime",
     description="A moment with its zone offset, ISO 8601 (2026-11-28T09:30:00+08:00).",
     serialize=str,
     parse_value=_parse_datetime,
 )
 
-SCALARS: dict[object, object] = {Date: _date, DateTime: _datetime}
+SCALARS: dict[object, ScalarDefinition] = {Date: _date, DateTime: _datetime}

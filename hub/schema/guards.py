@@ -1,0 +1,37 @@
+"""Per-request guards on the document: introspection needs a token."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from graphql import FieldNode, GraphQLError, visit
+from graphql.language import Visitor
+from strawberry.extensions import SchemaExtension
+
+from hub.errors import ErrorCode
+
+
+class _FindIntrospection(Visitor):
+    found = False
+
+    def enter_field(self, node: FieldNode, *_: object) -> None:
+        if node.name.value in ("__schema", "__type"):
+            self.found = True
+
+
+class IntrospectionNeedsToken(SchemaExtension):
+    def on_validate(self) -> Iterator[None]:
+        ctx = self.execution_context
+        principal = getattr(ctx.context, "principal", None)
+        if ctx.graphql_document is not None and (principal is None or principal.is_public):
+            finder = _FindIntrospection()
+            visit(ctx.graphql_document, finder)
+            if finder.found:
+                # Set before validation runs, so the document is refused as a whole.
+                ctx.pre_execution_errors = [
+                    GraphQLError(
+                        "introspection needs a token",
+                        extensions={"code": ErrorCode.UNAUTHENTICATED.value},
+                    )
+                ]
+        yield
