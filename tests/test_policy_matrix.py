@@ -235,3 +235,39 @@ async def test_roles_without_graph_access_get_nothing_from_any_root_list(
 async def test_the_public_may_not_read_the_graph(client: httpx.AsyncClient) -> None:
     body = await gql(client, "{ cylinders { totalCount } }")
     assert error_codes(body) == ["FORBIDDEN"]
+
+
+async def test_reading_the_graph_needs_the_graph_read_scope(client: httpx.AsyncClient) -> None:
+    without = await gql(client, "{ cylinders { totalCount } }", "market", scopes="investigate")
+    with_it = await gql(client, "{ cylinders { totalCount } }", "market", scopes="graph:read")
+    assert error_codes(without) == ["FORBIDDEN"]
+    assert "graph:read" in without["errors"][0]["message"]
+    assert with_it["data"]["cylinders"]["totalCount"] > 0
+
+
+@pytest.mark.parametrize("role", ["market", "police", "emergency"])
+async def test_what_an_incident_involves_lists_only_types_the_role_reads(
+    client: httpx.AsyncClient, graph: Graph, role: str
+) -> None:
+    rows = await cypher(
+        graph,
+        "MATCH (i:Incident)-[:INVOLVES]->(x) RETURN i.id AS i, "
+        "collect(labels(x)[0] + ':' + coalesce(x.plate, x.idNumber, x.code, x.id)) AS ids "
+        "ORDER BY i LIMIT 1",
+    )
+    query = "query($id: ID!) { node(id: $id) { ... on Incident { involves { id } } } }"
+    body = await gql(client, query, role, {"id": f"Incident:{rows[0]['i']}"})
+    got = {n["id"] for n in body["data"]["node"]["involves"]}
+    assert got == {i for i in rows[0]["ids"] if i.split(":")[0] in READS[role]}
+
+
+async def test_a_fragment_on_a_hidden_type_inside_involves_is_forbidden(
+    client: httpx.AsyncClient,
+) -> None:
+    body = await gql(
+        client,
+        "{ incidents(first: 1) { edges { node { involves { ... on Product { name } } } } } }",
+        "emergency",
+    )
+    assert error_codes(body) == ["FORBIDDEN"]
+    assert "Product" in body["errors"][0]["message"]

@@ -84,7 +84,7 @@ FIELDS: dict[str, dict[str, Rule]] = {
     "Sale": {**_EVENT, "quantityKg": FULL, "priceYuan": FULL, "product": FULL, "seller": FULL},
     "Incident": {
         "id": FULL, "incidentId": FULL, "time": FULL, "kind": FULL, "severity": FULL,
-        "location": FULL, "district": FULL, **_PROVENANCE,
+        "location": FULL, "district": FULL, **_PROVENANCE, "involves": FULL,
     },
     "Tip": {
         "id": FULL, "tipId": FULL, "time": FULL, "category": FULL, "text": FULL, "status": FULL,

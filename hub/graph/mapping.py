@@ -38,6 +38,10 @@ class TypeMap:
         return props | {"recordedBy": "recordedBy", "recordedAt": "recordedAt"}
 
 
+ANY = "Node"  # a link whose target may be any type of the graph
+ANY_LIMIT = 50
+
+
 def _events(label: str, pattern: str) -> Link:
     return Link(pattern, label, many=True, order="time")
 
@@ -168,7 +172,13 @@ TYPES: dict[str, TypeMap] = {
             "seller": Link("-[:AT]->", "Enterprise", False),
         },
     ),
-    "Incident": TypeMap("Incident", "id", renamed={"incidentId": "id"}),
+    "Incident": TypeMap(
+        "Incident",
+        "id",
+        renamed={"incidentId": "id"},
+        # Anything may be involved: the target is the Node interface, capped at ANY_LIMIT rows.
+        links={"involves": Link("-[:INVOLVES]->", ANY, True)},
+    ),
     "Tip": TypeMap(
         "Tip",
         "id",

@@ -33,7 +33,7 @@ from hub.auth import policy
 from hub.auth.masking import masked
 from hub.auth.principal import Principal, Role
 from hub.errors import BadUserInput, Forbidden, LimitExceeded
-from hub.graph.mapping import TYPES, Link, TypeMap
+from hub.graph.mapping import ANY, ANY_LIMIT, TYPES, Link, TypeMap
 from hub.graph.model import PROPERTIES
 from hub.resolvers.cursors import decode_cursor
 from hub.resolvers.filters import filter_predicates, sort_expression
@@ -192,7 +192,9 @@ class Compiler:
             rule = policy.field_rule(type_name, name)
             if rule is False:
                 raise Forbidden(f"{path} is not open to any role", field=path)
-            if name in tmap.links:
+            if name in tmap.links and tmap.links[name].target == ANY:
+                expr = self.any_of(tmap.links[name], var, sub_nodes, path)
+            elif name in tmap.links:
                 link = tmap.links[name]
                 self.require_type(link.target, path)
                 args = self.arguments(gql_type, sub_nodes)
@@ -205,6 +207,34 @@ class Compiler:
                 expr = self.scalar(tmap, var, name, rule)
             entries.append(name + ": " + expr)
         return "{" + ", ".join(entries) + "}"
+
+    def any_of(self, link: Link, var: str, nodes: list[FieldNode], path: str) -> str:
+        """The rows of any type `link` reaches, as a list: only types the role may read, each
+        through its own row rule, each projected with the fields its fragment selects."""
+        x = self.var()
+        allowed: list[str] = []
+        cases: list[str] = []
+        common = {"id", "__typename"}
+        for type_name in TYPES:
+            selected = set(self.collect(self.object_type(type_name), nodes))
+            if not self.readable(type_name):
+                if selected - common:
+                    self.require_type(type_name, path + " on " + type_name)
+                continue
+            rule = self.row_rule(type_name, x)
+            allowed.append("(" + x + ":" + type_name + (" AND " + rule if rule else "") + ")")
+            cases.append(
+                "WHEN " + x + ":" + type_name + " THEN "
+                + self.project(type_name, x, nodes, typename=True)
+            )  # fmt: skip
+        self.cost += ANY_LIMIT * self._depth_factor
+        if not allowed:
+            return "[]"
+        return (
+            "COLLECT { MATCH (" + var + ")" + link.pattern + "(" + x + ") WHERE "
+            + " OR ".join(allowed) + " RETURN CASE " + " ".join(cases) + " END LIMIT "
+            + str(ANY_LIMIT) + " }"
+        )  # fmt: skip
 
     def scalar(self, tmap: TypeMap, var: str, name: str, rule: policy.Rule | bool) -> str:
         if name == "id":

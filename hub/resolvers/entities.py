@@ -6,7 +6,9 @@ from typing import Any, LiteralString, cast
 
 from neo4j import AsyncManagedTransaction
 
+from hub.auth.principal import Scope
 from hub.context import Info
+from hub.errors import Forbidden
 from hub.graph.mapping import TYPES, Link
 from hub.resolvers.compiler import Compiler, Limits
 from hub.resolvers.cursors import parse_global_id
@@ -21,6 +23,10 @@ async def _result(tx: AsyncManagedTransaction, cypher: str, params: dict[str, An
 
 def _compiler(info: Info) -> Compiler:
     ctx = info.context
+    if not ctx.principal.is_public and not ctx.principal.has(Scope.GRAPH_READ):
+        raise Forbidden(
+            f"{info.field_name} needs the {Scope.GRAPH_READ.value} scope", field=info.field_name
+        )
     return Compiler(info._raw_info, ctx.principal, Limits(max_page=ctx.settings.hub_max_page))
 
 

@@ -284,6 +284,9 @@ class Incident(Row, Node):
     district: str | None
     recordedBy: str | None
     recordedAt: DateTime | None
+    involves: list[Node] = strawberry.field(
+        description="What it involves 涉及对象: only the types the caller may read, at most 50"
+    )
 
 
 @strawberry.type(description="Whistleblower tip 吹哨人举报 (never the reporter)")
