@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import secrets
 import time
@@ -13,7 +14,7 @@ from typing import Any
 
 import httpx
 from joserfc import jwt
-from joserfc.jwk import ECKey, Key, OctKey
+from joserfc.jwk import ECKey, Key
 from starlette.applications import Starlette
 
 from hub.auth import admin, registry
@@ -126,10 +127,12 @@ def unsigned(claims: dict[str, Any], kid: str) -> str:
 
 
 def hs256_with_public_key(claims: dict[str, Any], public: ECKey) -> str:
-    """The key-confusion attack: HMAC keyed with the bytes of the published public key."""
-    pem = public.as_pem(private=False)
-    secret = OctKey.import_key(pem)
-    return sign(claims, secret, alg="HS256", kid=public.kid)
+    """The key-confusion attack: HMAC keyed with the bytes of the published public key. Made by
+    hand: joserfc rightly refuses a public key as an HMAC secret."""
+    header = _b64({"alg": "HS256", "typ": "at+jwt", "kid": public.kid})
+    signing_input = f"{header}.{_b64(claims)}"
+    mac = hmac.new(public.as_pem(private=False), signing_input.encode(), hashlib.sha256)
+    return f"{signing_input}.{base64.urlsafe_b64encode(mac.digest()).rstrip(b'=').decode()}"
 
 
 def tamper(token: str, **changes: Any) -> str:

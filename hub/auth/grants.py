@@ -13,7 +13,7 @@ import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from authlib.oauth2.rfc6749 import grants
-from authlib.oauth2.rfc6749.errors import InvalidRequestError, InvalidScopeError
+from authlib.oauth2.rfc6749.errors import InvalidRequestError, InvalidScopeError, OAuth2Error
 from authlib.oauth2.rfc7636 import CodeChallenge
 
 from hub.auth import registry, token_store
@@ -40,6 +40,13 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[mis
     TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["none"]
     AUTHORIZATION_CODE_LENGTH = 48
     server: HubAuthorizationServer
+
+    def create_authorization_response(self, redirect_uri: str, grant_user: OAuthUser) -> Any:
+        try:
+            return super().create_authorization_response(redirect_uri, grant_user)
+        except OAuth2Error as error:  # e.g. a scope the person lacks: tell the client, as usual
+            error.redirect_uri = redirect_uri
+            raise
 
     def save_authorization_code(self, code: str, request: Any) -> None:
         client: OAuthClient = request.client

@@ -15,7 +15,7 @@ from typing import Any
 
 from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator
 from joserfc import jws, jwt
-from joserfc.errors import JoseError
+from joserfc.errors import ClaimError, ExpiredTokenError, JoseError
 from joserfc.jwk import KeySet
 from joserfc.jwt import JWTClaimsRegistry
 
@@ -134,8 +134,10 @@ class TokenVerifier:
         claims = decoded.claims
         try:
             self._registry().validate(claims)
-        except JoseError as exc:
-            raise InvalidToken(f"the token was refused ({exc.error})") from None
+        except ExpiredTokenError:
+            raise InvalidToken("the token has expired") from None
+        except ClaimError as exc:
+            raise InvalidToken(f"the token's '{exc.claim}' claim is missing or wrong") from None
         self._check_hub_claims(claims)
         return CheckedToken(claims)
 

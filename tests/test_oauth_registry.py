@@ -1,0 +1,115 @@
+"""The registry by hand (`hub clients ...`, `hub users ...`) and the demo credentials' guard."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import AsyncIterator
+from contextlib import redirect_stdout
+
+import pytest
+
+from hub.app import create_app
+from hub.auth import admin, registry
+from hub.auth.service import DemoCredentialsInProduction, OAuth
+from hub.cli import main
+from hub.config import Environment, Settings
+from hub.errors import Unauthenticated
+from hub.graph.driver import Graph, connection_for
+from tests.oauth_support import Registrar, claims_for, hub_key, sign, unique
+
+
+@pytest.fixture
+async def reg(graph: Graph) -> AsyncIterator[Registrar]:
+    registrar = Registrar(graph)
+    yield registrar
+    await registrar.cleanup()
+
+
+def hub(*argv: str) -> str:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(list(argv)) == 0
+    return out.getvalue()
+
+
+def production(settings: Settings) -> Settings:
+    """Production mode over the same test server (its real password, so that start-up reads)."""
+    password = connection_for(settings).password
+    return settings.model_copy(
+        update={
+            "hub_env": Environment.PRODUCTION,
+            "hub_graphiql": False,
+            "neo4j_password": password,
+        }
+    )
+
+
+def test_clients_add_prints_the_id_and_secret_once_and_list_never_shows_it(
+    reg: Registrar,
+) -> None:
+    name = unique("cli")
+    added = json.loads(
+        hub("clients", "add", "--name", name, "--role", "police", "--scopes", "graph:read",
+            "--district", "350102", "--json")
+    )  # fmt: skip
+    reg.client_ids.append(added["client_id"])
+    assert len(added["client_secret"]) >= 43  # 256 bits, URL-safe
+    listed = [c for c in json.loads(hub("clients", "list", "--json")) if c["name"] == name]
+    assert listed[0]["client_id"] == added["client_id"]
+    assert listed[0]["district"] == "350102"
+    assert added["client_secret"] not in json.dumps(listed)
+    assert "secret_hash" not in listed[0]
+    hub("clients", "disable", added["client_id"])
+    relisted = json.loads(hub("clients", "list", "--json"))
+    assert next(c for c in relisted if c["name"] == name)["enabled"] is False
+    rotated = json.loads(hub("clients", "rotate-secret", added["client_id"], "--json"))
+    assert rotated["client_secret"] != added["client_secret"]
+
+
+async def test_a_secret_is_stored_only_as_an_argon2_hash(reg: Registrar, graph: Graph) -> None:
+    new = await reg.client("police")
+    stored = await graph.read(registry.find_client, new.client.client_id)
+    assert stored is not None
+    assert stored.secret_hash is not None
+    assert stored.secret_hash.startswith("$argon2id$")
+    assert new.secret is not None
+    assert new.secret not in stored.secret_hash
+
+
+async def test_bad_registrations_are_refused_with_a_reason(reg: Registrar) -> None:
+    with pytest.raises(admin.RegistryError, match="bound to its enterprise"):
+        await reg.client("enterprise", "graph:read")
+    with pytest.raises(admin.RegistryError, match="scope"):
+        await reg.client("police", "graph:everything")
+    with pytest.raises(admin.RegistryError, match="18 characters"):
+        await reg.client("enterprise", "graph:read", enterprise="123")
+    with pytest.raises(admin.RegistryError, match="at least 12"):
+        await reg.user("market", "graph:read", password="short")
+
+
+async def test_production_refuses_to_start_with_a_demo_credential_present(
+    settings: Settings, graph: Graph
+) -> None:
+    demo = await admin.add_client(graph, unique("demo"), "police", "graph:read", demo=True)
+    try:
+        app = create_app(production(settings))
+        with pytest.raises(DemoCredentialsInProduction, match="demo"):
+            async with app.router.lifespan_context(app):
+                pass
+    finally:
+        await graph.write(registry.delete_client, demo.client.client_id)
+
+
+async def test_a_demo_clients_token_is_refused_in_production(
+    settings: Settings, graph: Graph
+) -> None:
+    demo = await admin.add_client(graph, unique("demo"), "police", "graph:read", demo=True)
+    try:
+        oauth = OAuth.create(production(settings))
+        oauth.bind(graph)
+        token = sign(claims_for(settings, demo.client.client_id), hub_key(settings))
+        with pytest.raises(Unauthenticated, match="demo"):
+            await oauth.principal_for_bearer(f"Bearer {token}")
+    finally:
+        await graph.write(registry.delete_client, demo.client.client_id)
