@@ -16,11 +16,13 @@ $(STAMP): pyproject.toml
 	@$(VENV)/bin/pip install -q --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
-# Start (or reuse) the local Neo4j, migrate, seed an empty graph, and serve on 127.0.0.1:8000.
+# Start (or reuse) the local Neo4j, migrate, seed an empty graph, create (or reuse) the demo
+# credentials and print how to get a token with each, and serve on 127.0.0.1:8000.
 run: install
 	@$(HUB) neo4j start
 	@$(HUB) migrate
 	@if $(HUB) seed --help >/dev/null 2>&1; then $(HUB) seed --scale $(SEED_SCALE) --if-empty; fi
+	@$(HUB) demo credentials
 	@$(HUB) neo4j status
 	@$(HUB) serve
 

@@ -156,12 +156,12 @@ def cmd_keys(args: argparse.Namespace) -> int:
 @_guarded
 def cmd_demo(args: argparse.Namespace) -> int:
     settings = get_settings()
-    if not settings.is_development:
-        raise admin.RegistryError("demo credentials are for development only")
-    if args.action == "remove":
+    if args.action == "remove":  # in any mode: this is how a production registry gets clean
         removed = _run(lambda g: demo.remove_demo_credentials(g, settings))
         print(f"{removed} demo credentials removed")
         return 0
+    if not settings.is_development:
+        raise admin.RegistryError("demo credentials are for development only")
     creds = _run(lambda g: demo.ensure_demo_credentials(g, settings))
     print(json.dumps(demo.as_json(creds)) if args.json else demo.render(creds, settings))
     return 0

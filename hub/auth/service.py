@@ -62,10 +62,13 @@ class OAuth:
             return
         names = await self.graph.read(registry.demo_credential_names)
         if names:
-            raise DemoCredentialsInProduction(
-                f"HUB_ENV=production but the registry holds demo credentials "
-                f"({', '.join(names)}); remove them with `hub demo remove` before starting"
+            shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+            message = (
+                f"HUB_ENV=production but the registry holds {len(names)} demo credentials "
+                f"({shown}); remove them with `hub demo remove` before starting"
             )
+            log.critical(message)
+            raise DemoCredentialsInProduction(message)
 
     async def principal_for_bearer(self, authorization: str) -> Principal:
         """The principal of an `Authorization: Bearer` header, or `Unauthenticated`."""
