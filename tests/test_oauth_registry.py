@@ -113,3 +113,20 @@ async def test_a_demo_clients_token_is_refused_in_production(
             await oauth.principal_for_bearer(f"Bearer {token}")
     finally:
         await graph.write(registry.delete_client, demo.client.client_id)
+
+
+def test_users_add_reads_the_password_from_stdin_and_never_prints_it(
+    reg: Registrar, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    username = unique("person")
+    monkeypatch.setattr("sys.stdin", io.StringIO("correct horse battery staple\n"))
+    added = json.loads(
+        hub("users", "add", "--username", username, "--role", "market",
+            "--scopes", "graph:read investigate", "--password-stdin", "--json")
+    )  # fmt: skip
+    reg.usernames.append(username)
+    assert added["scopes"] == ["graph:read", "investigate"]
+    assert "password_hash" not in added
+    listed = hub("users", "list")
+    assert username in listed
+    assert "correct horse" not in listed
