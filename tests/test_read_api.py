@@ -276,6 +276,21 @@ async def test_bad_input_gets_a_clear_error_and_no_data(
     assert "MATCH" not in str(body)
 
 
+async def test_hostile_nesting_and_aliasing_are_refused_before_any_work(
+    client: httpx.AsyncClient, app: Starlette
+) -> None:
+    deep = '{ cylinder(code: "x") { ' + "owner { cylinders { edges { node { " * 4 + "code"
+    deep += " } } } }" * 4 + " } }"
+    aliases = "{ " + " ".join(f"a{i}: me {{ role }}" for i in range(40)) + " }"
+    counter = app.state.runtime.graph.counter
+    before = counter.reads
+    for query in (deep, deep, aliases):  # twice: a cached validation must refuse it too
+        body = await gql(client, query, "market")
+        assert error_codes(body) == ["BAD_USER_INPUT"]
+        assert body.get("data") is None
+    assert counter.reads == before
+
+
 async def test_unknown_fields_get_no_suggestions(client: httpx.AsyncClient) -> None:
     body = await gql(client, '{ cylinder(code: "x") { cod } }', "market")
     assert "Did you mean" not in body["errors"][0]["message"]

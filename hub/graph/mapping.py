@@ -7,6 +7,7 @@ patterns are code, never input), so it doubles as the allow-list for generated s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from hub.graph.model import PROPERTIES
 
@@ -29,7 +30,7 @@ class TypeMap:
     renamed: dict[str, str] = field(default_factory=dict)
     links: dict[str, Link] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def properties(self) -> dict[str, str]:
         """Every scalar GraphQL field of the type and the graph property it reads."""
         props = {p: p for p in PROPERTIES[self.label] if p not in self.renamed.values()}

@@ -6,12 +6,13 @@ from typing import Any
 
 import strawberry
 from strawberry.extensions import (
-    MaxAliasesLimiter,
+    AddValidationRules,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as aliases_validator
+from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 from strawberry.schema.config import StrawberryConfig
 
 from hub.schema.graph import GRAPH_TYPES, read_key
@@ -24,6 +25,9 @@ from hub.schema.system import SystemQuery
 @strawberry.type
 class Query(EntityQuery, SystemQuery):
     pass
+
+
+LIMIT_RULES = [depth_validator(max_depth=12, should_ignore=None), aliases_validator(30)]
 
 
 class HubSchema(strawberry.Schema):
@@ -47,8 +51,9 @@ schema = HubSchema(
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
         IntrospectionNeedsToken,  # after the cache, which would overwrite its verdict
-        lambda: QueryDepthLimiter(max_depth=12),
-        lambda: MaxAliasesLimiter(max_alias_count=30),
+        # The limits' rules are made once: the validation cache keys on the rule classes, and a
+        # limiter made per request would bring new classes and miss the cache every time.
+        lambda: AddValidationRules(LIMIT_RULES),
         lambda: MaxTokensLimiter(max_token_count=2000),
     ],
 )
