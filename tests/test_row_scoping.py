@@ -174,3 +174,18 @@ async def test_an_enterprise_token_without_an_enterprise_claim_sees_nothing(
 ) -> None:
     body = await gql(client, "{ cylinders { totalCount } }", "enterprise")
     assert body["data"]["cylinders"]["totalCount"] == 0
+
+
+async def test_a_cursor_of_a_row_out_of_scope_tells_nothing(
+    client: httpx.AsyncClient, graph: Graph, district: str
+) -> None:
+    [row] = await cypher(
+        graph,
+        "MATCH (h:Household) WHERE h.district <> $d RETURN h.id AS hh ORDER BY hh LIMIT 1",
+        d=district,
+    )
+    query = """query($after: String) { households(first: 5, after: $after) {
+        edges { node { householdId } } } }"""
+    body = await gql(client, query, "police", {"after": f"Household:{row['hh']}"},
+                     district=district)  # fmt: skip
+    assert body["data"]["households"]["edges"] == []

@@ -301,6 +301,9 @@ class Compiler:
         if "edges" in selected or "pageInfo" in selected:
             sort_prop, descending = order or (link.order or tmap.key, link.order == "time")
             sort = sort_expression(label, t, sort_prop)
+                # The cursor's row must be in scope too, or a page would tell where an
+                # unseen row sorts (its date, its name) by where the page starts.
+                anchor_rule = self.row_rule(label, a)
             key = t + "." + tmap.key
             direction = " DESC" if descending else ""
             paging = list(conditions)
@@ -311,7 +314,9 @@ class Compiler:
                 anchor_sort = sort_expression(label, a, sort_prop)
                 paging.append(
                     "EXISTS { MATCH (" + a + ":" + label + " {" + tmap.key + ": "
-                    + self.param(anchor_key) + "}) WHERE " + sort + " " + op + " " + anchor_sort
+                    + self.param(anchor_key) + "}) WHERE ("
+                    + (anchor_rule + ") AND (" if anchor_rule else "")
+                    + sort + " " + op + " " + anchor_sort
                     + " OR (" + sort + " = " + anchor_sort + " AND " + key + " " + op + " "
                     + a + "." + tmap.key + ") }"
                 )  # fmt: skip
