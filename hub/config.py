@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     hub_graphiql: bool = True
     # Pages of lists: `first` may not exceed this (DESIGN.md section 5).
     hub_max_page: int = 100
+    # Writes (hub.ingest): items per mutation call, and how far in the future an event's time
+    # may lie (clients' clocks drift).
+    hub_write_batch_limit: int = Field(default=1000, ge=1, le=10_000)
+    hub_write_clock_skew_s: int = Field(default=300, ge=0, le=3600)
 
     # Which project-managed Neo4j to use when NEO4J_URI is not given ("dev" for `make run`,
     # "test" for `make test`; each has its own ports and data folder).

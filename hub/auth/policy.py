@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from hub.auth.principal import Role
+from hub.auth.principal import Principal, Role
 
 
 class Mask(StrEnum):
@@ -202,3 +202,19 @@ def field_rule(type_name: str, field_name: str) -> Rule | bool:
     if fields is None or field_name not in fields:
         return False
     return fields[field_name]
+
+
+def row_rule(principal: Principal, type_name: str, var: str) -> str | None:
+    """The predicate every row of `type_name` must pass for `principal`, over the Cypher variable
+    `var`, if any. Its parameters are `$scopeEnterprise` and `$scopeDistrict` (the bindings)."""
+    rules: list[str] = []
+    if principal.role is Role.ENTERPRISE or principal.enterprise:
+        rules.append(BY_ENTERPRISE.get(type_name, "false") if principal.enterprise else "false")
+    if principal.district:
+        rules.append(BY_DISTRICT.get(type_name, "false"))
+    by_role = BY_ROLE.get((principal.role, type_name))
+    if by_role:
+        rules.append(by_role)
+    if not rules:
+        return None
+    return " AND ".join("(" + r.replace("_n_", var) + ")" for r in rules)

@@ -31,7 +31,7 @@ from graphql.execution.values import (
 
 from hub.auth import policy
 from hub.auth.masking import masked
-from hub.auth.principal import Principal, Role
+from hub.auth.principal import Principal
 from hub.errors import BadUserInput, Forbidden, LimitExceeded
 from hub.graph.mapping import ANY, ANY_LIMIT, TYPES, Link, TypeMap
 from hub.graph.model import PROPERTIES
@@ -97,18 +97,7 @@ class Compiler:
 
     def row_rule(self, type_name: str, var: str) -> str | None:
         """The predicate every row of `type_name` must pass for this principal, if any."""
-        rules: list[str] = []
-        p = self.principal
-        if p.role is Role.ENTERPRISE or p.enterprise:
-            rules.append(policy.BY_ENTERPRISE.get(type_name, "false") if p.enterprise else "false")
-        if p.district:
-            rules.append(policy.BY_DISTRICT.get(type_name, "false"))
-        by_role = policy.BY_ROLE.get((p.role, type_name))
-        if by_role:
-            rules.append(by_role)
-        if not rules:
-            return None
-        return " AND ".join("(" + r.replace("_n_", var) + ")" for r in rules)
+        return policy.row_rule(self.principal, type_name, var)
 
     # --- selections -----------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from hub.schema.graph import GRAPH_TYPES, read_key
 from hub.schema.guards import IntrospectionNeedsToken
+from hub.schema.mutations import Mutation
 from hub.schema.queries import EntityQuery
 from hub.schema.scalars import SCALARS
 from hub.schema.system import SystemQuery
@@ -38,6 +39,7 @@ class HubSchema(strawberry.Schema):
 
 schema = HubSchema(
     query=Query,
+    mutation=Mutation,
     types=GRAPH_TYPES,
     # Field names are written as the API spells them (camelCase), which is also how the graph
     # names its properties, so one name runs from the graph to the client.

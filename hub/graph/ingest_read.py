@@ -1,0 +1,93 @@
+"""The one read a write batch makes, inside its write transaction: every record the batch names
+(exists? visible to the writer? the state the closed-loop rules need), the nodes already stored
+under the batch's keys, and the writer's own enterprise.
+
+Visibility is the read policy's row rule (hub/auth/policy.py) for the writer, so a record the
+writer may not read behaves for a write exactly as for a read. Labels and properties come from
+the allow-lists; every value is a parameter.
+"""
+
+from __future__ import annotations
+
+from typing import Any, LiteralString, cast
+
+from neo4j import AsyncManagedTransaction
+
+from hub.auth import policy
+from hub.auth.principal import Principal
+from hub.graph.migrations import NATURAL_KEYS
+
+# label -> the state the rules read, as a Cypher map over `n`.
+STATE: dict[str, str] = {
+    "Enterprise": "{kind: n.kind}",
+    "Cylinder": "{status: n.status, model: n.model, nextInspection: n.nextInspection, "
+    "scrapDate: n.scrapDate, owner: [(n)-[:OWNED_BY]->(o:Enterprise) | o.uscc][0]}",
+    "Household": "{status: n.status, registered: EXISTS { (n)-[:REGISTERED_TO]->(:Person) }}",
+    "Person": "{qualifications: coalesce(n.qualifications, []), "
+    "employers: [(n)-[:EMPLOYED_BY]->(o:Enterprise) | o.uscc]}",
+    "Vehicle": "{kind: n.kind, permitExpiry: n.permitExpiry, "
+    "operator: [(n)-[:OPERATED_BY]->(o:Enterprise) | o.uscc][0]}",
+    "Product": "{failed: EXISTS { (:BatchTest {result: 'FAIL'})-[:OF]->(n) }}",
+}
+
+
+def _native(value: Any) -> Any:
+    """Neo4j temporal values as Python's, through nested maps and lists."""
+    if isinstance(value, dict):
+        return {k: _native(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_native(v) for v in value]
+    to_native = getattr(value, "to_native", None)
+    return to_native() if to_native else value
+
+
+def _visible(principal: Principal, label: str) -> str:
+    if not policy.can_read(principal.role, label):
+        return "false"
+    return policy.row_rule(principal, label, "n") or "true"
+
+
+def state_statement(principal: Principal, labels: list[str], label: str) -> str:
+    parts: list[str] = []
+    for i, ref_label in enumerate(labels):
+        if ref_label not in STATE:
+            raise ValueError(f"no state for {ref_label}")
+        parts.append(
+            "CALL { UNWIND $r" + str(i) + " AS k "
+            "OPTIONAL MATCH (n:" + ref_label + " {" + NATURAL_KEYS[ref_label] + ": k}) "
+            "RETURN collect({label: '" + ref_label + "', key: k, exists: n IS NOT NULL, "
+            "visible: CASE WHEN n IS NULL THEN false "
+            "ELSE (" + _visible(principal, ref_label) + ") END, "
+            "state: CASE WHEN n IS NULL THEN null ELSE " + STATE[ref_label] + " END}) "
+            "AS r" + str(i) + " }"
+        )  # fmt: skip
+    if label not in NATURAL_KEYS:
+        raise ValueError(f"no key for {label}")
+    parts.append(
+        "CALL { UNWIND $keys AS k MATCH (n:" + label + " {" + NATURAL_KEYS[label] + ": k}) "
+        "RETURN collect({key: k, hash: n.contentHash, status: n.status}) AS existing }"
+    )
+    parts.append(
+        "CALL { OPTIONAL MATCH (m:Enterprise {uscc: $me}) "
+        "RETURN CASE WHEN m IS NULL THEN null ELSE {kind: m.kind} END AS me }"
+    )
+    refs = " + ".join(["r" + str(i) for i in range(len(labels))]) or "[]"
+    return " ".join(parts) + " RETURN " + refs + " AS refs, existing, me"
+
+
+async def read_state(
+    tx: AsyncManagedTransaction,
+    principal: Principal,
+    refs: dict[str, list[str]],
+    label: str,
+    keys: list[str],
+) -> dict[str, Any]:
+    """{refs: [{label, key, exists, visible, state}], existing: [{key, hash, status}], me}."""
+    labels = sorted(refs)
+    params: dict[str, Any] = {"r" + str(i): refs[lbl] for i, lbl in enumerate(labels)}
+    params |= {"keys": keys, "me": principal.enterprise}
+    params |= {"scopeEnterprise": principal.enterprise, "scopeDistrict": principal.district}
+    # Assembled from allow-listed labels, keys and the policy's predicates; values are params.
+    query = cast(LiteralString, state_statement(principal, labels, label))  # type: ignore[redundant-cast]
+    record = await (await tx.run(query, params)).single(strict=True)
+    return {k: _native(v) for k, v in record.data().items()}

@@ -1,0 +1,197 @@
+"""Every Cypher statement that writes a batch: one UNWIND per mutation kind, then the derived
+state (where a cylinder stands, its inspection dates and status), all in the caller's one
+managed transaction.
+
+Creating is a MERGE on the node's unique key. A node this statement did not create (a replay, or
+a concurrent batch that won the race) is left untouched, and its stored content hash goes back
+to the caller, which reports a replay or a CONFLICT. Besides the model's properties, written
+nodes carry `contentHash` (the idempotency check) and updated ones `updatedBy` / `updatedAt`:
+bookkeeping that the API does not expose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from typing import Any, LiteralString, cast
+
+from neo4j import AsyncManagedTransaction
+
+from hub.graph.migrations import NATURAL_KEYS
+from hub.graph.model import RELATIONSHIPS, Rel
+
+
+@dataclass(frozen=True)
+class Link:
+    field: str  # the key list in `row.links`
+    rel: str
+    target: str
+
+
+INVOLVABLE = ("Cylinder", "Household", "Person", "Vehicle", "Enterprise", "Product")
+
+LINKS: dict[str, tuple[Link, ...]] = {
+    "Enterprise": (),
+    "Cylinder": (Link("maker", "MADE_BY", "Enterprise"), Link("owner", "OWNED_BY", "Enterprise")),
+    "Household": (Link("supplier", "CUSTOMER_OF", "Enterprise"),),
+    "Vehicle": (Link("operator", "OPERATED_BY", "Enterprise"),),
+    "Person": (Link("employer", "EMPLOYED_BY", "Enterprise"), Link("drives", "DRIVES", "Vehicle")),
+    "Product": (Link("producer", "PRODUCED_BY", "Enterprise"),),
+    "Filling": (
+        Link("cylinder", "OF", "Cylinder"),
+        Link("station", "AT", "Enterprise"),
+        Link("filler", "BY", "Person"),
+    ),
+    "Delivery": (
+        Link("cylinder", "OF", "Cylinder"),
+        Link("supplier", "FROM", "Enterprise"),
+        Link("household", "TO", "Household"),
+        Link("vehicle", "VIA", "Vehicle"),
+        Link("driver", "BY", "Person"),
+        Link("escort", "ESCORTED_BY", "Person"),
+    ),
+    "Inspection": (Link("cylinder", "OF", "Cylinder"), Link("agency", "BY", "Enterprise")),
+    "Shipment": (
+        Link("product", "OF", "Product"),
+        Link("sender", "FROM", "Enterprise"),
+        Link("receiver", "TO", "Enterprise"),
+    ),
+    "BatchTest": (Link("product", "OF", "Product"), Link("market", "AT", "Enterprise")),
+    "Sale": (Link("product", "OF", "Product"), Link("seller", "AT", "Enterprise")),
+    "Incident": tuple(Link(label, "INVOLVES", label) for label in INVOLVABLE),
+}
+
+for _label, _links in LINKS.items():  # every link is a relationship of the model
+    for _link in _links:
+        assert Rel(_label, _link.rel, _link.target) in RELATIONSHIPS or (
+            Rel(_label, _link.rel, "*") in RELATIONSHIPS
+        ), (_label, _link)
+
+# A household is registered to a real-name person: the person is created with it, or reused.
+_HOUSEHOLD_PERSON = (
+    "CALL { WITH e, row, created WITH e, row WHERE created "
+    "MERGE (p:Person {idNumber: row.extra.person.idNumber}) "
+    "ON CREATE SET p.name = row.extra.person.name, p.phone = row.extra.person.phone, "
+    "p.qualifications = [], p.verified = false, p.recordedBy = $by, p.recordedAt = $now "
+    "MERGE (e)-[:REGISTERED_TO]->(p) } "
+)
+
+
+@cache
+def create_statement(label: str) -> LiteralString:
+    key = NATURAL_KEYS[label]
+    query = (
+        "UNWIND $rows AS row MERGE (e:" + label + " {" + key + ": row.key}) "
+        "ON CREATE SET e += row.props, e.contentHash = row.hash, e.recordedBy = $by, "
+        "e.recordedAt = $now, e.ingestPending = true "
+        "WITH e, row, coalesce(e.ingestPending, false) AS created REMOVE e.ingestPending "
+        "WITH e, row, created "
+    )
+    for link in LINKS[label]:
+        query += (
+            "CALL { WITH e, row, created WITH e, row WHERE created "
+            "UNWIND row.links." + link.field + " AS k "
+            "MATCH (t:" + link.target + " {" + NATURAL_KEYS[link.target] + ": k}) "
+            "MERGE (e)-[:" + link.rel + "]->(t) } "
+        )
+    if label == "Household":
+        query += _HOUSEHOLD_PERSON
+    query += "RETURN row.key AS key, created, e.contentHash AS hash"
+    return cast(LiteralString, query)  # type: ignore[redundant-cast]
+
+
+async def create_nodes(
+    tx: AsyncManagedTransaction, label: str, rows: list[dict[str, Any]], by: str, now: datetime
+) -> dict[str, tuple[bool, str | None]]:
+    """MERGE each row's node and, for those created, its relationships: key -> (created, hash)."""
+    if not rows:
+        return {}
+    result = await tx.run(create_statement(label), rows=rows, by=by, now=now)
+    return {r["key"]: (r["created"], r["hash"]) async for r in result}
+
+
+async def move_cylinders(
+    tx: AsyncManagedTransaction, codes: list[str], by: str, now: datetime
+) -> None:
+    """A cylinder stands where its latest delivery took it. The SET locks the cylinder first, so
+    two batches delivering it at once take turns."""
+    query: LiteralString = (
+        "UNWIND $codes AS code MATCH (c:Cylinder {code: code}) "
+        "SET c.updatedBy = $by, c.updatedAt = $now "
+        "WITH c CALL { WITH c MATCH (d:Delivery)-[:OF]->(c) "
+        "  RETURN d ORDER BY d.time DESC, d.eventId DESC LIMIT 1 } "
+        "MATCH (d)-[:TO]->(h:Household) "
+        "CALL { WITH c, h OPTIONAL MATCH (c)-[old:LOCATED_AT]->(x) WHERE x <> h DELETE old } "
+        "MERGE (c)-[:LOCATED_AT]->(h)"
+    )
+    await (await tx.run(query, codes=codes, by=by, now=now)).consume()
+
+
+async def apply_inspections(
+    tx: AsyncManagedTransaction, codes: list[str], by: str, now: datetime, today: date
+) -> None:
+    """A cylinder's last and next inspection follow its latest inspection; a failed one scraps
+    it (and a scrapped cylinder stands nowhere)."""
+    query: LiteralString = (
+        "UNWIND $codes AS code MATCH (c:Cylinder {code: code}) "
+        "SET c.updatedBy = $by, c.updatedAt = $now "
+        "WITH c CALL { WITH c MATCH (i:Inspection)-[:OF]->(c) "
+        "  RETURN i ORDER BY i.time DESC, i.eventId DESC LIMIT 1 } "
+        "SET c.lastInspection = date(i.time), c.nextInspection = i.nextDue, "
+        "c.status = CASE WHEN c.status IN ['SCRAPPED', 'SEIZED'] THEN c.status "
+        "  WHEN i.result = 'FAIL' OR c.scrapDate <= $today THEN 'SCRAPPED' "
+        "  WHEN i.nextDue < $today THEN 'OVERDUE' "
+        "  WHEN i.nextDue <= $today + duration('P30D') THEN 'DUE' ELSE 'IN_SERVICE' END "
+        "WITH c WHERE c.status = 'SCRAPPED' "
+        "OPTIONAL MATCH (c)-[l:LOCATED_AT]->() DELETE l"
+    )
+    await (await tx.run(query, codes=codes, by=by, now=now, today=today)).consume()
+
+
+async def set_cylinder_status(
+    tx: AsyncManagedTransaction, rows: list[dict[str, Any]], by: str, now: datetime, today: date
+) -> dict[str, bool]:
+    """Seize, scrap or release; a seized or scrapped cylinder stands nowhere. key -> changed."""
+    query: LiteralString = (
+        "UNWIND $rows AS row MATCH (c:Cylinder {code: row.key}) "
+        "WITH c, row, CASE row.props.status WHEN 'RELEASED' THEN CASE "
+        "  WHEN c.status <> 'SEIZED' THEN c.status "
+        "  WHEN c.nextInspection < $today THEN 'OVERDUE' "
+        "  WHEN c.nextInspection <= $today + duration('P30D') THEN 'DUE' ELSE 'IN_SERVICE' END "
+        "  ELSE row.props.status END AS next "
+        "WITH c, row, next, c.status <> next AS changed "
+        "CALL { WITH c, row, next, changed WITH c, row, next WHERE changed "
+        "  SET c.status = next, c.statusReason = row.props.statusReason, "
+        "  c.statusChangedAt = row.props.statusChangedAt, c.updatedBy = $by, c.updatedAt = $now, "
+        "  c.scrapDate = CASE WHEN next = 'SCRAPPED' "
+        "    AND c.scrapDate > date(row.props.statusChangedAt) "
+        "    THEN date(row.props.statusChangedAt) ELSE c.scrapDate END "
+        "  WITH c, next WHERE next IN ['SCRAPPED', 'SEIZED'] "
+        "  OPTIONAL MATCH (c)-[l:LOCATED_AT]->() DELETE l } "
+        "RETURN row.key AS key, changed"
+    )  # fmt: skip
+    result = await tx.run(query, rows=rows, by=by, now=now, today=today)
+    return {r["key"]: r["changed"] async for r in result}
+
+
+@cache
+def update_statement(label: str) -> LiteralString:
+    key = NATURAL_KEYS[label]
+    return cast(  # type: ignore[redundant-cast]
+        LiteralString,
+        "UNWIND $rows AS row MATCH (e:" + label + " {" + key + ": row.key}) "
+        "WITH e, row, any(k IN keys(row.props) WHERE e[k] IS NULL OR e[k] <> row.props[k]) "
+        "  AS changed "
+        "CALL { WITH e, row, changed WITH e, row WHERE changed "
+        "  SET e += row.props, e.updatedBy = $by, e.updatedAt = $now } "
+        "RETURN row.key AS key, changed",
+    )
+
+
+async def update_nodes(
+    tx: AsyncManagedTransaction, label: str, rows: list[dict[str, Any]], by: str, now: datetime
+) -> dict[str, bool]:
+    """Set the rows' properties where they differ; key -> changed (False: a replay)."""
+    result = await tx.run(update_statement(label), rows=rows, by=by, now=now)
+    return {r["key"]: r["changed"] async for r in result}

@@ -1,0 +1,192 @@
+"""The batch pipeline behind every mutation.
+
+Parse and check shapes in Python -> the write policy -> in ONE managed transaction: one read of
+everything the batch names, idempotency, references and the closed-loop rules, then one UNWIND
+write of the valid items and their derived state. The transaction function is pure over its
+inputs, so the driver may retry it whole; a batch is never half-written.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
+
+from hub.auth.principal import Principal, Scope
+from hub.auth.write_policy import Grant, Write, grant_for
+from hub.config import Settings
+from hub.errors import Forbidden, LimitExceeded, Unavailable
+from hub.graph import ingest_write as repo
+from hub.graph.driver import Graph
+from hub.graph.ingest_read import read_state
+from hub.ingest.codes import Code, ItemError
+from hub.ingest.fields import Clock, Fields
+from hub.ingest.item import Item, Spec
+from hub.ingest.judge import check_policy, judge, state_from
+from hub.ingest.specs import SPECS
+
+log = logging.getLogger("hub.ingest")
+
+RETRY_MESSAGE = (
+    "the batch could not be committed (or its outcome is unknown); retry it with the same "
+    "eventIds and keys: what was recorded is recorded once"
+)
+
+
+@dataclass(frozen=True)
+class Result:
+    index: int
+    ok: bool
+    id: str | None
+    replayed: bool
+    errors: list[ItemError] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    results: list[Result]
+
+    @property
+    def written(self) -> int:
+        return sum(1 for r in self.results if r.ok and not r.replayed)
+
+
+def _prepare(spec: Spec, principal: Principal, clock: Clock, index: int, raw: Any) -> Item:
+    fields = Fields(raw, clock)
+    draft = spec.prepare(fields, principal)
+    item = Item(index, draft if not fields.errors else None, fields.errors)
+    if item.draft is not None:
+        item.hash = item.draft.content_hash()
+    return item
+
+
+def _deduplicate(spec: Spec, items: list[Item]) -> dict[int, int]:
+    """Later items with an earlier item's key: the same content follows the first one's outcome
+    (index -> first index); other content is a CONFLICT."""
+    first: dict[str, Item] = {}
+    follows: dict[int, int] = {}
+    for item in items:
+        if item.draft is None or not item.ok:
+            continue
+        earlier = first.setdefault(item.draft.key, item)
+        if earlier is item:
+            continue
+        if earlier.hash == item.hash:
+            follows[item.index] = earlier.index
+        else:
+            item.fail(spec.key_field, Code.CONFLICT, "the batch holds this key twice, unequal")
+    return follows
+
+
+async def _write_batch(
+    tx: AsyncManagedTransaction,
+    spec: Spec,
+    grant: Grant,
+    principal: Principal,
+    clock: Clock,
+    prepared: list[Item],
+) -> list[Item]:
+    # A fresh copy per attempt: the driver may run this function again.
+    items = [Item(i.index, i.draft, list(i.errors), i.hash) for i in prepared]
+    todo = [i for i in items if i.ok and i.draft is not None]
+    refs: dict[str, set[str]] = {}
+    for item in todo:
+        assert item.draft is not None
+        for ref in item.draft.refs:
+            refs.setdefault(ref.label, set()).add(ref.key)
+    keys = [] if spec.updates else [i.draft.key for i in todo if i.draft]
+    read = await read_state(
+        tx, principal, {k: sorted(v) for k, v in refs.items()}, spec.label, keys
+    )
+    state = state_from(read)
+    for item in todo:
+        judge(spec, grant, principal, clock, state, item)
+    valid = [i for i in todo if i.ok and not i.replayed and i.draft is not None]
+    rows = [
+        {"key": i.draft.key, "props": i.draft.props, "links": i.draft.links,
+         "extra": i.draft.extra, "hash": i.hash}
+        for i in valid if i.draft is not None
+    ]  # fmt: skip
+    if rows:
+        await _store(tx, spec, rows, valid, principal.subject, clock)
+    return items
+
+
+async def _store(
+    tx: AsyncManagedTransaction,
+    spec: Spec,
+    rows: list[dict[str, Any]],
+    valid: list[Item],
+    by: str,
+    clock: Clock,
+) -> None:
+    by_key = {i.draft.key: i for i in valid if i.draft is not None}
+    if spec.updates:
+        if spec.write is Write.SET_CYLINDER_STATUS:
+            changed = await repo.set_cylinder_status(tx, rows, by, clock.now, clock.today)
+        else:
+            changed = await repo.update_nodes(tx, spec.label, rows, by, clock.now)
+        for key, did in changed.items():
+            by_key[key].replayed = not did
+        return
+    created = await repo.create_nodes(tx, spec.label, rows, by, clock.now)
+    for key, (was_created, stored_hash) in created.items():
+        item = by_key[key]
+        if was_created:
+            continue
+        if stored_hash == item.hash:  # a concurrent batch recorded the same content first
+            item.replayed = True
+        else:
+            item.fail(spec.key_field, Code.CONFLICT, f"{key} was recorded with other content")
+    fresh = [i.draft for i in valid if i.ok and not i.replayed and i.draft is not None]
+    if spec.write is Write.RECORD_DELIVERIES and fresh:
+        codes = sorted({d.links["cylinder"][0] for d in fresh})
+        await repo.move_cylinders(tx, codes, by, clock.now)
+    if spec.write is Write.RECORD_INSPECTIONS and fresh:
+        codes = sorted({d.links["cylinder"][0] for d in fresh})
+        await repo.apply_inspections(tx, codes, by, clock.now, clock.today)
+
+
+async def run_batch(
+    graph: Graph, settings: Settings, principal: Principal, write: Write, raw_items: list[Any]
+) -> Outcome:
+    """Validate and write one mutation's items; per-item results in input order."""
+    if not principal.has(Scope.GRAPH_WRITE):
+        raise Forbidden(f"{write.value} needs the {Scope.GRAPH_WRITE.value} scope", field=write)
+    limit = settings.hub_write_batch_limit
+    if len(raw_items) > limit:
+        raise LimitExceeded(
+            f"{write.value} takes at most {limit} items, not {len(raw_items)}; nothing was written",
+            field=write.value,
+        )
+    spec, grant = SPECS[write], grant_for(write, principal.role)
+    clock = Clock(datetime.now(UTC), timedelta(seconds=settings.hub_write_clock_skew_s))
+    items = [_prepare(spec, principal, clock, i, raw) for i, raw in enumerate(raw_items)]
+    for item in items:
+        check_policy(spec, grant, principal, item)
+    follows = _deduplicate(spec, items)
+    pending = [i for i in items if i.ok and i.index not in follows]
+    if pending and grant is not None:
+        try:
+            judged = await graph.write(_write_batch, spec, grant, principal, clock, pending)
+        except (ServiceUnavailable, SessionExpired, TransientError) as exc:
+            log.warning("write batch failed", extra={"fields": {"error": type(exc).__name__}})
+            raise Unavailable(RETRY_MESSAGE) from None
+        by_index = {i.index: i for i in judged}
+        items = [by_index.get(i.index, i) for i in items]
+    by_index = {i.index: i for i in items}
+    return Outcome([_result(spec, by_index[follows.get(i.index, i.index)], i) for i in items])
+
+
+def _result(spec: Spec, decided: Item, item: Item) -> Result:
+    errors = decided.errors if item.ok else item.errors
+    ok = not errors
+    key = item.draft.key if item.draft is not None else None
+    global_id = spec.label + ":" + key if ok and key else None
+    return Result(
+        item.index, ok, global_id, ok and (decided.replayed or decided is not item), errors
+    )
