@@ -17,7 +17,7 @@ from graph_seed.progress import Progress
 from graph_seed.rows import Chunk, Row, rel_allowed
 from hub.graph.driver import Graph
 from hub.graph.migrations import NATURAL_KEYS, migrate
-from hub.graph.model import LABELS
+from hub.graph.model import LABELS, PROPERTIES, PROVENANCE
 
 # Labels and types are spliced into the text only after an allow-list assertion; every value is a
 # $parameter.
@@ -25,12 +25,38 @@ BATCH_ROWS = 10_000
 SEED_TX_TIMEOUT_S = 600.0
 
 
+def temporal_props(label: str) -> list[tuple[str, str]]:
+    """(property, "date" | "datetime") of a label, provenance included."""
+    props = {**PROPERTIES[label], **PROVENANCE}
+    return [(name, kind) for name, kind in props.items() if kind in ("date", "datetime")]
+
+
 def merge_nodes(label: str) -> LiteralString:
-    """MERGE on the natural key, then every property (labels only from the model)."""
+    """MERGE on the natural key, then every property (labels only from the model). Dates and
+    times travel as ISO strings and become Date / DateTime in Cypher: sending the driver's
+    temporal values costs about five times as much."""
     assert label in LABELS, label
     key = NATURAL_KEYS[label]
-    text = "UNWIND $rows AS row MERGE (n:" + label + " {" + key + ": row." + key + "}) SET n += row"
+    temporal = ", ".join(p + ": " + kind + "(row." + p + ")" for p, kind in temporal_props(label))
+    text = (
+        "UNWIND $rows AS row MERGE (n:" + label + " {" + key + ": row." + key + "}) "
+        "SET n += row {.*, " + temporal + "}"
+    )
     return text
+
+
+def wire_rows(label: str, rows: list[Row]) -> list[Row]:
+    """The rows with their dates and times as ISO 8601 strings (see merge_nodes)."""
+    names = [p for p, _ in temporal_props(label)]
+    out = []
+    for row in rows:
+        wired = dict(row)
+        for name in names:
+            value = wired.get(name)
+            if value is not None:
+                wired[name] = value.isoformat()
+        out.append(wired)
+    return out
 
 
 def merge_rels(start: str, rel_type: str, end: str) -> LiteralString:
@@ -66,8 +92,9 @@ def _batches(rows: list[Any]) -> Iterator[list[Any]]:
 
 async def load_chunk(graph: Graph, chunk: Chunk, progress: Progress) -> None:
     for label, node_rows in chunk.nodes.items():
+        statement = merge_nodes(label)
         for batch in _batches(node_rows):
-            await graph.write(_write_rows, merge_nodes(label), batch)
+            await graph.write(_write_rows, statement, wire_rows(label, batch))
             progress.advance(len(batch))
     for (start, rel_type, end), pairs in chunk.rels.items():
         statement = merge_rels(start, rel_type, end)
