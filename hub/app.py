@@ -21,6 +21,9 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from hub.audit.middleware import AuditMiddleware
+from hub.audit.trail import AuditTrail
+from hub.audit.writer import AuditWriter
 from hub.auth.dev import DEV_HEADER, parse_dev_principal
 from hub.auth.principal import PUBLIC, Principal
 from hub.auth.routes import oauth_routes
@@ -91,6 +94,7 @@ class HubGraphQL(GraphQL[Context, None]):
             graph=runtime.graph,
             settings=runtime.settings,
             request_id=request_id_var.get(),
+            audit=getattr(request.state, "audit", None) or AuditTrail(),
         )
 
     async def process_result(
@@ -158,6 +162,7 @@ def _not_ready(reason: str) -> Response:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     oauth = OAuth.create(settings)
+    audit = AuditWriter(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -165,6 +170,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         runtime = Runtime(settings, graph_for(driver, settings))
         app.state.runtime = runtime
         oauth.bind(runtime.graph)
+        audit.bind(runtime.graph)
         try:
             await driver.verify_connectivity()
             await runtime.ensure_migrated()
@@ -176,9 +182,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         except (ServiceUnavailable, AuthError, Neo4jError, OSError) as exc:
             # Keep serving: /readyz says 503 until the graph answers, then migrates.
             log.warning("Neo4j not ready at start-up", extra={"fields": {"error": str(exc)}})
+        await audit.start()
         try:
             yield
         finally:
+            await audit.stop()
             await driver.close()
 
     graphql_app = HubGraphQL(
@@ -193,10 +201,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/readyz", readyz),
             *oauth_routes(oauth),
         ],
-        middleware=[Middleware(RequestIdMiddleware)],
+        middleware=[Middleware(RequestIdMiddleware), Middleware(AuditMiddleware, writer=audit)],
         lifespan=lifespan,
     )
     app.state.oauth = oauth
+    app.state.audit = audit
     return app
 
 

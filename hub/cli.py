@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 
 from graph_seed.cli import register as register_seed
+from hub.audit.cli import register as register_audit
 from hub.auth.cli import register as register_auth
 from hub.config import PROJECT_ROOT, get_settings
 from hub.graph.driver import graph_for, open_driver
@@ -118,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
 EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
     register_seed,
     register_auth,
+    register_audit,
 ]
 
 

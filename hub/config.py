@@ -61,6 +61,18 @@ class Settings(BaseSettings):
     hub_oauth_max_failures: int = 5
     hub_oauth_failure_window_s: float = 60.0
 
+    # The audit trail (hub.audit): on in production, always. One chain id per log; the head is
+    # signed every `sign_every` entries or `sign_interval_s` seconds with its own Ed25519 key
+    # (a PEM from configuration, shared by replicas; else made in `<state>/audit` on start).
+    hub_audit_enabled: bool = True
+    hub_audit_chain: str = "main"
+    hub_audit_signing_key: str | None = Field(default=None, repr=False)
+    hub_audit_batch_window_ms: float = Field(default=2.0, ge=0.0, le=50.0)
+    hub_audit_batch_max: int = Field(default=256, ge=1, le=5000)
+    hub_audit_sign_every: int = Field(default=1000, ge=1)
+    hub_audit_sign_interval_s: float = Field(default=30.0, gt=0.0)
+    hub_audit_timeout_s: float = Field(default=5.0, gt=0.0)
+
     @model_validator(mode="after")
     def _no_development_shortcuts_in_production(self) -> Settings:
         if self.hub_env is Environment.PRODUCTION and self.hub_graphiql:
@@ -69,11 +81,17 @@ class Settings(BaseSettings):
             raise ValueError("NEO4J_PASSWORD must be set when HUB_ENV=production")
         if self.hub_env is Environment.PRODUCTION and not self.hub_issuer.startswith("https://"):
             raise ValueError("HUB_ISSUER must be an https:// URL when HUB_ENV=production")
+        if self.hub_env is Environment.PRODUCTION and not self.hub_audit_enabled:
+            raise ValueError("HUB_AUDIT_ENABLED cannot be false when HUB_ENV=production")
         return self
 
     @property
     def oauth_keys_dir(self) -> Path:
         return self.hub_oauth_keys_dir or self.hub_state_dir / "keys"
+
+    @property
+    def audit_dir(self) -> Path:
+        return self.hub_state_dir / "audit"
 
     @property
     def demo_credentials_file(self) -> Path:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.types import Info as StrawberryInfo
 
+from hub.audit.trail import AuditTrail
 from hub.auth.principal import Principal
 from hub.config import Settings
 from hub.graph.driver import Graph
@@ -21,6 +22,8 @@ class Context:
     graph: Graph
     settings: Settings
     request_id: str
+    # What the audit entry of this request records (purpose, rows returned): hub.audit.
+    audit: AuditTrail = field(default_factory=AuditTrail)
 
 
 Info = StrawberryInfo[Context, None]

@@ -112,6 +112,9 @@ TYPE_READERS: dict[Role, frozenset[str]] = {
     Role.PUBLIC: frozenset(),
 }
 
+# The audit log (DESIGN.md section 5): only these roles read it, and only with `audit:read`.
+AUDIT_LOG_READERS: frozenset[Role] = frozenset({Role.AUDITOR})
+
 # Row rules: Cypher predicates over the row `_n_`. Every row of a type passes through them, at
 # every depth and inside filters, so a row out of scope behaves as if it did not exist.
 _MINE = "(:Enterprise {uscc: $scopeEnterprise})"

@@ -69,6 +69,13 @@ CONSTRAINTS: list[LiteralString] = [
     "FOR (n:AuthCode) REQUIRE n.codeHash IS UNIQUE",
     "CREATE CONSTRAINT revokedtoken_jti_unique IF NOT EXISTS "
     "FOR (n:RevokedToken) REQUIRE n.jti IS UNIQUE",
+    # The audit log (hub.audit): one entry per seq of a chain, one head per chain.
+    "CREATE CONSTRAINT auditentry_chain_seq_unique IF NOT EXISTS "
+    "FOR (n:AuditEntry) REQUIRE (n.chain, n.seq) IS UNIQUE",
+    "CREATE CONSTRAINT audithead_chain_unique IF NOT EXISTS "
+    "FOR (n:AuditHead) REQUIRE n.chain IS UNIQUE",
+    "CREATE CONSTRAINT auditsignature_chain_seq_unique IF NOT EXISTS "
+    "FOR (n:AuditSignature) REQUIRE (n.chain, n.seq) IS UNIQUE",
 ]
 
 INDEXES: list[LiteralString] = [
@@ -94,6 +101,8 @@ INDEXES: list[LiteralString] = [
     "CREATE INDEX alert_time IF NOT EXISTS FOR (n:Alert) ON (n.time)",
     "CREATE INDEX authcode_expiresat IF NOT EXISTS FOR (n:AuthCode) ON (n.expiresAt)",
     "CREATE INDEX revokedtoken_expiresat IF NOT EXISTS FOR (n:RevokedToken) ON (n.expiresAt)",
+    "CREATE INDEX auditentry_time IF NOT EXISTS FOR (n:AuditEntry) ON (n.time)",
+    "CREATE INDEX auditentry_client IF NOT EXISTS FOR (n:AuditEntry) ON (n.client)",
 ]
 
 

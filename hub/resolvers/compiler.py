@@ -29,6 +29,7 @@ from graphql.execution.values import (
     get_directive_values,
 )
 
+from hub.audit.trail import AUDITED_TYPES, REF_KEY
 from hub.auth import policy
 from hub.auth.masking import masked
 from hub.auth.principal import Principal
@@ -174,6 +175,8 @@ class Compiler:
         tmap = TYPES[type_name]
         gql_type = self.object_type(type_name)
         entries: list[str] = ["__typename: '" + type_name + "'"] if typename else []
+        if type_name in AUDITED_TYPES:  # for the audit entry only: no GraphQL field reads it
+            entries.append(REF_KEY + ": '" + tmap.label + ":' + " + var + "." + tmap.key)
         for name, sub_nodes in self.collect(gql_type, nodes).items():
             if name == "__typename":
                 continue

@@ -32,7 +32,9 @@ def _compiler(info: Info) -> Compiler:
 
 async def run(info: Info, compiler: Compiler, expression: str) -> Any:
     cypher = "RETURN " + expression + " AS result"
-    return await info.context.graph.read(_result, cypher, compiler.params)
+    result = await info.context.graph.read(_result, cypher, compiler.params)
+    info.context.audit.note_rows(result)  # the people and households returned, for the log
+    return result
 
 
 async def one(info: Info, type_name: str, key: str) -> Any:

@@ -15,6 +15,8 @@ from strawberry.extensions.max_aliases import create_validator as aliases_valida
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 from strawberry.schema.config import StrawberryConfig
 
+from hub.audit.extension import AuditExtension
+from hub.schema.audit import AuditQuery
 from hub.schema.graph import GRAPH_TYPES, read_key
 from hub.schema.guards import IntrospectionNeedsToken
 from hub.schema.mutations import Mutation
@@ -24,7 +26,7 @@ from hub.schema.system import SystemQuery
 
 
 @strawberry.type
-class Query(EntityQuery, SystemQuery):
+class Query(EntityQuery, SystemQuery, AuditQuery):
     pass
 
 
@@ -57,6 +59,7 @@ schema = HubSchema(
         # limiter made per request would bring new classes and miss the cache every time.
         lambda: AddValidationRules(LIMIT_RULES),
         lambda: MaxTokensLimiter(max_token_count=2000),
+        AuditExtension,  # tells the request's audit entry what GraphQL did
     ],
 )
 

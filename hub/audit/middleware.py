@@ -1,0 +1,158 @@
+"""The ASGI layer that makes an audit entry for every request to /graphql and /oauth/token.
+
+The response is held back until the entry is durable: the request body is read once (and
+replayed to the app), the app's answer is buffered, the entry is written by the group-commit
+writer, and only then is the answer sent. If the entry cannot be written, the caller gets 503
+with `Retry-After` and none of the answer (fail closed); only an HTTP-level refusal (401, 400,
+429), which carries nothing anyway, keeps its own status.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from hub.audit.drafts import graphql_draft, graphql_request, stated_purpose, token_draft
+from hub.audit.entry import Decision, Draft, Kind
+from hub.audit.trail import AuditTrail
+from hub.audit.writer import AuditUnavailable, AuditWriter
+
+GRAPHQL_PATH = "/graphql"
+TOKEN_PATH = "/oauth/token"
+PURPOSE_HEADER = b"x-purpose"
+RETRY_AFTER = "5"
+
+
+class _Held:
+    """The app's answer, kept until the entry is written."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self.status = 500
+        self.body = b""
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = int(message["status"])
+        elif message["type"] == "http.response.body":
+            self.body += message.get("body", b"")
+        self.messages.append(message)
+
+    async def release(self, send: Send) -> None:
+        for message in self.messages:
+            await send(message)
+
+
+async def _read_body(receive: Receive) -> tuple[bytes, list[Message]]:
+    chunks: list[bytes] = []
+    extra: list[Message] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            extra.append(message)  # a disconnect: pass it on after the body
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks), extra
+
+
+def _replay(body: bytes, extra: list[Message], receive: Receive) -> Receive:
+    queue: list[Message] = [{"type": "http.request", "body": body, "more_body": False}, *extra]
+
+    async def replayed() -> Message:
+        return queue.pop(0) if queue else await receive()
+
+    return replayed
+
+
+async def _unavailable(send: Send, token: bool) -> None:
+    if token:
+        body: dict[str, Any] = {
+            "error": "temporarily_unavailable",
+            "error_description": "the audit log cannot be written; retry later",
+        }
+    else:
+        body = {
+            "errors": [
+                {
+                    "message": "the audit log cannot be written; no data is served",
+                    "extensions": {"code": "UNAVAILABLE"},
+                }
+            ]
+        }
+    payload = json.dumps(body).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(payload)).encode()),
+        (b"retry-after", RETRY_AFTER.encode()),
+        (b"cache-control", b"no-store"),
+    ]
+    await send({"type": "http.response.start", "status": 503, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})
+
+
+def _carries_nothing(draft: Draft) -> bool:
+    """A refusal at the HTTP level (401, 400, 429...) carries no data and no token: it keeps its
+    own answer when its entry cannot be written. Everything else becomes 503."""
+    return draft.status >= 400 and draft.decision in (Decision.REFUSED, Decision.INVALID)
+
+
+class AuditMiddleware:
+    def __init__(self, app: ASGIApp, writer: AuditWriter) -> None:
+        self.app = app
+        self.writer = writer
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path") if scope["type"] == "http" else None
+        if path not in (GRAPHQL_PATH, TOKEN_PATH) or not self.writer.enabled:
+            await self.app(scope, receive, send)
+            return
+        body, extra = await _read_body(receive)
+        state = scope.setdefault("state", {})
+        trail = state["audit"] = AuditTrail()
+        headers = dict(scope.get("headers") or [])
+        trail.state_purpose(headers.get(PURPOSE_HEADER, b"").decode("utf-8", "replace"))
+        request = graphql_request(body) if path == GRAPHQL_PATH else {}
+        trail.state_purpose(stated_purpose(request))
+        held = _Held()
+        try:
+            await self.app(scope, _replay(body, extra, receive), held.send)
+        except Exception:
+            # The app failed outright: the failure is recorded, then handled as before.
+            await self._record_quietly(self._failure(scope, path))
+            raise
+        request_id = str(state.get("request_id", "-"))
+        if path == TOKEN_PATH:
+            authorization = headers.get(b"authorization", b"").decode("latin-1") or None
+            draft = token_draft(request_id, authorization, body, held.body, held.status)
+        else:
+            principal = state.get("principal")
+            draft = graphql_draft(request_id, principal, request, body, trail, held.status)
+        try:
+            await self.writer.record(draft)
+        except AuditUnavailable:
+            if not _carries_nothing(draft):
+                await _unavailable(send, token=path == TOKEN_PATH)
+                return
+        await held.release(send)
+
+    def _failure(self, scope: Scope, path: str) -> Draft:
+        state = scope.get("state") or {}
+        principal = state.get("principal")
+        return Draft(
+            kind=Kind.TOKEN if path == TOKEN_PATH else Kind.GRAPHQL,
+            requestId=str(state.get("request_id", "-")),
+            decision=Decision.ERROR,
+            status=500,
+            client=principal.subject if principal else None,
+            role=principal.role.value if principal else None,
+        )
+
+    async def _record_quietly(self, draft: Draft) -> None:
+        try:
+            await self.writer.record(draft)
+        except AuditUnavailable:
+            pass

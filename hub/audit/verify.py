@@ -1,0 +1,136 @@
+"""The verifier: walks a chain in seq order, recomputes every hash, checks the links, the head
+and the signed heads, and names the first broken entry.
+
+What each tampering looks like:
+- an entry edited: its recomputed hash differs -> "hash mismatch at seq N";
+- an entry deleted: the seqs jump -> "seq N is missing";
+- two entries swapped (their seqs exchanged): the first no longer follows its predecessor ->
+  "prev-hash mismatch at seq N";
+- the tail cut: the head (or, if the head was rewound too, a signed head) names a seq past the
+  end -> "the chain ends at seq K but ... says seq M"; the first broken entry is K + 1.
+A tail cut after the last signature *and* a rewound head leave nothing in the store to contradict
+them; keep the printed last signed head outside the store and pass it back with `--anchor`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from hub.audit import repo
+from hub.audit.entry import GENESIS
+from hub.audit.signing import head_message, signature_valid, verification_keys
+from hub.config import Settings
+from hub.graph.driver import Graph
+
+PAGE = 5000
+
+
+@dataclass
+class Report:
+    chain: str
+    ok: bool = True
+    entries: int = 0
+    head_seq: int = 0
+    signatures: int = 0
+    last_signed: dict[str, Any] | None = None
+    first_broken_seq: int | None = None
+    problem: str | None = None
+
+    def broken(self, seq: int, problem: str) -> None:
+        if self.ok or (self.first_broken_seq is not None and seq < self.first_broken_seq):
+            self.ok, self.first_broken_seq, self.problem = False, seq, problem
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def summary(self) -> str:
+        if self.ok:
+            signed = self.last_signed["seq"] if self.last_signed else "none"
+            return (
+                f"audit chain {self.chain!r}: OK, {self.entries} entries, "
+                f"{self.signatures} signed heads verified (last signed seq {signed})"
+            )
+        return f"audit chain {self.chain!r}: BROKEN at seq {self.first_broken_seq}: {self.problem}"
+
+
+async def verify_chain(
+    graph: Graph, settings: Settings, chain: str, anchor: tuple[int, str] | None = None
+) -> Report:
+    report = Report(chain)
+    keys = verification_keys(settings)
+    # Signatures first, then the head: every honest signature is then at or below the head.
+    signatures = await graph.read(repo.signatures_up_to, chain, None)
+    head = await graph.read(repo.read_head, chain)
+    head_seq = head.seq if head else 0
+    report.head_seq = head_seq
+    signed_at = {int(s["seq"]): s for s in signatures}
+    anchors = {anchor[0]: anchor[1]} if anchor else {}
+
+    expected, prev, last_hash = 1, GENESIS, GENESIS
+    while expected <= head_seq and report.ok:
+        page = await graph.read(repo.entries_between, chain, expected, head_seq, PAGE)
+        if not page:
+            break
+        for entry in page:
+            if entry.seq != expected:
+                report.broken(expected, f"seq {expected} is missing: after seq {expected - 1} "
+                                        f"the chain goes on at seq {entry.seq}")  # fmt: skip
+                break
+            if entry.prevHash != prev:
+                report.broken(entry.seq, f"prev-hash mismatch at seq {entry.seq}: it does not "
+                                         f"follow seq {entry.seq - 1}")  # fmt: skip
+                break
+            if entry.recomputed_hash() != entry.hash:
+                report.broken(entry.seq, f"hash mismatch at seq {entry.seq}: the entry was changed")
+                break
+            if entry.seq in anchors and anchors[entry.seq] != entry.hash:
+                report.broken(entry.seq, f"seq {entry.seq} differs from the anchor kept outside")
+                break
+            signature = signed_at.get(entry.seq)
+            if signature is not None and not _signature_holds(signature, entry.hash, keys):
+                report.broken(entry.seq, f"the signed head at seq {entry.seq} does not verify")
+                break
+            report.entries += 1
+            prev = last_hash = entry.hash
+            expected += 1
+    if report.ok:
+        _check_end(report, head, head_seq, expected - 1, last_hash, signatures, anchors)
+    good = [s for s in signatures if int(s["seq"]) <= expected - 1]
+    report.signatures = len(good) if report.ok else 0
+    if good:
+        last = good[-1]
+        report.last_signed = {k: last[k] for k in ("seq", "hash", "time", "keyId", "signature")}
+    return report
+
+
+def _check_end(
+    report: Report,
+    head: repo.Head | None,
+    head_seq: int,
+    end: int,
+    last_hash: str,
+    signatures: list[dict[str, Any]],
+    anchors: dict[int, str],
+) -> None:
+    if head is not None and end < head_seq:
+        report.broken(end + 1, f"the chain ends at seq {end} but the head says seq {head_seq}")
+    elif head is not None and head.hash != last_hash:
+        report.broken(end, f"the head's hash does not match seq {end}")
+    beyond = [int(s["seq"]) for s in signatures if int(s["seq"]) > end]
+    if beyond:
+        report.broken(end + 1, f"the chain ends at seq {end} but a signed head says seq "
+                               f"{max(beyond)}")  # fmt: skip
+    for seq in anchors:
+        if seq > end:
+            report.broken(end + 1, f"the chain ends at seq {end} but the anchor says seq {seq}")
+
+
+def _signature_holds(signature: dict[str, Any], entry_hash: str, keys: dict[str, Any]) -> bool:
+    public = keys.get(str(signature.get("keyId")))
+    if public is None or signature.get("hash") != entry_hash:
+        return False
+    message = head_message(
+        str(signature["chain"]), int(signature["seq"]), entry_hash, str(signature["time"])
+    )
+    return signature_valid(public, message, str(signature.get("signature", "")))

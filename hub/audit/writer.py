@@ -1,0 +1,141 @@
+"""The group-commit writer: one task per process appends every pending entry in one transaction.
+
+Requests hand their draft to `record` and wait until it is durable; meanwhile other requests'
+drafts pile up and go in the next transaction, so under load many entries share one commit and
+one lock of the chain head. A draft waits at most `hub_audit_batch_window_ms` for company. If
+the write fails or takes longer than `hub_audit_timeout_s`, `record` raises `AuditUnavailable`
+and the request is answered 503 without its data (fail closed). An entry whose write was merely
+slow may still land after that 503: the log can over-state what was served, never under-state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from neo4j.exceptions import Neo4jError, ServiceUnavailable
+
+from hub.audit import repo
+from hub.audit.entry import Draft, Entry
+from hub.audit.signing import Signer, load_signer
+from hub.config import Settings
+from hub.errors import Unavailable
+from hub.graph.driver import Graph
+
+log = logging.getLogger("hub.audit")
+
+_Pending = tuple[Draft, "asyncio.Future[Entry]"]
+
+
+class AuditUnavailable(Unavailable):
+    """The entry could not be written: nothing is served."""
+
+
+class AuditWriter:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.chain = settings.hub_audit_chain
+        self.graph: Graph | None = None
+        self.signer: Signer | None = None
+        self._pending: list[_Pending] = []
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._unsigned = False  # this process wrote entries no signature covers yet
+
+    @property
+    def enabled(self) -> bool:
+        return self.settings.hub_audit_enabled
+
+    def bind(self, graph: Graph) -> None:
+        self.graph = graph
+
+    async def start(self) -> None:
+        if not self.enabled or self._task is not None:
+            return
+        self.signer = load_signer(self.settings)
+        self._wake = asyncio.Event()  # bound to the running loop
+        self._stopping = False
+        self._unsigned = False
+        self._task = asyncio.create_task(self._run(), name="audit-writer")
+
+    async def stop(self) -> None:
+        """Write what is pending, sign the head, and end the task."""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        await task  # it drains what is pending first
+        await self._sign_quietly()
+
+    async def record(self, draft: Draft) -> Entry:
+        """Append `draft` and wait until it is durable; `AuditUnavailable` otherwise."""
+        if self._task is None or self._task.done():
+            raise AuditUnavailable("the audit log is not running; no data is served")
+        future: asyncio.Future[Entry] = asyncio.get_running_loop().create_future()
+        self._pending.append((draft, future))
+        self._wake.set()
+        try:
+            return await asyncio.wait_for(
+                asyncio.shield(future), timeout=self.settings.hub_audit_timeout_s
+            )
+        except Exception:  # whatever went wrong, nothing is served without its entry
+            log.error("audit entry not written", extra={"fields": {"request": draft.requestId}})
+            raise AuditUnavailable("the audit log cannot be written; no data is served") from None
+
+    async def _run(self) -> None:
+        window = self.settings.hub_audit_batch_window_ms / 1000
+        while not (self._stopping and not self._pending):
+            try:
+                await asyncio.wait_for(
+                    self._wake.wait(), timeout=self.settings.hub_audit_sign_interval_s
+                )
+            except TimeoutError:
+                await self._sign_quietly()  # a quiet log still gets its head signed
+                continue
+            if window > 0 and len(self._pending) < self.settings.hub_audit_batch_max:
+                await asyncio.sleep(window)
+            await self._flush()
+
+    async def _flush(self) -> None:
+        batch = self._pending[: self.settings.hub_audit_batch_max]
+        del self._pending[: len(batch)]
+        if not self._pending and not self._stopping:
+            self._wake.clear()
+        if not batch:
+            return
+        try:
+            entries = await self._write([draft for draft, _ in batch])
+        except Exception as exc:  # every waiter learns; the next batch tries afresh
+            log.warning("audit batch failed", extra={"fields": {"error": type(exc).__name__}})
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(exc)
+                    future.exception()  # seen: a waiter that timed out is not an error too
+            return
+        self._unsigned = True
+        for (_, future), entry in zip(batch, entries, strict=True):
+            if not future.done():
+                future.set_result(entry)
+
+    async def _write(self, drafts: list[Draft]) -> list[Entry]:
+        if self.graph is None:
+            raise ServiceUnavailable("the audit writer has no graph")
+        sign = None
+        if self.signer is not None:
+            sign = repo.SignPolicy(
+                self.signer,
+                self.settings.hub_audit_sign_every,
+                self.settings.hub_audit_sign_interval_s,
+            )
+        return await self.graph.write(repo.append_batch, self.chain, drafts, sign)
+
+    async def _sign_quietly(self) -> None:
+        if self.graph is None or self.signer is None or not self._unsigned:
+            return
+        try:
+            await self.graph.write(repo.sign_head, self.chain, self.signer)
+            self._unsigned = False
+        except (Neo4jError, ServiceUnavailable, OSError) as exc:
+            log.warning("audit head not signed", extra={"fields": {"error": type(exc).__name__}})
