@@ -6,7 +6,7 @@ HUB := $(VENV)/bin/hub
 STAMP := $(VENV)/.installed
 SEED_SCALE ?= small
 
-.PHONY: run test lint format clean install neo4j-stop
+.PHONY: run test lint format clean install neo4j-stop bench-ingest
 
 install: $(STAMP)
 
@@ -43,6 +43,12 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Events per second: batches of 500 fillings through recordFillings (HTTP) against a
+# hand-written UNWIND through the driver, over the `make run` graph (started if needed).
+bench-ingest: install
+	@$(HUB) neo4j start
+	@$(VENV)/bin/python -m bench.ingest
 
 neo4j-stop: install
 	@$(HUB) neo4j stop
