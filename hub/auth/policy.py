@@ -194,6 +194,25 @@ FILTER_NEEDS: dict[tuple[str, str], frozenset[str]] = {
     ("*", "until"): frozenset(),
 }
 
+# Investigation (DESIGN.md section 4). Graph exploration needs the `investigate` scope and a
+# stated purpose; the public checks are the only graph fields open without a token, and answer
+# with narrow types of their own (no graph type, nothing personal).
+EXPLORATION_FIELDS = frozenset({"neighborhood", "shortestPath"})
+PUBLIC_FIELDS = frozenset({"verifyCylinder", "publicTrace"})
+
+# What each derived answer of a trace is made of: it is given only to a role that may read every
+# type listed (row rules still apply to each row it looks at). A name not listed is denied.
+DERIVED_NEEDS: dict[str, frozenset[str]] = {
+    "traceCylinder": frozenset({"Cylinder"}),
+    "traceProduct": frozenset({"Product"}),
+    "flag:OVERDUE": frozenset({"Cylinder"}),
+    "flag:FILLED_WHILE_OVERDUE": frozenset({"Cylinder", "Filling"}),
+    "flag:FILLED_OUTSIDE_OWNER": frozenset({"Cylinder", "Filling", "Enterprise"}),
+    "flag:DELIVERED_WITHOUT_VALID_PERMIT": frozenset({"Cylinder", "Delivery", "Vehicle"}),
+    "flag:DELIVERED_TO_UNREGISTERED_HOUSEHOLD": frozenset({"Cylinder", "Delivery", "Household"}),
+    "recall": frozenset({"Product", "Shipment", "Enterprise"}),
+}
+
 
 def can_read(role: Role, type_name: str) -> bool:
     return type_name in TYPE_READERS.get(role, frozenset())
@@ -221,3 +240,9 @@ def row_rule(principal: Principal, type_name: str, var: str) -> str | None:
     if not rules:
         return None
     return " AND ".join("(" + r.replace("_n_", var) + ")" for r in rules)
+
+
+def can_derive(role: Role, name: str) -> bool:
+    """Whether `role` may be given the derived answer `name` (see DERIVED_NEEDS)."""
+    needs = DERIVED_NEEDS.get(name)
+    return needs is not None and all(can_read(role, t) for t in needs)

@@ -19,14 +19,16 @@ from hub.audit.extension import AuditExtension
 from hub.schema.audit import AuditQuery
 from hub.schema.graph import GRAPH_TYPES, read_key
 from hub.schema.guards import IntrospectionNeedsToken
+from hub.schema.investigation import InvestigationQuery
 from hub.schema.mutations import Mutation
+from hub.schema.public import PublicQuery
 from hub.schema.queries import EntityQuery
 from hub.schema.scalars import SCALARS
 from hub.schema.system import SystemQuery
 
 
 @strawberry.type
-class Query(EntityQuery, SystemQuery, AuditQuery):
+class Query(EntityQuery, InvestigationQuery, PublicQuery, SystemQuery, AuditQuery):
     pass
 
 

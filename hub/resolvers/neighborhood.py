@@ -1,0 +1,131 @@
+"""neighborhood and shortestPath: graph exploration for investigators.
+
+Both need the `investigate` scope (besides `graph:read`) and a stated purpose, put on the request
+for the audit entry: `request.state.purpose`, and the context's audit trail where it is wired.
+Both walk visible nodes only (hub/resolvers/traversal.py), under a node cap and the transaction
+timeout.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from neo4j.exceptions import Neo4jError
+
+from hub.auth.principal import Scope
+from hub.context import Info
+from hub.errors import BadUserInput, Forbidden, LimitExceeded
+from hub.graph import investigation_repo as repo
+from hub.resolvers.compiler import Compiler
+from hub.resolvers.cursors import parse_global_id
+from hub.resolvers.traversal import Visible, compiler_for, returned, sub_fields
+
+MAX_DEPTH = 3
+MAX_HOPS = 8
+MAX_NODES = 500
+MAX_PURPOSE = 200
+
+
+def _explorer(info: Info, purpose: str) -> Compiler:
+    """The compiler of an exploration, once its caller holds the scopes and states a purpose."""
+    p = info.context.principal
+    field = info.field_name
+    if not (p.has(Scope.GRAPH_READ) and p.has(Scope.INVESTIGATE)):
+        raise Forbidden(
+            f"{field} needs the {Scope.INVESTIGATE.value} and {Scope.GRAPH_READ.value} scopes",
+            field=field,
+        )
+    stated = " ".join(purpose.split())
+    if not stated or len(stated) > MAX_PURPOSE:
+        raise BadUserInput(
+            f"{field}: state a purpose (a case number or reason, at most {MAX_PURPOSE} characters)",
+            field="purpose",
+        )
+    info.context.request.state.purpose = stated
+    trail = getattr(info.context, "audit", None)
+    if trail is not None:
+        trail.state_purpose(stated)
+    return compiler_for(info)
+
+
+def _visible_start(view: Visible, global_id: str) -> tuple[str, str] | None:
+    parsed = parse_global_id(global_id)
+    return parsed if parsed is not None and view.can_see(parsed[0]) else None
+
+
+def _rels(types: list[str] | None) -> str:
+    try:
+        return repo.rel_pattern(list(types) if types is not None else list(repo.REL_TYPES))
+    except ValueError:
+        raise BadUserInput(
+            "types: relationship types of the graph, from " + ", ".join(repo.REL_TYPES),
+            field="types",
+        ) from None
+
+
+def _projection(c: Compiler, view: Visible, info: Info, rows: int) -> str:
+    nodes = sub_fields(c, "Subgraph", info._raw_info.field_nodes).get("nodes", [])
+    if not nodes:
+        return "{}"
+    return view.project_bounded("n", nodes, "Subgraph.nodes", rows)
+
+
+async def _read(info: Info, cypher: str, params: dict[str, Any]) -> Any:
+    try:
+        result = await info.context.graph.read(repo.result_of, cypher, params)
+    except Neo4jError as exc:
+        if "TransactionTimedOut" in (exc.code or ""):
+            raise LimitExceeded(
+                f"{info.field_name} took too long; lower the depth, the limit or the hops",
+                field=info.field_name,
+            ) from None
+        raise
+    return returned(info, result)
+
+
+async def neighborhood(
+    info: Info,
+    global_id: str,
+    purpose: str,
+    depth: int,
+    types: list[str] | None,
+    since: str | None,
+    until: str | None,
+    limit: int,
+) -> Any:
+    c = _explorer(info, purpose)
+    if not 1 <= depth <= MAX_DEPTH:
+        raise BadUserInput(f"depth must be between 1 and {MAX_DEPTH}", field="depth")
+    if not 1 <= limit <= MAX_NODES:
+        raise BadUserInput(f"limit must be between 1 and {MAX_NODES}", field="limit")
+    rels = _rels(types)
+    view = Visible(c)
+    start = _visible_start(view, global_id)
+    projection = _projection(c, view, info, limit)
+    if start is None:
+        return None
+    params: dict[str, Any] = {**c.params, "start": start[1], "cap": limit, "room": limit + 1}
+    # Events outside [since, until) are left out; nodes without a time are not events.
+    window = ""
+    if since is not None:
+        window += " AND (x.time IS NULL OR x.time >= datetime($since))"
+        params["since"] = since
+    if until is not None:
+        window += " AND (x.time IS NULL OR x.time < datetime($until))"
+        params["until"] = until
+    cypher = repo.neighborhood(view, start[0], rels, depth, window, projection)
+    return await _read(info, cypher, params)
+
+
+async def shortest_path(info: Info, from_id: str, to_id: str, purpose: str, max_hops: int) -> Any:
+    c = _explorer(info, purpose)
+    if not 1 <= max_hops <= MAX_HOPS:
+        raise BadUserInput(f"maxHops must be between 1 and {MAX_HOPS}", field="maxHops")
+    view = Visible(c)
+    start, end = _visible_start(view, from_id), _visible_start(view, to_id)
+    projection = _projection(c, view, info, max_hops + 1)
+    if start is None or end is None:
+        return None
+    rels = _rels(None)
+    cypher = repo.shortest_path(view, start[0], end[0], rels, max_hops, projection)
+    return await _read(info, cypher, {**c.params, "from": start[1], "to": end[1]})

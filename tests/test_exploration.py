@@ -1,0 +1,201 @@
+"""neighborhood and shortestPath: the scope and purpose they need, their bounds, and the policy on
+every node and every hop (a path never runs through a node the role may not see)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from hub.graph.driver import Graph
+from tests.graphql import cypher, error_codes, gql
+
+INVESTIGATE = {"scopes": "graph:read investigate"}
+NEIGHBOURS = """query($id: ID!, $d: Int!, $l: Int!) {
+    neighborhood(id: $id, depth: $d, limit: $l, purpose: "case 2026-017") {
+      truncated nodes { __typename id ... on Person { name idNumber phone } }
+      edges { from to type } } }"""
+PATH = """query($a: ID!, $b: ID!, $h: Int!) {
+    shortestPath(from: $a, to: $b, maxHops: $h, purpose: "case 2026-017") {
+      nodes { __typename id } edges { from to type } } }"""
+
+
+@pytest.fixture(autouse=True)
+def _seeded(tiny_seed: object) -> None:
+    """Every test here reads the tiny graph."""
+
+
+async def _explore(
+    client: httpx.AsyncClient, query: str, role: str, variables: dict[str, Any], **claims: str
+) -> dict[str, Any]:
+    return await gql(client, query, role, variables, **{**INVESTIGATE, **claims})
+
+
+async def test_a_neighbourhood_is_the_visible_nodes_around_a_node_and_their_edges(
+    client: httpx.AsyncClient, graph: Graph
+) -> None:
+    body = await _explore(client, NEIGHBOURS, "market", {"id": "Cylinder:FZ0000000001", "d": 1,
+                                                          "l": 100})  # fmt: skip
+    sub = body["data"]["neighborhood"]
+    [row] = await cypher(
+        graph, "MATCH (c:Cylinder {code: 'FZ0000000001'}) RETURN COUNT { (c)--() } AS degree"
+    )
+    assert len(sub["nodes"]) == row["degree"] + 1
+    assert sub["nodes"][0]["id"] == "Cylinder:FZ0000000001"
+    ids = {n["id"] for n in sub["nodes"]}
+    assert all(e["from"] in ids and e["to"] in ids for e in sub["edges"])
+    assert not sub["truncated"]
+
+
+async def test_masked_fields_stay_masked_in_a_neighbourhood(client: httpx.AsyncClient) -> None:
+    body = await _explore(client, NEIGHBOURS, "market", {"id": "Cylinder:FZ0000000001", "d": 2,
+                                                          "l": 100})  # fmt: skip
+    people = [n for n in body["data"]["neighborhood"]["nodes"] if n["__typename"] == "Person"]
+    assert people
+    for p in people:
+        assert p["name"].endswith("*")
+        assert "********" in p["idNumber"]
+        assert "****" in p["phone"]
+
+
+async def test_a_node_cap_truncates_the_neighbourhood(client: httpx.AsyncClient) -> None:
+    body = await _explore(client, NEIGHBOURS, "market", {"id": "Cylinder:FZ0000000001", "d": 3,
+                                                          "l": 5})  # fmt: skip
+    sub = body["data"]["neighborhood"]
+    assert len(sub["nodes"]) == 5
+    assert sub["truncated"]
+
+
+async def test_a_neighbourhood_holds_no_node_the_role_may_not_read(
+    client: httpx.AsyncClient, graph: Graph
+) -> None:
+    query = NEIGHBOURS.replace(" name idNumber phone", " name")
+    variables = {"id": "Cylinder:FZ0000000001", "d": 3, "l": 300}
+    body = await _explore(client, query, "transport", variables)
+    nodes = body["data"]["neighborhood"]["nodes"]
+    types = {n["__typename"] for n in nodes}
+    assert types <= {"Vehicle", "Enterprise", "Delivery", "Cylinder", "Person"}
+    assert "Delivery" in types
+    people = [n["id"].split(":", 1)[1] for n in nodes if n["__typename"] == "Person"]
+    drivers = await cypher(
+        graph, "UNWIND $ids AS i MATCH (p:Person {idNumber: i}) WHERE EXISTS { (p)-[:DRIVES]->() }"
+        " RETURN count(p) AS n", ids=people,
+    )  # fmt: skip
+    assert drivers[0]["n"] == len(people)  # transport sees drivers only
+
+
+async def test_an_enterprise_sees_only_its_own_rows_around_its_station(
+    client: httpx.AsyncClient, graph: Graph
+) -> None:
+    [row] = await cypher(
+        graph, "MATCH (:Cylinder {code: 'FZ0000000001'})-[:OWNED_BY]->(o) RETURN o.uscc AS uscc"
+    )
+    variables = {"id": f"Enterprise:{row['uscc']}", "d": 2, "l": 500}
+    body = await _explore(client, NEIGHBOURS, "enterprise", variables, enterprise=row["uscc"])
+    enterprises = [
+        n["id"] for n in body["data"]["neighborhood"]["nodes"] if n["__typename"] == "Enterprise"
+    ]
+    assert enterprises == [f"Enterprise:{row['uscc']}"]
+
+
+async def _inspection_chain(graph: Graph) -> dict[str, Any]:
+    [row] = await cypher(
+        graph,
+        "MATCH (c:Cylinder {code: 'FZ0000000001'})<-[:OF]-(i:Inspection)-[:BY]->(a:Enterprise) "
+        "RETURN c.code AS code, i.eventId AS inspection, a.uscc AS agency LIMIT 1",
+    )
+    return row
+
+
+async def test_a_path_through_a_hidden_node_is_not_returned_but_is_to_a_role_that_sees_it(
+    client: httpx.AsyncClient, graph: Graph
+) -> None:
+    chain = await _inspection_chain(graph)
+    variables = {"a": f"Cylinder:{chain['code']}", "b": f"Enterprise:{chain['agency']}", "h": 2}
+    market = await _explore(client, PATH, "market", variables)
+    path = market["data"]["shortestPath"]
+    assert [n["__typename"] for n in path["nodes"]] == ["Cylinder", "Inspection", "Enterprise"]
+    assert {e["type"] for e in path["edges"]} == {"OF", "BY"}
+    # Transport reads cylinders and enterprises but no inspections: no path within two hops.
+    transport = await _explore(client, PATH, "transport", variables)
+    assert "errors" not in transport
+    assert transport["data"]["shortestPath"] is None
+
+
+async def test_a_longer_path_avoids_hidden_nodes(client: httpx.AsyncClient, graph: Graph) -> None:
+    chain = await _inspection_chain(graph)
+    variables = {"a": f"Cylinder:{chain['code']}", "b": f"Enterprise:{chain['agency']}", "h": 8}
+    body = await _explore(client, PATH, "transport", variables)
+    path = body["data"]["shortestPath"]
+    if path is not None:  # some longer chain may exist; it never crosses what transport can't see
+        types = {n["__typename"] for n in path["nodes"]}
+        assert types <= {"Vehicle", "Enterprise", "Delivery", "Cylinder", "Person"}
+
+
+async def test_a_hidden_endpoint_answers_like_a_missing_one(client: httpx.AsyncClient) -> None:
+    variables = {"a": "Cylinder:FZ0000000001", "b": "Inspection:INS-000000001", "h": 3}
+    body = await _explore(client, PATH, "transport", variables)
+    assert body["data"]["shortestPath"] is None
+    assert "errors" not in body
+
+
+@pytest.mark.parametrize(
+    ("role", "claims", "code"),
+    [
+        ("market", {"scopes": "graph:read"}, "FORBIDDEN"),  # no investigate scope
+        ("auditor", {"scopes": "audit:read investigate"}, "FORBIDDEN"),
+    ],
+)
+async def test_exploring_needs_the_investigate_scope(
+    client: httpx.AsyncClient, role: str, claims: dict[str, str], code: str
+) -> None:
+    variables = {"id": "Cylinder:FZ0000000001", "d": 1, "l": 10}
+    body = await gql(client, NEIGHBOURS, role, variables, **claims)
+    assert error_codes(body) == [code]
+
+
+async def test_the_public_may_not_explore(client: httpx.AsyncClient) -> None:
+    variables = {"id": "Cylinder:FZ0000000001", "d": 1, "l": 10}
+    body = await gql(client, NEIGHBOURS, None, variables)
+    assert error_codes(body) == ["FORBIDDEN"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '{ neighborhood(id: "Cylinder:FZ0000000001", purpose: "  ") { truncated } }',
+        '{ neighborhood(id: "Cylinder:FZ0000000001", purpose: "x", depth: 4) { truncated } }',
+        '{ neighborhood(id: "Cylinder:FZ0000000001", purpose: "x", limit: 501) { truncated } }',
+        '{ neighborhood(id: "Cylinder:FZ0000000001", purpose: "x", types: ["KNOWS"])'
+        " { truncated } }",
+        '{ shortestPath(from: "Cylinder:a", to: "Cylinder:b", purpose: "x", maxHops: 9)'
+        " { truncated } }",
+        '{ neighborhood(id: "Cylinder:FZ0000000001") { truncated } }',  # no purpose at all
+    ],
+)
+async def test_bad_exploration_arguments_are_refused(client: httpx.AsyncClient, query: str) -> None:
+    body = await gql(client, query, "market", None, **INVESTIGATE)
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+
+
+async def test_fields_of_a_hidden_type_are_refused_by_name(client: httpx.AsyncClient) -> None:
+    query = """{ neighborhood(id: "Cylinder:FZ0000000001", purpose: "x") {
+        nodes { id ... on Inspection { result } } } }"""
+    body = await gql(client, query, "housing", None, **INVESTIGATE)
+    assert error_codes(body) == ["FORBIDDEN"]
+    assert "Inspection" in body["errors"][0]["message"]
+
+
+async def test_types_and_time_window_narrow_a_neighbourhood(client: httpx.AsyncClient) -> None:
+    query = """{ neighborhood(id: "Cylinder:FZ0000000001", purpose: "x", types: ["OWNED_BY"],
+        depth: 1) { nodes { __typename } edges { type } } }"""
+    body = await gql(client, query, "market", None, **INVESTIGATE)
+    sub = body["data"]["neighborhood"]
+    assert [n["__typename"] for n in sub["nodes"]] == ["Cylinder", "Enterprise"]
+    assert [e["type"] for e in sub["edges"]] == ["OWNED_BY"]
+    future = """{ neighborhood(id: "Cylinder:FZ0000000001", purpose: "x",
+        since: "2099-01-01T00:00:00+08:00") { nodes { __typename } } }"""
+    body = await gql(client, future, "market", None, **INVESTIGATE)
+    types = {n["__typename"] for n in body["data"]["neighborhood"]["nodes"]}
+    assert not types & {"Filling", "Delivery", "Inspection", "Incident"}
