@@ -293,9 +293,6 @@ class Compiler:
         if "edges" in selected or "pageInfo" in selected:
             sort_prop, descending = order or (link.order or tmap.key, link.order == "time")
             sort = sort_expression(label, t, sort_prop)
-                # The cursor's row must be in scope too, or a page would tell where an
-                # unseen row sorts (its date, its name) by where the page starts.
-                anchor_rule = self.row_rule(label, a)
             key = t + "." + tmap.key
             direction = " DESC" if descending else ""
             paging = list(conditions)
@@ -304,13 +301,16 @@ class Compiler:
                 a = self.var()
                 op = "<" if descending else ">"
                 anchor_sort = sort_expression(label, a, sort_prop)
+                # The cursor's row must be in scope too, or a page would tell where an
+                # unseen row sorts (its date, its name) by where the page starts.
+                anchor_rule = self.row_rule(label, a)
                 paging.append(
                     "EXISTS { MATCH (" + a + ":" + label + " {" + tmap.key + ": "
                     + self.param(anchor_key) + "}) WHERE ("
                     + (anchor_rule + ") AND (" if anchor_rule else "")
                     + sort + " " + op + " " + anchor_sort
                     + " OR (" + sort + " = " + anchor_sort + " AND " + key + " " + op + " "
-                    + a + "." + tmap.key + ") }"
+                    + a + "." + tmap.key + ")) }"
                 )  # fmt: skip
             self.cost += first * max(1, self._depth_factor)
             if self.cost > self.limits.max_cost:
