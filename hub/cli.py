@@ -15,7 +15,6 @@ from hub.graph.driver import graph_for, open_driver
 from hub.graph.migrations import migrate
 from hub.neo4j_local import LocalNeo4j, Neo4jError
 
-
 SCHEMA_FILE = PROJECT_ROOT / "schema.graphql"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
+from graphql.validation import ASTValidationRule
 from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
@@ -32,7 +33,10 @@ class Query(EntityQuery, InvestigationQuery, PublicQuery, SystemQuery, AuditQuer
     pass
 
 
-LIMIT_RULES = [depth_validator(max_depth=12, should_ignore=None), aliases_validator(30)]
+LIMIT_RULES: list[type[ASTValidationRule]] = [
+    depth_validator(max_depth=12, should_ignore=None),
+    aliases_validator(30),
+]
 
 
 class HubSchema(strawberry.Schema):
