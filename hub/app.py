@@ -31,9 +31,11 @@ from hub.auth.service import DemoCredentialsInProduction, OAuth
 from hub.config import Settings, get_settings
 from hub.context import Context
 from hub.errors import ErrorCode, HubError, Unauthenticated, Unavailable
-from hub.graph.driver import Graph, graph_for, open_driver
+from hub.graph.driver import Graph, TransactionCounter, graph_for, open_driver
 from hub.graph.migrations import migrate
+from hub.metrics import Metrics, MetricsMiddleware
 from hub.observability import RequestIdMiddleware, configure_logging, request_id_var
+from hub.ratelimit import RateLimiter
 from hub.schema import schema
 
 log = logging.getLogger("hub.app")
@@ -109,9 +111,11 @@ class HubGraphQL(GraphQL[Context, None]):
 class AuthenticatedGraphQL:
     """Authenticates before GraphQL runs: a bad credential is a 401, never a partial answer."""
 
-    def __init__(self, graphql: HubGraphQL, settings: Settings) -> None:
+    def __init__(self, graphql: HubGraphQL, settings: Settings, metrics: Metrics) -> None:
         self.graphql = graphql
         self.settings = settings
+        self.metrics = metrics
+        self.limiter = RateLimiter(settings.hub_rate_limit_per_min, settings.hub_rate_limit_burst)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
@@ -128,7 +132,20 @@ class AuthenticatedGraphQL:
             response = JSONResponse(body, status_code=503, headers={"Retry-After": "5"})
             await response(scope, receive, send)
             return
+        caller = principal.subject if not principal.is_public else "ip:" + _client_host(request)
+        wait = self.limiter.retry_after(caller)
+        if wait:
+            self.metrics.rate_limited.inc()
+            message = f"rate limit reached: retry after {wait} s"
+            body = {"errors": [{"message": message, "extensions": {"code": "LIMIT_EXCEEDED"}}]}
+            response = JSONResponse(body, status_code=429, headers={"Retry-After": str(wait)})
+            await response(scope, receive, send)
+            return
         await self.graphql(scope, receive, send)
+
+
+def _client_host(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 async def healthz(_: Request) -> Response:
@@ -163,11 +180,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     oauth = OAuth.create(settings)
     audit = AuditWriter(settings)
+    transactions = TransactionCounter()
+    metrics = Metrics(transactions)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         driver = open_driver(settings)
-        runtime = Runtime(settings, graph_for(driver, settings))
+        runtime = Runtime(settings, graph_for(driver, settings, transactions))
         app.state.runtime = runtime
         oauth.bind(runtime.graph)
         audit.bind(runtime.graph)
@@ -196,12 +215,21 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app = Starlette(
         routes=[
-            Route("/graphql", AuthenticatedGraphQL(graphql_app, settings), methods=["GET", "POST"]),
+            Route(
+                "/graphql",
+                AuthenticatedGraphQL(graphql_app, settings, metrics),
+                methods=["GET", "POST"],
+            ),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", metrics.endpoint),
             *oauth_routes(oauth),
         ],
-        middleware=[Middleware(RequestIdMiddleware), Middleware(AuditMiddleware, writer=audit)],
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            Middleware(MetricsMiddleware, metrics=metrics),
+            Middleware(AuditMiddleware, writer=audit),
+        ],
         lifespan=lifespan,
     )
     app.state.oauth = oauth

@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     hub_graphiql: bool = True
     # Pages of lists: `first` may not exceed this (DESIGN.md section 5).
     hub_max_page: int = 100
+    # Requests per minute each client (or, for the public, each address) may make to /graphql;
+    # bursts up to `burst` pass at once. 0 turns the limit off.
+    hub_rate_limit_per_min: int = 1200
+    hub_rate_limit_burst: int = 200
     # Writes (hub.ingest): items per mutation call, and how far in the future an event's time
     # may lie (clients' clocks drift).
     hub_write_batch_limit: int = Field(default=1000, ge=1, le=10_000)

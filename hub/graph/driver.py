@@ -80,8 +80,13 @@ class Graph:
         return bounded
 
 
-def graph_for(driver: AsyncDriver, settings: Settings) -> Graph:
-    return Graph(driver, settings.neo4j_database, settings.neo4j_tx_timeout_s)
+def graph_for(
+    driver: AsyncDriver, settings: Settings, counter: TransactionCounter | None = None
+) -> Graph:
+    return Graph(
+        driver, settings.neo4j_database, settings.neo4j_tx_timeout_s,
+        counter or TransactionCounter(),
+    )  # fmt: skip
 
 
 async def fetch_all(
