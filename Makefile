@@ -6,7 +6,7 @@ HUB := $(VENV)/bin/hub
 STAMP := $(VENV)/.installed
 SEED_SCALE ?= small
 
-.PHONY: run test lint format clean install neo4j-stop bench-ingest
+.PHONY: run test lint format clean install neo4j-stop bench-ingest explorer-assets browser-deps
 
 install: $(STAMP)
 
@@ -16,9 +16,23 @@ $(STAMP): pyproject.toml
 	@$(VENV)/bin/pip install -q --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
+# The explorer's browser assets (Cytoscape.js) from npm, pinned by hub/explorer/package-lock.json;
+# the hub serves them itself (no CDN).
+EXPLORER_ASSETS := hub/explorer/node_modules/cytoscape/dist/cytoscape.min.js
+explorer-assets: $(EXPLORER_ASSETS)
+
+$(EXPLORER_ASSETS): hub/explorer/package.json hub/explorer/package-lock.json
+	@cd hub/explorer && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Debian's Chromium (and a CJK font) for the browser tests; Playwright never downloads its own.
+browser-deps:
+	@test -x /usr/bin/chromium || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei; }
+
 # Start (or reuse) the local Neo4j, migrate, seed an empty graph, create (or reuse) the demo
 # credentials and print how to get a token with each, and serve on 127.0.0.1:8000.
-run: install
+run: install explorer-assets
 	@$(HUB) neo4j start
 	@$(HUB) migrate
 	@if $(HUB) seed --help >/dev/null 2>&1; then $(HUB) seed --scale $(SEED_SCALE) --if-empty; fi
@@ -28,7 +42,7 @@ run: install
 
 # A throwaway Neo4j on its own ports and data folder (it can run beside `make run`), the whole
 # suite, then the server stopped whatever the result; the exit code is pytest's.
-test: install
+test: install explorer-assets browser-deps
 	@export HUB_NEO4J_INSTANCE=test HUB_ENV=test; \
 	$(HUB) neo4j stop >/dev/null; $(HUB) neo4j wipe >/dev/null; \
 	$(HUB) neo4j start || exit 1; \

@@ -31,6 +31,7 @@ from hub.auth.service import DemoCredentialsInProduction, OAuth
 from hub.config import Settings, get_settings
 from hub.context import Context
 from hub.errors import ErrorCode, HubError, Unauthenticated, Unavailable
+from hub.explorer.routes import explorer_routes
 from hub.graph.driver import Graph, TransactionCounter, graph_for, open_driver
 from hub.graph.migrations import migrate
 from hub.metrics import Metrics, MetricsMiddleware
@@ -224,6 +225,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/readyz", readyz),
             Route("/metrics", metrics.endpoint),
             *oauth_routes(oauth),
+            *explorer_routes(),
         ],
         middleware=[
             Middleware(RequestIdMiddleware),

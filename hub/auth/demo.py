@@ -35,6 +35,8 @@ ROLE_SCOPES: dict[Role, str] = {
     Role.ADMIN: Scope.ADMIN.value,
 }
 SIGN_IN_CLIENT = "demo-explorer"
+EXPLORER_CLIENT = "demo-explorer-page"
+EXPLORER_PATH = "/explorer"
 INVESTIGATOR = "demo-investigator"
 INVESTIGATOR_SCOPES = f"{Scope.GRAPH_READ} {Scope.INVESTIGATE}"
 
@@ -134,6 +136,14 @@ async def ensure_demo_credentials(graph: Graph, settings: Settings) -> list[Demo
             graph, stored, SIGN_IN_CLIENT, Role.MARKET.value, INVESTIGATOR_SCOPES, None, callback
         )
     )
+    # The explorer page (hub/explorer) signs people in through its own client.
+    explorer_page = settings.hub_issuer.rstrip("/") + EXPLORER_PATH
+    creds.append(
+        await _client(
+            graph, stored, EXPLORER_CLIENT, Role.MARKET.value, INVESTIGATOR_SCOPES, None,
+            explorer_page,
+        )
+    )  # fmt: skip
     creds.append(await _investigator(graph, stored))
     _save(settings.demo_credentials_file, creds)
     return creds

@@ -1,0 +1,1 @@
+"""The investigators' explorer page (`/explorer`): sign-in, search, graph, paths and timelines."""

@@ -1,0 +1,355 @@
+// The investigators' explorer: signs in with the authorization-code flow and PKCE, asks a
+// purpose once per investigation, and sends it with every neighbourhood and path query.
+"use strict";
+
+const CONFIG = JSON.parse(document.getElementById("config").textContent);
+const T = CONFIG.text;
+const store = window.sessionStorage;
+const app = document.getElementById("app");
+const account = document.getElementById("account");
+
+const KINDS = [
+  ["cylinder", "Cylinder"], ["vehicle", "Vehicle"], ["enterprise", "Enterprise"],
+  ["household", "Household"], ["product", "Product"], ["person", "Person"],
+];
+const COLORS = {
+  Cylinder: "#d9480f", Household: "#2b8a3e", Person: "#5f3dc4", Vehicle: "#1864ab",
+  Enterprise: "#495057", Delivery: "#e67700", Filling: "#c2255c", Inspection: "#0b7285",
+  Incident: "#c92a2a", Product: "#5c940d", Shipment: "#862e9c", BatchTest: "#087f5b",
+  Sale: "#a61e4d", Tip: "#343a40",
+};
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return node;
+}
+
+// --- signing in -----------------------------------------------------------------------------
+
+function b64url(bytes) {
+  return btoa(String.fromCharCode(...new Uint8Array(bytes)))
+    .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function randomText() {
+  return b64url(crypto.getRandomValues(new Uint8Array(32)));
+}
+
+async function signIn() {
+  const verifier = randomText();
+  const state = randomText();
+  store.setItem("pkce", JSON.stringify({ verifier, state }));
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
+  const query = new URLSearchParams({
+    response_type: "code", client_id: CONFIG.clientId, redirect_uri: CONFIG.redirectUri,
+    scope: CONFIG.scope, state, code_challenge: b64url(digest), code_challenge_method: "S256",
+    lang: CONFIG.lang,
+  });
+  window.location.assign(CONFIG.authorize + "?" + query);
+}
+
+async function finishSignIn(params) {
+  const saved = JSON.parse(store.getItem("pkce") || "{}");
+  store.removeItem("pkce");
+  window.history.replaceState(null, "", window.location.pathname + "?lang=" + CONFIG.lang);
+  if (!saved.state || saved.state !== params.get("state")) throw new Error("state mismatch");
+  const response = await fetch(CONFIG.token, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      grant_type: "authorization_code", code: params.get("code"), client_id: CONFIG.clientId,
+      redirect_uri: CONFIG.redirectUri, code_verifier: saved.verifier,
+    }),
+  });
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.error_description || body.error);
+  store.setItem("token", body.access_token);
+}
+
+function signOut() {
+  store.removeItem("token");
+  store.removeItem("purpose");
+  window.location.assign(window.location.pathname + "?lang=" + CONFIG.lang);
+}
+
+// --- GraphQL --------------------------------------------------------------------------------
+
+async function gql(query, variables) {
+  const response = await fetch("/graphql", {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/json", Authorization: "Bearer " + store.getItem("token"),
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  if (response.status === 401) { signOut(); throw new Error("401"); }
+  const body = await response.json();
+  if (body.errors && body.errors.length) throw new Error(body.errors[0].message);
+  return body.data;
+}
+
+let ROLE = null;
+const readable = (type) => (CONFIG.readable[ROLE] || []).includes(type);
+
+function nodeFragment() {
+  return readable("Person") ? "... on Person { name }" : "";
+}
+
+// --- the investigation ------------------------------------------------------------------------
+
+let cy = null;
+const picked = { a: null, b: null };
+const nodeData = new Map();
+
+function status(message, kind) {
+  const box = document.getElementById("status");
+  box.textContent = message || "";
+  box.className = kind || "";
+}
+
+function label(node) {
+  const [type, key] = node.id.split(/:(.*)/s);
+  if (type === "Person" && node.name) return node.name;
+  return type + "\n" + key;
+}
+
+function addSubgraph(sub) {
+  const added = [];
+  for (const n of sub.nodes) {
+    if (!cy.getElementById(n.id).length) {
+      cy.add({ group: "nodes", data: { id: n.id, label: label(n), type: n.__typename } });
+    }
+    nodeData.set(n.id, n);
+    added.push(n.id);
+  }
+  for (const e of sub.edges) {
+    const id = e.from + ">" + e.type + ">" + e.to;
+    if (!cy.getElementById(id).length) {
+      cy.add({ group: "edges", data: { id, source: e.from, target: e.to, label: e.type } });
+    }
+  }
+  cy.layout({ name: "cose", animate: false, nodeDimensionsIncludeLabels: true }).run();
+  renderNodeList();
+  if (sub.truncated) status(T.truncated, "warn");
+  return added;
+}
+
+async function neighbourhood(id) {
+  const data = await gql(
+    `query($id: ID!, $p: String!) { neighborhood(id: $id, purpose: $p, depth: 1, limit: 60) {
+       truncated nodes { __typename id ${nodeFragment()} } edges { from to type } } }`,
+    { id, p: store.getItem("purpose") },
+  );
+  return data.neighborhood;
+}
+
+async function search(event) {
+  event.preventDefault();
+  const kind = document.getElementById("kind").value;
+  const value = document.getElementById("q").value.trim();
+  const type = Object.fromEntries(KINDS)[kind];
+  status("");
+  try {
+    const sub = await neighbourhood(type + ":" + value);
+    if (!sub) { status(T.not_found, "warn"); return; }
+    addSubgraph(sub);
+    await select(type + ":" + value);
+  } catch (err) { status(T.error + err.message, "error"); }
+}
+
+async function select(id) {
+  cy.elements().removeClass("selected");
+  cy.getElementById(id).addClass("selected");
+  const type = id.split(":")[0];
+  const fields = CONFIG.fields[type].join(" ");
+  const details = document.getElementById("details");
+  details.replaceChildren(el("h2", {}, T.details));
+  try {
+    const data = await gql(`query($id: ID!) { node(id: $id) { ... on ${type} { ${fields} } } }`,
+      { id });
+    const table = el("table", { id: "fields" });
+    for (const [k, v] of Object.entries(data.node || {})) {
+      if (v === null || typeof v === "object") continue;
+      const text = Array.isArray(v) ? v.join(", ") : String(v);
+      const cell = el("td", {}, text);
+      if (/\*{2,}|^.\*$/.test(text)) cell.append(el("span", { class: "masked" }, " (" + T.masked + ")"));
+      table.append(el("tr", {}, el("th", {}, k), cell));
+    }
+    details.append(table);
+  } catch (err) { details.append(el("p", { class: "error" }, T.error + err.message)); }
+  const actions = el("div", { class: "actions" },
+    el("button", { id: "expand", onclick: () => expand(id) }, T.expand),
+    el("button", { id: "pick-a", onclick: () => pick("a", id) }, T.pick_a),
+    el("button", { id: "pick-b", onclick: () => pick("b", id) }, T.pick_b));
+  if (type === "Cylinder") {
+    actions.append(el("button", { id: "trace", onclick: () => trace(id.split(":")[1]) }, T.trace));
+  }
+  details.append(actions);
+}
+
+async function expand(id) {
+  try {
+    const sub = await neighbourhood(id);
+    if (sub) addSubgraph(sub);
+  } catch (err) { status(T.error + err.message, "error"); }
+}
+
+function pick(which, id) {
+  picked[which] = id;
+  document.getElementById("path-" + which).textContent = id;
+}
+
+async function findPath() {
+  if (!picked.a || !picked.b) return;
+  try {
+    const data = await gql(
+      `query($a: ID!, $b: ID!, $p: String!) { shortestPath(from: $a, to: $b, maxHops: 8,
+         purpose: $p) { nodes { __typename id ${nodeFragment()} } edges { from to type } } }`,
+      { a: picked.a, b: picked.b, p: store.getItem("purpose") },
+    );
+    cy.elements().removeClass("path");
+    const path = data.shortestPath;
+    const result = document.getElementById("path-result");
+    if (!path) { result.textContent = T.no_path; return; }
+    addSubgraph(path);
+    for (const n of path.nodes) cy.getElementById(n.id).addClass("path");
+    for (const e of path.edges) cy.getElementById(e.from + ">" + e.type + ">" + e.to).addClass("path");
+    result.replaceChildren(el("ol", { id: "path-nodes" },
+      ...path.nodes.map((n) => el("li", {}, n.id))));
+  } catch (err) { status(T.error + err.message, "error"); }
+}
+
+function partyFields() {
+  const parts = [];
+  if (readable("Vehicle")) parts.push("vehicle { id plate permitExpiry }");
+  if (readable("Household")) parts.push("household { id householdId status }");
+  if (readable("Person")) parts.push("driver { name } escort { name }");
+  return parts.length ? "... on Delivery { " + parts.join(" ") + " }" : "";
+}
+
+async function trace(code) {
+  const box = document.getElementById("timeline");
+  try {
+    const data = await gql(
+      `query($c: String!) { traceCylinder(code: $c) {
+         timeline { kind date time status node { __typename id ${partyFields()} } }
+         flags { kind date event } } }`, { c: code });
+    const result = data.traceCylinder;
+    const flagged = new Map();
+    for (const f of result.flags) {
+      if (f.event) flagged.set(f.event, [...(flagged.get(f.event) || []), f.kind]);
+    }
+    const list = el("ol", { class: "timeline" });
+    for (const entry of result.timeline) {
+      const item = el("li", { class: "entry" },
+        el("time", {}, entry.time || entry.date || ""), " ", T[entry.kind] || entry.kind,
+        entry.status ? " " + entry.status : "");
+      const n = entry.node;
+      if (n) {
+        item.append(" ", el("a", { href: "#", onclick: (ev) => { ev.preventDefault(); focus(n.id); } }, n.id));
+        for (const key of ["vehicle", "household"]) {
+          if (n[key]) {
+            item.append(" · " + T[key] + " ",
+              el("a", { href: "#", class: "party", onclick: (ev) => { ev.preventDefault(); focus(n[key].id); } },
+                n[key].plate || n[key].householdId));
+          }
+        }
+        for (const key of ["driver", "escort"]) if (n[key]) item.append(" · " + T[key] + " " + n[key].name);
+        for (const kind of flagged.get(n.id) || []) {
+          item.classList.add("flagged");
+          item.append(el("strong", { class: "flag" }, " ⚠ " + T[kind]));
+        }
+      }
+      list.append(item);
+    }
+    const cylinderFlags = result.flags.filter((f) => !f.event)
+      .map((f) => el("li", { class: "flag" }, "⚠ " + T[f.kind] + " " + (f.date || "")));
+    box.replaceChildren(el("h2", {}, T.trace + " " + code), el("ul", {}, ...cylinderFlags), list);
+  } catch (err) { box.replaceChildren(el("p", { class: "error" }, T.error + err.message)); }
+}
+
+async function focus(id) {
+  if (!cy.getElementById(id).length) await expand(id);
+  await select(id);
+}
+
+function renderNodeList() {
+  const list = document.getElementById("node-list");
+  list.replaceChildren(...cy.nodes().map((n) => el("li", {},
+    el("a", { href: "#", "data-id": n.id(), onclick: (ev) => { ev.preventDefault(); select(n.id()); } },
+      n.data("type") === "Person" ? n.data("label") : n.id()))));
+}
+
+function investigation() {
+  const purpose = store.getItem("purpose");
+  if (!purpose) {
+    const form = el("form", { id: "purpose-form", onsubmit: (ev) => {
+      ev.preventDefault();
+      const value = document.getElementById("purpose").value.trim();
+      if (value) { store.setItem("purpose", value); investigation(); }
+    } },
+    el("label", { for: "purpose" }, T.purpose_label),
+    el("input", { id: "purpose", required: "required", maxlength: "200" }),
+    el("button", { type: "submit" }, T.purpose_start));
+    app.replaceChildren(form);
+    return;
+  }
+  const kinds = KINDS.filter(([, type]) => readable(type) && (type !== "Person" || ROLE === "police"));
+  app.replaceChildren(
+    el("p", { id: "purpose-now" }, T.purpose_now + purpose + " ",
+      el("button", { onclick: () => { store.removeItem("purpose"); investigation(); } }, T.purpose_new)),
+    el("form", { id: "search", onsubmit: search },
+      el("label", { for: "kind" }, T.search_kind),
+      el("select", { id: "kind" }, ...kinds.map(([k]) => el("option", { value: k }, T["kind_" + k]))),
+      el("input", { id: "q", required: "required" }),
+      el("button", { type: "submit" }, T.search)),
+    el("p", { id: "status" }),
+    el("div", { class: "layout" },
+      el("div", { id: "graph" }),
+      el("aside", {},
+        el("section", { id: "details" }),
+        el("section", { id: "path" },
+          el("p", {}, T.from + ": ", el("code", { id: "path-a" }, "-")),
+          el("p", {}, T.to + ": ", el("code", { id: "path-b" }, "-")),
+          el("button", { id: "find-path", onclick: findPath }, T.find_path),
+          el("div", { id: "path-result" })),
+        el("section", {}, el("h2", {}, T.nodes), el("ul", { id: "node-list" })))),
+    el("section", { id: "timeline" }));
+  cy = cytoscape({
+    container: document.getElementById("graph"),
+    style: [
+      { selector: "node", style: { label: "data(label)", "text-wrap": "wrap", "font-size": 8,
+        "background-color": (n) => COLORS[n.data("type")] || "#868e96", width: 18, height: 18 } },
+      { selector: "edge", style: { label: "data(label)", "font-size": 6, width: 1,
+        "curve-style": "bezier", "target-arrow-shape": "triangle" } },
+      { selector: ".selected", style: { "border-width": 3, "border-color": "#000" } },
+      { selector: ".path", style: { "line-color": "#f03e3e", "target-arrow-color": "#f03e3e",
+        width: 3, "border-width": 3, "border-color": "#f03e3e" } },
+    ],
+  });
+  cy.on("tap", "node", (ev) => select(ev.target.id()));
+}
+
+async function main() {
+  const params = new URLSearchParams(window.location.search);
+  if (!CONFIG.clientId) { app.replaceChildren(el("p", { class: "error" }, T.no_client)); return; }
+  try {
+    if (params.has("code")) await finishSignIn(params);
+  } catch (err) { app.replaceChildren(el("p", { class: "error" }, T.error + err.message)); }
+  if (!store.getItem("token")) {
+    app.replaceChildren(el("button", { id: "sign-in", onclick: signIn }, T.sign_in));
+    return;
+  }
+  const me = (await gql("{ me { subject role } }", {})).me;
+  ROLE = me.role;
+  account.replaceChildren(T.signed_in_as + me.subject + " (" + me.role + ") ",
+    el("button", { id: "sign-out", onclick: signOut }, T.sign_out));
+  investigation();
+}
+
+main();

@@ -1,0 +1,186 @@
+"""The explorer in a real browser: Debian's Chromium, headless, driven by Playwright, against the
+hub served by uvicorn on a loopback port. Signs in with the authorization-code flow, searches a
+seeded cylinder, follows its trace, expands a node, finds a path, and saves a screenshot in
+test-artifacts/ (git-ignored)."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from hub.app import create_app
+from hub.auth import admin, registry
+from hub.config import PROJECT_ROOT, Settings
+from hub.graph.driver import Graph
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+CYLINDER = "FZ0000000001"  # tiny seed: delivered to the planted unregistered household
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Debian's chromium is installed by `make browser-deps`"
+)
+
+
+@dataclass(frozen=True)
+class Hub:
+    base: str
+    username: str
+    password: str
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def served(settings: Settings) -> Iterator[str]:
+    """The hub on a loopback port, in a thread, with its issuer at that address."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    app = create_app(settings.model_copy(update={"hub_issuer": base}))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the hub did not start")
+        time.sleep(0.05)
+    yield base
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+async def hub(served: str, graph: Graph, tiny_seed: object) -> AsyncIterator[Hub]:
+    """A sign-in client for the explorer at this address and an investigator to sign in."""
+    suffix = secrets.token_hex(4)
+    client = await admin.add_client(
+        graph, f"t-explorer-{suffix}", "market", "graph:read investigate",
+        redirect_uris=(served + "/explorer",),
+    )  # fmt: skip
+    password = secrets.token_urlsafe(16)
+    user = await admin.add_user(
+        graph, f"t-investigator-{suffix}", "market", "graph:read investigate", password
+    )
+    yield Hub(served, user.username, password)
+    await graph.write(registry.delete_client, client.client.client_id)
+    await graph.write(registry.delete_user, user.username)
+
+
+@pytest.fixture(scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as pw:
+        chromium = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        await chromium.close()
+
+
+async def _sign_in(page: Page, hub: Hub, purpose: str) -> None:
+    await page.goto(hub.base + "/explorer")
+    await page.click("#sign-in")
+    await page.fill("#username", hub.username)
+    await page.fill("#password", hub.password)
+    await page.click("button[type=submit]")
+    await page.wait_for_selector("#purpose")
+    await page.fill("#purpose", purpose)
+    await page.click("#purpose-form button")
+    await page.wait_for_selector("#search")
+
+
+async def test_an_investigator_follows_a_flagged_cylinder_to_its_household_and_vehicle(
+    hub: Hub, browser: Browser
+) -> None:
+    context = await browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
+    page = await context.new_page()
+    await _sign_in(page, hub, "case T-2026-7")
+    assert "demo" not in (await page.inner_text("#account"))
+    await page.select_option("#kind", "cylinder")
+    await page.fill("#q", CYLINDER)
+    await page.click("#search button[type=submit]")
+    await page.wait_for_selector("#fields")
+    listed = await page.locator("#node-list a").all_inner_texts()
+    assert f"Cylinder:{CYLINDER}" in listed
+    assert any(n.startswith("Delivery:") for n in listed)
+
+    # The trace: flagged entries, each delivery with its vehicle and household.
+    await page.click("#trace")
+    await page.wait_for_selector(".timeline .flagged")
+    flagged = await page.locator(".timeline .flagged").first.inner_text()
+    assert "向未实名登记用户配送" in flagged or "非产权单位充装" in flagged
+    household = page.locator(".timeline .party", has_text="HH").first
+    await household.click()
+    await expect(page.locator("#fields")).to_contain_text("UNREGISTERED")
+
+    # Expand a delivery: its vehicle joins the graph; pick the cylinder and the vehicle.
+    delivery = page.locator("#node-list a", has_text="Delivery:").first
+    await delivery.click()
+    await page.wait_for_selector("#expand")
+    await page.click("#expand")
+    await expect(page.locator("#node-list a", has_text="Vehicle:").first).to_be_visible()
+    await page.locator("#node-list a", has_text=f"Cylinder:{CYLINDER}").click()
+    await page.wait_for_selector("#pick-a")
+    await page.click("#pick-a")
+    await page.locator("#node-list a", has_text="Vehicle:").first.click()
+    await page.wait_for_selector("#pick-b")
+    await page.click("#pick-b")
+    await page.click("#find-path")
+    await page.wait_for_selector("#path-nodes li")
+    path = await page.locator("#path-nodes li").all_inner_texts()
+    assert path[0] == f"Cylinder:{CYLINDER}"
+    assert path[-1].startswith("Vehicle:")
+    assert len(path) >= 3
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / "explorer.png"), full_page=True)
+    await context.close()
+
+
+async def test_masked_values_are_shown_masked_and_english_is_on_request(
+    hub: Hub, browser: Browser
+) -> None:
+    context = await browser.new_context(locale="en-US", extra_http_headers={
+        "Accept-Language": "en-US,en;q=0.9"
+    })  # fmt: skip
+    page = await context.new_page()
+    await _sign_in(page, hub, "case T-2026-8")
+    assert await page.title() == "Explorer · Fuzhou safety traceability hub"
+    await page.select_option("#kind", "cylinder")
+    await page.fill("#q", CYLINDER)
+    await page.click("#search button[type=submit]")
+    await page.wait_for_selector("#fields")
+    await page.click("#trace")
+    await page.wait_for_selector(".timeline .entry")
+    timeline = await page.inner_text("#timeline")
+    assert "Driver" in timeline
+    assert "*" in timeline  # people's names arrive masked for the market role
+    await context.close()
+
+
+async def test_the_explorer_serves_cytoscape_itself(served: str) -> None:
+    def fetch(path: str) -> tuple[int, str]:
+        import urllib.request
+
+        with urllib.request.urlopen(served + path) as response:
+            return response.status, response.read(200).decode("latin-1")
+
+    status, head = await asyncio.to_thread(fetch, "/explorer/static/cytoscape.min.js")
+    assert status == 200
+    assert "cytoscape" in head.lower() or len(head) == 200
