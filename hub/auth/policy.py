@@ -187,6 +187,7 @@ FILTER_NEEDS: dict[tuple[str, str], frozenset[str]] = {
     ("Product", "origin"): frozenset(),
     ("Product", "producer"): frozenset({"Enterprise"}),
     ("Product", "testResult"): frozenset({"BatchTest"}),
+    ("Delivery", "district"): frozenset({"Household"}),
     ("Incident", "kind"): frozenset(),
     ("Incident", "severity"): frozenset(),
     ("Incident", "district"): frozenset(),

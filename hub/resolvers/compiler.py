@@ -292,7 +292,13 @@ class Compiler:
             parts.append("totalCount: COUNT { " + match + where + " }")
         if "edges" in selected or "pageInfo" in selected:
             sort_prop, descending = order or (link.order or tmap.key, link.order == "time")
-            sort = sort_expression(label, t, sort_prop)
+            # A time range already excludes rows without a time: sort on the bare property, so
+            # Neo4j walks the time index in order and stops at the page instead of sorting all.
+            ranged = sort_prop == "time" and any(
+                (args.get("filter") or {}).get(k) is not None or args.get(k) is not None
+                for k in ("since", "until")
+            )
+            sort = t + "." + sort_prop if ranged else sort_expression(label, t, sort_prop)
             key = t + "." + tmap.key
             direction = " DESC" if descending else ""
             paging = list(conditions)
@@ -300,7 +306,9 @@ class Compiler:
                 anchor_key = decode_cursor(args["after"], label, path)
                 a = self.var()
                 op = "<" if descending else ">"
-                anchor_sort = sort_expression(label, a, sort_prop)
+                anchor_sort = (
+                    a + "." + sort_prop if ranged else sort_expression(label, a, sort_prop)
+                )
                 # The cursor's row must be in scope too, or a page would tell where an
                 # unseen row sorts (its date, its name) by where the page starts.
                 anchor_rule = self.row_rule(label, a)

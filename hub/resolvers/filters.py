@@ -92,6 +92,9 @@ FILTERS: dict[str, dict[str, Predicate]] = {
         "producer": _related("-[:PRODUCED_BY]->", "Enterprise", "uscc"),
         "testResult": _related("<-[:OF]-", "BatchTest", "result"),
     },
+    "Delivery": {
+        "district": _related("-[:TO]->", "Household", "district"),
+    },
     "Incident": {
         "kind": _one_of("kind"),
         "severity": _one_of("severity"),

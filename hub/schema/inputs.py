@@ -13,7 +13,7 @@ from hub.schema.enums import (
     ProductCategory,
     TestResult,
 )
-from hub.schema.scalars import Date
+from hub.schema.scalars import Date, DateTime
 
 
 @strawberry.input(description="Cylinders by status, place, owner, model and inspection date.")
@@ -55,6 +55,21 @@ class ProductFilter:
     testResult: TestResult | None = strawberry.field(
         default=None, description="Batches with at least one test of this result"
     )
+
+
+@strawberry.input(description="Deliveries by where they went and when, in [since, until).")
+class DeliveryFilter:
+    district: str | None = strawberry.field(
+        default=None, description="The receiving household's district 配送区"
+    )
+    since: DateTime | None = None
+    until: DateTime | None = None
+
+
+@strawberry.input(description="Coded sales in a time range [since, until).")
+class SaleFilter:
+    since: DateTime | None = None
+    until: DateTime | None = None
 
 
 @strawberry.input
@@ -101,6 +116,12 @@ class IncidentSort(Enum):
     TIME = "time"
 
 
+@strawberry.enum
+class EventSort(Enum):
+    TIME = "time"
+    EVENT_ID = "eventId"
+
+
 @strawberry.input
 class CylinderOrder:
     field: CylinderSort = CylinderSort.CODE
@@ -134,4 +155,10 @@ class ProductOrder:
 @strawberry.input
 class IncidentOrder:
     field: IncidentSort = IncidentSort.TIME
+    direction: Direction = Direction.DESC
+
+
+@strawberry.input(description="Events are newest first unless asked otherwise.")
+class EventOrder:
+    field: EventSort = EventSort.TIME
     direction: Direction = Direction.DESC

@@ -11,25 +11,30 @@ from hub.resolvers import entities
 from hub.schema.graph import (
     Connection,
     Cylinder,
+    Delivery,
     Enterprise,
     Household,
     Incident,
     Node,
     Person,
     Product,
+    Sale,
     Vehicle,
 )
 from hub.schema.inputs import (
     CylinderFilter,
     CylinderOrder,
+    DeliveryFilter,
     EnterpriseFilter,
     EnterpriseOrder,
+    EventOrder,
     HouseholdFilter,
     HouseholdOrder,
     IncidentFilter,
     IncidentOrder,
     ProductFilter,
     ProductOrder,
+    SaleFilter,
     VehicleFilter,
     VehicleOrder,
 )
@@ -120,3 +125,19 @@ class EntityQuery:
     ) -> Connection[Incident]:  # fmt: skip
         args = _args(filter=filter, orderBy=orderBy, first=first, after=after)
         return await entities.page(info, "Incident", args)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Cylinder deliveries 配送记录, newest first.")
+    async def deliveries(
+        self, info: Info, filter: DeliveryFilter | None = None,
+        orderBy: EventOrder | None = None, first: int | None = None, after: str | None = None,
+    ) -> Connection[Delivery]:  # fmt: skip
+        args = _args(filter=filter, orderBy=orderBy or EventOrder(), first=first, after=after)
+        return await entities.page(info, "Delivery", args)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Coded sales 赋码销售, newest first.")
+    async def sales(
+        self, info: Info, filter: SaleFilter | None = None,
+        orderBy: EventOrder | None = None, first: int | None = None, after: str | None = None,
+    ) -> Connection[Sale]:  # fmt: skip
+        args = _args(filter=filter, orderBy=orderBy or EventOrder(), first=first, after=after)
+        return await entities.page(info, "Sale", args)  # type: ignore[no-any-return]
