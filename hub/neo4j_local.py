@@ -51,8 +51,19 @@ JVM_OPTIONS = [
 ]
 
 # Each instance has its own ports and folder, so `make test` can run beside `make run`.
-INSTANCE_PORTS = {"dev": (7687, 7474), "test": (17687, 17474), "bench": (27687, 27474)}
-DEFAULT_MEMORY = {"dev": ("2g", "2g"), "test": ("1g", "512m"), "bench": ("4g", "6g")}
+# "perf" is `make bench`'s own server for side-by-side measurements (bench/run.py).
+INSTANCE_PORTS = {
+    "dev": (7687, 7474),
+    "test": (17687, 17474),
+    "bench": (27687, 27474),
+    "perf": (57687, 57474),
+}
+DEFAULT_MEMORY = {
+    "dev": ("2g", "2g"),
+    "test": ("1g", "512m"),
+    "bench": ("4g", "6g"),
+    "perf": ("2g", "1g"),
+}
 
 
 class Neo4jError(RuntimeError):
@@ -162,7 +173,9 @@ class LocalNeo4j:
             f"-Xmx{heap}",
             *JVM_OPTIONS,
             "-cp",
-            f"{self.home / 'plugins'}/*:{self.lib_dir}/*",
+            # The server's jars first: a plugin that bundles an older copy of a library the
+            # server also ships (APOC 5.26.5 and commons-lang3) must not shadow it.
+            f"{self.lib_dir}/*:{self.home / 'plugins'}/*",
             "org.neo4j.server.CommunityEntryPoint",
             f"--home-dir={self.home}",
             f"--config-dir={self.conf_dir}",
