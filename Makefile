@@ -6,7 +6,7 @@ HUB := $(VENV)/bin/hub
 STAMP := $(VENV)/.installed
 SEED_SCALE ?= small
 
-.PHONY: run test lint format clean install neo4j-stop bench-ingest explorer-assets browser-deps
+.PHONY: run test lint format clean install neo4j-stop bench bench-ingest explorer-assets browser-deps
 
 install: $(STAMP)
 
@@ -63,6 +63,11 @@ format: install
 bench-ingest: install
 	@$(HUB) neo4j start
 	@$(VENV)/bin/python -m bench.ingest
+
+# The hub, raw Cypher and the Neo4j GraphQL Library side by side on the bench's own Neo4j ("perf",
+# with APOC and the small seed); writes bench/results/latest.md and .json. Not part of `make test`.
+bench: install
+	@$(VENV)/bin/python -m bench.run
 
 neo4j-stop: install
 	@$(HUB) neo4j stop

@@ -1,0 +1,122 @@
+"""Starts the four servers as child processes, waits until each answers, and stops them (by pid)."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+import time
+from importlib.metadata import version
+from typing import Any
+
+import httpx
+
+from bench.settings import PORTS
+from hub.config import PROJECT_ROOT
+from hub.neo4j_local import NEO4J_VERSION
+
+VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
+LOGS = PROJECT_ROOT / "bench" / "results" / "logs"
+
+
+def _uvicorn(app: str, port: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        app,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
+
+
+class Systems:
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = {**os.environ, **env}
+        self.procs: dict[str, subprocess.Popen[bytes]] = {}
+
+    def commands(self) -> dict[str, tuple[list[str], str]]:
+        return {
+            "bare": (_uvicorn("bench.systems.bare:app", PORTS["bare"]), "/"),
+            "raw": (_uvicorn("bench.systems.raw:app", PORTS["raw"]), "/"),
+            "hub": ([str(VENV_BIN / "hub"), "serve", "--port", str(PORTS["hub"])], "/readyz"),
+            "peer": (["node", "bench/peer/index.mjs"], "/"),
+        }
+
+    def __enter__(self) -> Systems:
+        LOGS.mkdir(parents=True, exist_ok=True)
+        env = {**self.env, "PEER_PORT": str(PORTS["peer"])}
+        for name, (cmd, _) in self.commands().items():
+            log = open(LOGS / f"{name}.log", "wb")
+            self.procs[name] = subprocess.Popen(
+                cmd, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
+        for name, (_, path) in self.commands().items():
+            self._wait(name, path)
+        return self
+
+    def _wait(self, name: str, path: str, timeout_s: float = 90.0) -> None:
+        deadline = time.monotonic() + timeout_s
+        url = f"http://127.0.0.1:{PORTS[name]}{path}"
+        while time.monotonic() < deadline:
+            if self.procs[name].poll() is not None:
+                raise RuntimeError(f"{name} exited; see {LOGS / (name + '.log')}")
+            try:
+                httpx.get(url, timeout=2)  # any HTTP answer means it listens
+                return
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        raise RuntimeError(f"{name} did not answer on {url} within {timeout_s:.0f} s")
+
+    def __exit__(self, *exc: object) -> None:
+        for proc in self.procs.values():
+            proc.terminate()
+        for proc in self.procs.values():
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+    def versions(self) -> dict[str, Any]:
+        peer = PROJECT_ROOT / "bench" / "peer" / "node_modules"
+        node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+
+        def npm(pkg: str) -> str:
+            import json
+
+            return str(json.loads((peer / pkg / "package.json").read_text())["version"])
+
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "hub"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        return {
+            "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+            f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB",
+            "os": platform.platform(terse=True),
+            "python": platform.python_version(),
+            "neo4j": NEO4J_VERSION,
+            "neo4j_python_driver": version("neo4j"),
+            "neo4j_rust_ext": version("neo4j-rust-ext"),
+            "strawberry": version("strawberry-graphql"),
+            "uvicorn": version("uvicorn"),
+            "node": node,
+            "@neo4j/graphql": npm("@neo4j/graphql"),
+            "@apollo/server": npm("@apollo/server"),
+            "neo4j-driver (js)": npm("neo4j-driver"),
+            "hub_commit": commit + (" + uncommitted changes in hub/" if dirty else ""),
+        }
