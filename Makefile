@@ -6,7 +6,7 @@ HUB := $(VENV)/bin/hub
 STAMP := $(VENV)/.installed
 SEED_SCALE ?= small
 
-.PHONY: run test lint format clean install neo4j-stop bench bench-ingest explorer-assets browser-deps
+.PHONY: run test lint format clean install neo4j-stop bench bench-ingest explorer-assets browser-deps bench-investigation
 
 install: $(STAMP)
 
@@ -63,6 +63,12 @@ format: install
 bench-ingest: install
 	@$(HUB) neo4j start
 	@$(VENV)/bin/python -m bench.ingest
+
+# p50/p95 of the traces, a neighbourhood and a shortest path against the same Cypher through the
+# driver, over the `make run` graph (and the city graph of the bench instance when it is loaded).
+bench-investigation: install
+	@$(HUB) neo4j start
+	@$(VENV)/bin/python -m bench.investigation
 
 # The hub, raw Cypher and the Neo4j GraphQL Library side by side on the bench's own Neo4j ("perf",
 # with APOC and the small seed); writes bench/results/latest.md and .json. Not part of `make test`.

@@ -1,0 +1,272 @@
+"""Investigation queries through the hub against the same Cypher through the driver.
+
+    .venv/bin/python -m bench.investigation [--requests 100] [--instance dev] [--instance bench]
+
+Starts the hub (uvicorn, one worker) over each chosen local Neo4j (`dev`: the `small` seed of
+`make run`; `bench`: the city graph, measured only when it is loaded) and times, one after the
+other, as the market role with the investigate scope:
+  traceCylinder      the busiest cylinder's timeline (events with their ids) and flags;
+  traceProduct       the most shipped batch, DOWNSTREAM: subgraph ids and recall list;
+  neighborhood d=2   around that cylinder, at most 100 nodes;
+  shortestPath       from that cylinder to a vehicle that never carried it, at most 8 hops;
+through the hub over HTTP (GraphQL) and as the statement the hub's repositories build for that
+role, run through the async driver after checking both answer the same rows. Prints p50, p95
+and the hub/raw ratios. A measurement, not a test: it asserts nothing about time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any, LiteralString, cast
+
+import httpx
+from neo4j import AsyncDriver, AsyncGraphDatabase
+
+from bench.read_api import _free_port, _pct, _timed
+from hub.config import Settings
+from hub.graph import investigation_repo, trace_repo
+from hub.graph.driver import connection_for
+from hub.graph.mapping import TYPES
+
+HEADERS = {"X-Hub-Principal": "role=market; scopes=graph:read investigate"}
+CITY_MIN_NODES = 1_000_000  # below this the city load is still running: say so, measure nothing
+
+
+class MarketView:
+    """The market role's view: every type readable, no row rules (as the hub builds it)."""
+
+    def rule(self, type_name: str, var: str) -> str:
+        return "true"
+
+    def predicate(self, var: str) -> str:
+        return "(" + " OR ".join(var + ":" + m.label for m in TYPES.values()) + ")"
+
+    def global_id(self, var: str) -> str:
+        cases = [
+            "WHEN " + var + ":" + m.label + " THEN '" + t + ":' + " + var + "." + m.key
+            for t, m in TYPES.items()
+        ]
+        return "CASE " + " ".join(cases) + " END"
+
+
+VIEW = MarketView()
+ID_ONLY = "{id: " + VIEW.global_id("n") + "}"
+
+
+def _ids(type_name: str, var: str) -> str:
+    return "{id: " + trace_repo.gid(type_name, var) + "}"
+
+
+def _node(type_name: str, var: str) -> str:
+    return "{__typename: '" + type_name + "', id: " + trace_repo.gid(type_name, var) + "}"
+
+
+FLAGS = (
+    "OVERDUE",
+    "FILLED_WHILE_OVERDUE",
+    "FILLED_OUTSIDE_OWNER",
+    "DELIVERED_WITHOUT_VALID_PERMIT",
+    "DELIVERED_TO_UNREGISTERED_HOUSEHOLD",
+)
+TRACE_CYPHER = trace_repo.cylinder_trace(
+    VIEW,
+    {
+        "timeline": trace_repo.cylinder_timeline(VIEW, _ids),
+        "flags": trace_repo.cylinder_flags(VIEW, FLAGS),
+    },
+)
+PRODUCT_CYPHER = trace_repo.product_trace(VIEW, _node, lambda t, v: _ids(t, v), {})
+RELS = investigation_repo.rel_pattern(list(investigation_repo.REL_TYPES))
+NEIGHBOURS_CYPHER = investigation_repo.neighborhood(VIEW, "Cylinder", RELS, 2, "", ID_ONLY)
+PATH_CYPHER = investigation_repo.shortest_path(VIEW, "Cylinder", "Vehicle", RELS, 8, ID_ONLY)
+
+TRACE_GQL = """query($c: String!) { traceCylinder(code: $c) {
+  timeline { kind date time status node { id } } flags { kind date time event } } }"""
+PRODUCT_GQL = """query($t: String!) { traceProduct(traceCode: $t, direction: DOWNSTREAM) {
+  subgraph { nodes { id } edges { from to type } truncated }
+  recall { enterprise { id } quantityKg shipments hop } } }"""
+NEIGHBOURS_GQL = """query($id: ID!) { neighborhood(id: $id, depth: 2, limit: 100,
+  purpose: "benchmark") { nodes { id } edges { from to type } truncated } }"""
+PATH_GQL = """query($a: ID!, $b: ID!) { shortestPath(from: $a, to: $b, maxHops: 8,
+  purpose: "benchmark") { nodes { id } edges { from to type } } }"""
+
+SAMPLES: LiteralString = """
+MATCH (c:Cylinder)<-[:OF]-(d:Delivery) WITH c, count(d) AS n ORDER BY n DESC, c.code LIMIT 1
+MATCH (v:Vehicle) WHERE NOT EXISTS { (c)<-[:OF]-(:Delivery)-[:VIA]->(v) }
+WITH c, v ORDER BY v.plate DESC LIMIT 1
+MATCH (p:Product)<-[:OF]-(s:Shipment) WITH c, v, p, count(s) AS n ORDER BY n DESC, p.traceCode
+LIMIT 1 RETURN c.code AS cylinder, v.plate AS vehicle, p.traceCode AS product"""
+
+
+async def _raw(driver: AsyncDriver, cypher: str, **params: Any) -> Any:
+    result = await driver.execute_query(cast(LiteralString, cypher), params)
+    return result.records[0]["result"] if result.records else None
+
+
+def _same(name: str, hub: set[Any], raw: set[Any]) -> None:
+    if hub != raw:
+        raise SystemExit(f"{name}: the hub and the raw Cypher disagree ({len(hub)} vs {len(raw)})")
+
+
+async def _node_count(instance: str) -> int:
+    conn = connection_for(Settings(hub_neo4j_instance=instance))
+    driver = AsyncGraphDatabase.driver(conn.uri, auth=(conn.user, conn.password))
+    try:
+        result = await driver.execute_query("MATCH (n) RETURN count(n) AS n")
+        return int(result.records[0]["n"])
+    finally:
+        await driver.close()
+
+
+async def measure(instance: str, port: int, requests: int) -> None:
+    conn = connection_for(Settings(hub_neo4j_instance=instance))
+    driver = AsyncGraphDatabase.driver(
+        conn.uri, auth=(conn.user, conn.password), notifications_min_severity="OFF"
+    )
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
+            for _ in range(150):
+                try:
+                    if (await http.get("/readyz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.2)
+            s = (await driver.execute_query(SAMPLES)).records[0]
+
+            async def gql(query: str, **variables: Any) -> Any:
+                r = await http.post(
+                    "/graphql", json={"query": query, "variables": variables}, headers=HEADERS
+                )
+                body = r.json()
+                if body.get("errors"):
+                    raise SystemExit(f"hub error: {body['errors']}")
+                return next(iter(body["data"].values()))
+
+            cases: list[tuple[str, Callable[[], Awaitable[Any]], Callable[[], Awaitable[Any]]]]
+            cases = [
+                (
+                    "traceCylinder",
+                    lambda: gql(TRACE_GQL, c=s["cylinder"]),
+                    lambda: _raw(driver, TRACE_CYPHER, code=s["cylinder"]),
+                ),
+                (
+                    "traceProduct DOWNSTREAM",
+                    lambda: gql(PRODUCT_GQL, t=s["product"]),
+                    lambda: _raw(driver, PRODUCT_CYPHER, code=s["product"], cap=200),
+                ),
+                (
+                    "neighborhood depth 2",
+                    lambda: gql(NEIGHBOURS_GQL, id="Cylinder:" + s["cylinder"]),
+                    lambda: _raw(
+                        driver, NEIGHBOURS_CYPHER, start=s["cylinder"], cap=100, room=101
+                    ),
+                ),
+                (
+                    "shortestPath <= 8 hops",
+                    lambda: gql(PATH_GQL, a="Cylinder:" + s["cylinder"],
+                                b="Vehicle:" + s["vehicle"]),
+                    lambda: _raw(driver, PATH_CYPHER,
+                                 **{"from": s["cylinder"], "to": s["vehicle"]}),
+                ),
+            ]  # fmt: skip
+
+            # The hub's fixed cost per request (HTTP, token, GraphQL, audit entry) beside one
+            # trivial statement, to read the ratios above against.
+            cases.append(
+                (
+                    "baseline: me / RETURN 1",
+                    lambda: gql("{ me { role } }"),
+                    lambda: driver.execute_query("RETURN 1 AS result"),
+                )
+            )
+
+            # Same answers first, or the timing means nothing.
+            trace_hub, trace_raw = await cases[0][1](), await cases[0][2]()
+            _same(
+                "traceCylinder",
+                {e["node"]["id"] for e in trace_hub["timeline"] if e["node"]},
+                {e["node"]["id"] for e in trace_raw["timeline"] if e["node"]},
+            )
+            _same(
+                "traceCylinder flags",
+                {(f["kind"], f["event"]) for f in trace_hub["flags"]},
+                {(f["kind"], f["event"]) for f in trace_raw["flags"]},
+            )
+            product_hub, product_raw = await cases[1][1](), await cases[1][2]()
+            _same(
+                "traceProduct",
+                {r["enterprise"]["id"] for r in product_hub["recall"]},
+                {sh["recipient"]["id"] for sh in product_raw["shipments"]},
+            )
+            for name, hub_call, raw_call in cases[2:4]:
+                hub, raw = await hub_call(), await raw_call()
+                _same(name, {n["id"] for n in hub["nodes"]}, {n["id"] for n in raw["nodes"]})
+
+            print(f"investigation vs the same Cypher, {requests} sequential requests each, "
+                  f"{instance} graph ({await _node_count(instance):,} nodes)")  # fmt: skip
+            print(
+                f"{'query':<26}{'hub p50':>10}{'hub p95':>10}{'raw p50':>10}{'raw p95':>10}"
+                f"{'p50 x':>8}{'p95 x':>8}"
+            )
+            for name, hub_call, raw_call in cases:
+                h = await _timed(requests, hub_call)
+                r = await _timed(requests, raw_call)
+                h50, h95, r50, r95 = _pct(h, 50), _pct(h, 95), _pct(r, 50), _pct(r, 95)
+                print(
+                    f"{name:<26}{h50:>8.2f}ms{h95:>8.2f}ms{r50:>8.2f}ms{r95:>8.2f}ms"
+                    f"{h50 / r50:>8.2f}{h95 / r95:>8.2f}"
+                )
+    finally:
+        await driver.close()
+
+
+def run(instance: str, requests: int) -> None:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "HUB_NEO4J_INSTANCE": instance,
+        "HUB_LOG_LEVEL": "WARNING",
+        "HUB_RATE_LIMIT_PER_MIN": "0",  # measure the hub, not its guard
+    }
+    hub = subprocess.Popen(
+        [sys.executable, "-m", "hub.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        asyncio.run(measure(instance, port, requests))
+    finally:
+        hub.terminate()
+        try:
+            hub.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            hub.kill()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--instance", action="append", help="local Neo4j instances (dev, bench)")
+    args = parser.parse_args()
+    for instance in args.instance or ["dev", "bench"]:
+        if instance == "bench":
+            try:
+                nodes = asyncio.run(_node_count(instance))
+            except Exception as exc:  # not started: say so, measure the others
+                print(f"bench graph: not reachable ({type(exc).__name__}); not measured")
+                continue
+            if nodes < CITY_MIN_NODES:
+                print(f"bench graph: {nodes:,} nodes, the city load is not complete; not measured")
+                continue
+        run(instance, args.requests)
+
+
+if __name__ == "__main__":
+    main()
