@@ -104,7 +104,7 @@ LIMIT 1 RETURN c.code AS cylinder, v.plate AS vehicle, p.traceCode AS product"""
 
 
 async def _raw(driver: AsyncDriver, cypher: str, **params: Any) -> Any:
-    result = await driver.execute_query(cast(LiteralString, cypher), params)
+    result = await driver.execute_query(cast(LiteralString, cypher), params)  # type: ignore[redundant-cast]
     return result.records[0]["result"] if result.records else None
 
 
