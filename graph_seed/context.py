@@ -4,8 +4,10 @@ chunks refer to (stations and their fleets, households, food enterprises)."""
 from __future__ import annotations
 
 import random
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 from graph_seed.rows import Chunk
 from graph_seed.violations import Manifest
@@ -68,6 +70,11 @@ class Ctx:
         default_factory=list
     )  # supermarkets, farmers' markets, restaurants
 
+    @cached_property
+    def pid_rng(self) -> random.Random:
+        """The stream of people's surrogate ids, apart from the others so they stay as they were."""
+        return self.rng("pid")
+
     def rng(self, part: str) -> random.Random:
         """An independent, reproducible stream per part of the world (str seeds hash stably)."""
         return random.Random(f"{self.seed}:{self.scale.name}:{part}")
@@ -115,6 +122,8 @@ class Ctx:
             "Person",
             recorded_at(self.days_before(rng, 400, 3000)),
             idNumber=number,
+            # The surrogate behind the person's global id: random, never derived from the number.
+            pid=str(uuid.UUID(int=self.pid_rng.getrandbits(128), version=4)),
             name=name,
             phone=phone,
             qualifications=sorted(qualifications or []),

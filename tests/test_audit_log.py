@@ -14,6 +14,7 @@ from hub.graph.driver import Graph
 from hub.schema import schema
 from tests.audit_support import a_person, entries_for, one_entry, request_id
 from tests.graphql import error_codes, principal_header
+from tests.graphql import scalar as graph_scalar
 from tests.oauth_support import Registrar, token_for
 
 PERSON = "query Who($id: String!) { person(idNumber: $id) { id name phone } }"
@@ -47,7 +48,8 @@ async def test_an_answered_query_records_who_what_and_the_people_returned(
         json={"query": PERSON, "variables": variables},
     )  # fmt: skip
     assert response.status_code == 200
-    assert response.json()["data"]["person"]["id"] == "Person:" + person
+    pid = await graph_scalar(graph, "MATCH (p:Person {idNumber: $k}) RETURN p.pid", k=person)
+    assert response.json()["data"]["person"]["id"] == "Person:" + pid  # the API's opaque id
     entry = await one_entry(graph, rid)
     assert (entry.kind, entry.decision, entry.status) == ("graphql", "allowed", 200)
     assert (entry.client, entry.role) == ("dev-police", "police")

@@ -79,7 +79,7 @@ async def test_a_neighbourhood_holds_no_node_the_role_may_not_read(
     assert "Delivery" in types
     people = [n["id"].split(":", 1)[1] for n in nodes if n["__typename"] == "Person"]
     drivers = await cypher(
-        graph, "UNWIND $ids AS i MATCH (p:Person {idNumber: i}) WHERE EXISTS { (p)-[:DRIVES]->() }"
+        graph, "UNWIND $ids AS i MATCH (p:Person {pid: i}) WHERE EXISTS { (p)-[:DRIVES]->() }"
         " RETURN count(p) AS n", ids=people,
     )  # fmt: skip
     assert drivers[0]["n"] == len(people)  # transport sees drivers only

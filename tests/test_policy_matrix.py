@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from hub.graph.driver import Graph
-from tests.graphql import cypher, error_codes, gql
+from tests.graphql import cypher, error_codes, gql, scalar
 
 ALL_TYPES = {
     "Enterprise", "Cylinder", "Household", "Person", "Vehicle", "Product", "Filling",
@@ -75,14 +75,23 @@ async def samples(graph: Graph, tiny_seed: object) -> dict[str, str]:
     return out
 
 
+@pytest.fixture(scope="module")
+async def global_ids(graph: Graph, samples: dict[str, str]) -> dict[str, str]:
+    """The global id of each sample: `Type:<natural key>`, but a person's is `Person:<pid>`."""
+    ids = {t: f"{t}:{k}" for t, k in samples.items()}
+    pid = await scalar(graph, "MATCH (p:Person {idNumber: $k}) RETURN p.pid", k=samples["Person"])
+    ids["Person"] = f"Person:{pid}"
+    return ids
+
+
 CASES = [(role, t) for role in READS for t in sorted(ALL_TYPES)]
 
 
 @pytest.mark.parametrize(("role", "type_name"), CASES)
 async def test_node_by_id_answers_only_for_types_the_role_reads(
-    client: httpx.AsyncClient, samples: dict[str, str], role: str, type_name: str
+    client: httpx.AsyncClient, global_ids: dict[str, str], role: str, type_name: str
 ) -> None:
-    global_id = f"{type_name}:{samples[type_name]}"
+    global_id = global_ids[type_name]
     body = await gql(client, "query($id: ID!) { node(id: $id) { id } }", role, {"id": global_id})
     assert "errors" not in body
     if type_name in READS[role]:
@@ -93,14 +102,18 @@ async def test_node_by_id_answers_only_for_types_the_role_reads(
 
 @pytest.mark.parametrize(("role", "type_name"), [(r, t) for r in READS for t in sorted(ROOT_ONE)])
 async def test_root_field_by_key_is_forbidden_by_name_for_hidden_types(
-    client: httpx.AsyncClient, samples: dict[str, str], role: str, type_name: str
+    client: httpx.AsyncClient,
+    samples: dict[str, str],
+    global_ids: dict[str, str],
+    role: str,
+    type_name: str,
 ) -> None:
     field, arg = ROOT_ONE[type_name]
     query = f"query($k: String!) {{ {field}({arg}: $k) {{ id }} }}"
     body = await gql(client, query, role, {"k": samples[type_name]})
     if type_name in READS[role]:
         assert "errors" not in body
-        assert body["data"][field]["id"] == f"{type_name}:{samples[type_name]}"
+        assert body["data"][field]["id"] == global_ids[type_name]
     else:
         assert error_codes(body) == ["FORBIDDEN"]
         assert body["errors"][0]["extensions"]["field"] == field
@@ -252,7 +265,7 @@ async def test_what_an_incident_involves_lists_only_types_the_role_reads(
     rows = await cypher(
         graph,
         "MATCH (i:Incident)-[:INVOLVES]->(x) RETURN i.id AS i, "
-        "collect(labels(x)[0] + ':' + coalesce(x.plate, x.idNumber, x.code, x.id)) AS ids "
+        "collect(labels(x)[0] + ':' + coalesce(x.plate, x.pid, x.code, x.id)) AS ids "
         "ORDER BY i LIMIT 1",
     )
     query = "query($id: ID!) { node(id: $id) { ... on Incident { involves { id } } } }"
@@ -271,3 +284,19 @@ async def test_a_fragment_on_a_hidden_type_inside_involves_is_forbidden(
     )
     assert error_codes(body) == ["FORBIDDEN"]
     assert "Product" in body["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("role", ["market", "housing", "transport", "emergency"])
+async def test_a_persons_global_id_never_carries_the_identity_number(
+    client: httpx.AsyncClient, graph: Graph, samples: dict[str, str], role: str
+) -> None:
+    body = await gql(
+        client,
+        "query($k: String!) { person(idNumber: $k) { id idNumber "
+        "employer { staff(first: 5) { edges { cursor node { id } } } } } }",
+        role,
+        {"k": samples["Person"]},
+    )
+    text = str(body["data"])
+    assert samples["Person"] not in text
+    assert body["data"]["person"]["id"].startswith("Person:")

@@ -69,7 +69,7 @@ def _link_query(type_name: str) -> str:
 async def test_every_relationship_field_answers_for_the_market_regulator(
     client: httpx.AsyncClient, graph: Graph, type_name: str
 ) -> None:
-    key = TYPES[type_name].key
+    key = TYPES[type_name].global_key
     rows = await cypher(
         graph,
         "MATCH (n) WHERE $label IN labels(n) RETURN n[$key] AS k, COUNT { (n)--() } AS degree "

@@ -165,7 +165,10 @@ async def test_transport_sees_drivers_but_no_other_people(
     query = "query($a: String!, $b: String!) { a: person(idNumber: $a) { id } " \
         "b: person(idNumber: $b) { id } }"  # fmt: skip
     body = await gql(client, query, "transport", {"a": row["driver"], "b": row["other"]})
-    assert body["data"]["a"] == {"id": f"Person:{row['driver']}"}
+    driver_pid = await scalar(
+        graph, "MATCH (p:Person {idNumber: $k}) RETURN p.pid", k=row["driver"]
+    )
+    assert body["data"]["a"] == {"id": f"Person:{driver_pid}"}
     assert body["data"]["b"] is None
 
 

@@ -72,7 +72,8 @@ for _label, _links in LINKS.items():  # every link is a relationship of the mode
 _HOUSEHOLD_PERSON = (
     "CALL { WITH e, row, created WITH e, row WHERE created "
     "MERGE (p:Person {idNumber: row.extra.person.idNumber}) "
-    "ON CREATE SET p.name = row.extra.person.name, p.phone = row.extra.person.phone, "
+    "ON CREATE SET p.pid = randomUUID(), "
+    "p.name = row.extra.person.name, p.phone = row.extra.person.phone, "
     "p.qualifications = [], p.verified = false, p.recordedBy = $by, p.recordedAt = $now "
     "MERGE (e)-[:REGISTERED_TO]->(p) } "
 )
@@ -84,7 +85,8 @@ def create_statement(label: str) -> LiteralString:
     query = (
         "UNWIND $rows AS row MERGE (e:" + label + " {" + key + ": row.key}) "
         "ON CREATE SET e += row.props, e.contentHash = row.hash, e.recordedBy = $by, "
-        "e.recordedAt = $now, e.ingestPending = true "
+        + ("e.pid = randomUUID(), " if label == "Person" else "")
+        + "e.recordedAt = $now, e.ingestPending = true "
         "WITH e, row, coalesce(e.ingestPending, false) AS created REMOVE e.ingestPending "
         "WITH e, row, created "
     )

@@ -35,7 +35,7 @@ def rel_pattern(types: list[str]) -> str:
 def _start(var: str, type_name: str, param: str, view: NodeView) -> str:
     m = TYPES[type_name]
     return (
-        "MATCH (" + var + ":" + m.label + " {" + m.key + ": $" + param + "}) WHERE "
+        "MATCH (" + var + ":" + m.label + " {" + m.global_key + ": $" + param + "}) WHERE "
         + view.predicate(var)
     )  # fmt: skip
 

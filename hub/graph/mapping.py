@@ -29,6 +29,12 @@ class TypeMap:
     # GraphQL field -> graph property, where the names differ (Household.householdId -> id)
     renamed: dict[str, str] = field(default_factory=dict)
     links: dict[str, Link] = field(default_factory=dict)
+    # The property behind the global id when it is not the natural key (Person: a surrogate).
+    id_key: str = ""
+
+    @property
+    def global_key(self) -> str:
+        return self.id_key or self.key
 
     @cached_property
     def properties(self) -> dict[str, str]:
@@ -36,6 +42,7 @@ class TypeMap:
         props = {p: p for p in PROPERTIES[self.label] if p not in self.renamed.values()}
         props.update(self.renamed)
         props.pop("claimCodeHash", None)  # never leaves the graph
+        props.pop("pid", None)  # read only through `id`
         return props | {"recordedBy": "recordedBy", "recordedAt": "recordedAt"}
 
 
@@ -94,6 +101,7 @@ TYPES: dict[str, TypeMap] = {
     "Person": TypeMap(
         "Person",
         "idNumber",
+        id_key="pid",
         links={
             "employer": Link("-[:EMPLOYED_BY]->", "Enterprise", False),
             "households": Link("<-[:REGISTERED_TO]-", "Household", True, "id"),

@@ -40,6 +40,7 @@ CONSTRAINTS: list[LiteralString] = [
     "CREATE CONSTRAINT household_id_unique IF NOT EXISTS FOR (n:Household) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT person_idnumber_unique IF NOT EXISTS "
     "FOR (n:Person) REQUIRE n.idNumber IS UNIQUE",
+    "CREATE CONSTRAINT person_pid_unique IF NOT EXISTS FOR (n:Person) REQUIRE n.pid IS UNIQUE",
     "CREATE CONSTRAINT vehicle_plate_unique IF NOT EXISTS "
     "FOR (n:Vehicle) REQUIRE n.plate IS UNIQUE",
     "CREATE CONSTRAINT product_tracecode_unique IF NOT EXISTS "
@@ -114,13 +115,25 @@ async def _apply(tx: AsyncManagedTransaction, statement: LiteralString) -> None:
     await (await tx.run(statement)).consume()
 
 
+# Data migrations: idempotent, batched by the server (`IN TRANSACTIONS` needs an auto-commit
+# transaction, so these run outside the managed helpers).
+BACKFILLS: list[LiteralString] = [
+    # Every person needs the surrogate behind its global id (graphs loaded before it existed).
+    "MATCH (p:Person) WHERE p.pid IS NULL "
+    "CALL { WITH p SET p.pid = randomUUID() } IN TRANSACTIONS OF 10000 ROWS",
+]
+
+
 async def migrate(graph: Graph) -> int:
     """Apply every migration; returns how many statements ran. Schema changes need one
     transaction each."""
     for statement in statements():
         await graph.write(_apply, statement)
     await graph.write(_await_indexes)
-    return len(statements())
+    async with graph.driver.session(database=graph.database) as session:
+        for backfill in BACKFILLS:
+            await (await session.run(backfill)).consume()
+    return len(statements()) + len(BACKFILLS)
 
 
 async def _await_indexes(tx: AsyncManagedTransaction) -> None:

@@ -53,6 +53,9 @@ PROPERTIES: dict[str, dict[str, PropType]] = {
     },
     "Person": {
         "idNumber": "string",
+        # The person's global id is `Person:<pid>`, a random surrogate: an id must not carry the
+        # identity number that most roles may only see masked.
+        "pid": "string",
         "name": "string",
         "phone": "string",
         "qualifications": "strings",  # DG_DRIVER, DG_ESCORT, FILLER, INSPECTOR

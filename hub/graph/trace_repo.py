@@ -26,7 +26,7 @@ Project = Callable[[str, str], str]  # (type, var) -> a map of the selected fiel
 
 def gid(type_name: str, var: str) -> str:
     m = TYPES[type_name]
-    return "'" + type_name + ":' + " + var + "." + m.key
+    return "'" + type_name + ":' + " + var + "." + m.global_key
 
 
 def _entry(kind: str, date: str, time: str, node: str, status: str = "null") -> str:

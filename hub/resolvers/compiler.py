@@ -230,7 +230,7 @@ class Compiler:
 
     def scalar(self, tmap: TypeMap, var: str, name: str, rule: policy.Rule | bool) -> str:
         if name == "id":
-            return "'" + tmap.label + ":' + " + var + "." + tmap.key
+            return "'" + tmap.label + ":' + " + var + "." + tmap.global_key
         prop = tmap.properties[name]
         kind = PROPERTIES[tmap.label].get(prop, "datetime" if prop == "recordedAt" else "string")
         value = var + "." + prop
@@ -313,7 +313,7 @@ class Compiler:
                 # unseen row sorts (its date, its name) by where the page starts.
                 anchor_rule = self.row_rule(label, a)
                 paging.append(
-                    "EXISTS { MATCH (" + a + ":" + label + " {" + tmap.key + ": "
+                    "EXISTS { MATCH (" + a + ":" + label + " {" + tmap.global_key + ": "
                     + self.param(anchor_key) + "}) WHERE ("
                     + (anchor_rule + ") AND (" if anchor_rule else "")
                     + sort + " " + op + " " + anchor_sort
@@ -339,7 +339,8 @@ class Compiler:
                 "COLLECT { " + match + (" WHERE " + " AND ".join(paging) if paging else "")
                 + " WITH " + t + " ORDER BY " + sort + direction + ", " + key + direction
                 + " LIMIT " + self.param(first + 1)
-                + " RETURN {c: '" + label + ":' + " + key + ", n: " + projection + "} }"
+                + " RETURN {c: '" + label + ":' + " + t + "." + tmap.global_key + ", n: "
+                + projection + "} }"
             )  # fmt: skip
             page = self.param(first)
             rows, x = "rows_" + t, "x_" + t  # names of their own: connections nest
@@ -355,15 +356,23 @@ class Compiler:
         return "{" + ", ".join(parts) + "}"
 
     def one(
-        self, type_name: str, key: str, nodes: list[FieldNode], *, typename: bool = False
+        self,
+        type_name: str,
+        key: str,
+        nodes: list[FieldNode],
+        *,
+        typename: bool = False,
+        by_global_key: bool = False,
     ) -> str:
-        """The row of `type_name` whose natural key is `key`, as a map, or null."""
+        """The row of `type_name` whose natural key (or, `by_global_key`, the key of its global
+        id) is `key`, as a map, or null."""
         t = self.var()
         self.cost += 1
         tmap = TYPES[type_name]
         where = self.row_rule(type_name, t)
+        prop = tmap.global_key if by_global_key else tmap.key
         return (
-            "COLLECT { MATCH (" + t + ":" + tmap.label + " {" + tmap.key + ": "
+            "COLLECT { MATCH (" + t + ":" + tmap.label + " {" + prop + ": "
             + self.param(key) + "})" + (" WHERE " + where if where else "")
             + " RETURN " + self.project(type_name, t, nodes, typename=typename) + " LIMIT 1 }[0]"
         )  # fmt: skip

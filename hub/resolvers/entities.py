@@ -52,7 +52,7 @@ async def node(info: Info, global_id: str) -> Any:
     if parsed is None or not c.readable(parsed[0]):
         return None
     type_name, key = parsed
-    expr = c.one(type_name, key, info._raw_info.field_nodes, typename=True)
+    expr = c.one(type_name, key, info._raw_info.field_nodes, typename=True, by_global_key=True)
     return await run(info, c, expr)
 
 

@@ -60,7 +60,7 @@ class Visible:
     def global_id(self, var: str) -> str:
         """The global id (`Type:key`) of `var`, null for a node of no API type."""
         cases = [
-            "WHEN " + var + ":" + m.label + " THEN '" + t + ":' + " + var + "." + m.key
+            "WHEN " + var + ":" + m.label + " THEN '" + t + ":' + " + var + "." + m.global_key
             for t, m in TYPES.items()
         ]
         return "CASE " + " ".join(cases) + " END"
