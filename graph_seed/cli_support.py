@@ -5,7 +5,7 @@ from __future__ import annotations
 from neo4j import AsyncManagedTransaction
 
 from hub.config import Settings
-from hub.graph.driver import graph_for, open_driver
+from hub.graph.driver import Graph, graph_for, open_driver
 from hub.graph.migrations import migrate
 
 
@@ -24,10 +24,13 @@ async def count_nodes_and_cylinders(settings: Settings) -> tuple[int, int]:
         await driver.close()
 
 
+# Building the indexes of a freshly imported city takes minutes, not the API's 10 seconds.
+MIGRATE_TIMEOUT_S = 1800.0
+
+
 async def migrate_local(settings: Settings) -> int:
     driver = open_driver(settings)
     try:
-        graph = graph_for(driver, settings)
-        return await migrate(graph)
+        return await migrate(Graph(driver, settings.neo4j_database, MIGRATE_TIMEOUT_S))
     finally:
         await driver.close()
