@@ -81,6 +81,8 @@ neo4j-stop: install
 
 # Stops the local servers and removes everything the commands made (venv, Neo4j, data, caches).
 clean:
-	@if [ -x $(HUB) ]; then $(HUB) neo4j stop; HUB_NEO4J_INSTANCE=test $(HUB) neo4j stop; fi
+	@if [ -x $(HUB) ]; then for i in dev test bench perf; do \
+		HUB_NEO4J_INSTANCE=$$i $(HUB) neo4j stop; done; fi
 	rm -rf $(VENV) .neo4j var .pytest_cache .mypy_cache .ruff_cache .hypothesis deploy/neo4j/target
+	rm -rf hub/explorer/node_modules bench/peer/node_modules test-artifacts
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
