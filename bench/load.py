@@ -3,6 +3,8 @@
 closed: `concurrency` workers send back to back for `duration` s (after `warmup` s): throughput.
 open: requests start on a fixed schedule of `rate` per second, whatever the answers do, and each
 latency counts from its scheduled start (no coordinated omission): p50 / p95 / p99.
+A body holding `@@N@@` (a write's event ids) gets the number of the request in its place, so
+every request writes new records.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ class Load:
 
     async def one(self, client: httpx.AsyncClient, started: float) -> None:
         headers, body = self.requests[self.sent % len(self.requests)]
+        if b"@@N@@" in body:
+            body = body.replace(b"@@N@@", str(self.sent).encode())
         self.sent += 1
         try:
             response = await client.post(self.url, content=body, headers=headers)

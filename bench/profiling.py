@@ -1,32 +1,58 @@
 """`PROFILE` db hits of each side's Cypher for one request.
 
 The hub's statement is captured in process where the compiler hands it to the driver
-(hub/resolvers/entities.py), raw's is its own, and the peer reports the last statement it ran and
-its db hits itself (bench/peer/index.mjs, side port).
+(hub/resolvers/entities.py; traces and paths: investigation_repo.result_of; a write: every
+statement of its transaction), raw's is its own, and the peer reports the last statement it ran
+and its db hits itself (bench/peer/index.mjs, side port). Every PROFILE runs in a transaction that
+is rolled back, and a write's event ids are renamed first, so a write is profiled as new.
 """
 
 from __future__ import annotations
 
+import re
+import secrets
 from typing import Any, LiteralString, cast
 
 import httpx
+import neo4j
 from neo4j import Driver
 from starlette.testclient import TestClient
 
 from bench.settings import HUB_MAX_PAGE, INSTANCE, PORTS
 from bench.systems.raw import STATEMENTS
 from bench.tokens import Caller
+from bench.trace_write import PREFIX, fresh
 from bench.workloads import Workload
 from hub.app import create_app
 from hub.config import Settings
-from hub.resolvers import entities
+from hub.graph import investigation_repo
+from hub.resolvers import entities, traces
+
+_EVENT_RUN = re.compile(re.escape(PREFIX) + "[0-9a-f]{8}-")
 
 
-def db_hits(driver: Driver, cypher: str, params: dict[str, Any]) -> int:
-    with driver.session(database="neo4j") as session:
-        result = session.run(cast(LiteralString, "PROFILE " + cypher), params)  # type: ignore[redundant-cast]
-        summary = result.consume()
-    return _sum_hits(summary.profile or {})
+def _renamed(value: Any, run: str) -> Any:
+    """`value` with the bench's written event ids moved to the run `run` (never written)."""
+    if isinstance(value, str):
+        return _EVENT_RUN.sub(run, value)
+    if isinstance(value, dict):
+        return {k: _renamed(v, run) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_renamed(v, run) for v in value]
+    return value
+
+
+def db_hits(driver: Driver, statements: list[tuple[str, dict[str, Any]]]) -> int:
+    """The db hits of the statements run in order in one transaction, then rolled back."""
+    run = PREFIX + secrets.token_hex(4) + "-"
+    hits = 0
+    with driver.session(database="neo4j") as session, session.begin_transaction() as tx:
+        for cypher, params in statements:
+            query = cast(LiteralString, "PROFILE " + cypher)  # type: ignore[redundant-cast]
+            summary = tx.run(query, _renamed(params, run)).consume()
+            hits += _sum_hits(summary.profile or {})
+        tx.rollback()
+    return hits
 
 
 def _sum_hits(plan: dict[str, Any]) -> int:
@@ -43,28 +69,52 @@ class HubCypher:
 
     def __enter__(self) -> HubCypher:
         self.client.__enter__()
-        original = entities._result
+        self._originals = [
+            (entities, "_result", entities._result),
+            (traces, "result_of", traces.result_of),  # type: ignore[attr-defined]
+            (investigation_repo, "result_of", investigation_repo.result_of),
+        ]
+        for module, name, original in self._originals:
+            setattr(module, name, self._recording(original))
+        return self
 
+    def _recording(self, original: Any) -> Any:
         async def recording(tx: Any, cypher: str, params: dict[str, Any]) -> Any:
             self.captured.append((cypher, dict(params)))
             return await original(tx, cypher, params)
 
-        self._original = original
-        entities._result = recording
-        return self
+        return recording
 
     def __exit__(self, *exc: object) -> None:
-        entities._result = self._original
+        for module, name, original in self._originals:
+            setattr(module, name, original)
         self.client.__exit__(*exc)
 
-    def statement(self, workload: Workload) -> tuple[str, dict[str, Any]]:
+    def statements(self, workload: Workload) -> list[tuple[str, dict[str, Any]]]:
+        """What the hub runs for the workload's first request: its one read statement, or every
+        statement of a write's transaction but the audit log's."""
         self.captured.clear()
-        response = self.client.post(
-            "/graphql", json=workload.body("hub", 0), headers=_dev_header(workload.caller)
-        )
+        writes = workload.normalise is not None
+        tx_class = neo4j.AsyncManagedTransaction
+        original_run = tx_class.run
+
+        async def run(tx: Any, query: Any, parameters: Any = None, **kwargs: Any) -> Any:
+            if "Audit" not in str(query):
+                self.captured.append((str(query), {**(parameters or {}), **kwargs}))
+            return await original_run(tx, query, parameters, **kwargs)
+
+        if writes:
+            tx_class.run = run  # type: ignore[method-assign,assignment]
+        try:
+            body = fresh(workload.body("hub", 0), 0)
+            response = self.client.post("/graphql", json=body, headers=_dev_header(workload.caller))
+        finally:
+            tx_class.run = original_run  # type: ignore[method-assign]
         response.raise_for_status()
-        (statement,) = self.captured
-        return statement
+        if not writes:
+            (statement,) = self.captured
+            return [statement]
+        return list(self.captured)
 
 
 def _dev_header(caller: Caller) -> dict[str, str]:
@@ -73,17 +123,21 @@ def _dev_header(caller: Caller) -> dict[str, str]:
         parts.append(f"district={caller.district}")
     if caller.enterprise:
         parts.append(f"enterprise={caller.enterprise}")
+    parts.append(f"scopes={caller.scopes}")
     return {"X-Hub-Principal": "; ".join(parts)}
 
 
 def raw_statement(workload: Workload) -> tuple[str, dict[str, Any]]:
     c = workload.caller
-    params = {**workload.variables[0], "sd": c.district, "se": c.enterprise}
+    variables = fresh(workload.body("raw", 0), 0)["variables"]
+    params = {**variables, "sd": c.district, "se": c.enterprise, "sub": "bench-" + c.name}
     return STATEMENTS[(workload.raw, c.rows)], params
 
 
-def peer_db_hits() -> dict[str, Any]:
-    """The peer's last statement and its db hits (ask right after sending the request)."""
-    response = httpx.get(f"http://127.0.0.1:{PORTS['peer'] + 100}/", timeout=60)
+def peer_db_hits(write: bool = False) -> dict[str, Any]:
+    """The peer's last statement and its db hits (ask right after sending the request); a
+    write's event ids renamed to ones never written."""
+    rename = f"?from={PREFIX}&to={PREFIX}{secrets.token_hex(4)}-" if write else ""
+    response = httpx.get(f"http://127.0.0.1:{PORTS['peer'] + 100}/{rename}", timeout=60)
     result: dict[str, Any] = response.json()
     return result

@@ -117,9 +117,26 @@ def markdown(results: dict[str, Any], summary: dict[str, Any]) -> str:
             )
     lines += ["", "## Workloads", ""]
     for key, entry in results["workloads"].items():
-        lines.append(f"- **{key}**: {entry['title']}")
+        earlier = f" (figures from the run of {entry['from_run']})" if "from_run" in entry else ""
+        lines.append(f"- **{key}**: {entry['title']}{earlier}")
     lines += ["", "Notes and what moved each figure: see NOTES.md beside this file.", ""]
     return "\n".join(lines)
+
+
+def keep_earlier(results: dict[str, Any]) -> None:
+    """A run of some workloads (`--only`) keeps the other workloads' figures of the last
+    results file, each marked with the run it comes from."""
+    if not LATEST_JSON.exists():
+        return
+    old = json.loads(LATEST_JSON.read_text())
+    for key, entry in old["workloads"].items():
+        if key in results["workloads"]:
+            continue
+        results["workloads"][key] = {**entry, "from_run": entry.get("from_run", old["when"])}
+        results["rates"][key] = old["rates"][key]
+        for name, runs in old["runs"].items():
+            if name.startswith(key + "|"):
+                results["runs"][name] = runs
 
 
 def write(results: dict[str, Any], started: float) -> None:

@@ -26,6 +26,7 @@ class Caller:
     role: str
     district: str | None = None
     enterprise: str | None = None
+    scopes: str = "graph:read"  # W4/W5 add `investigate`, W7/W8 `graph:write`
 
     @property
     def rows(self) -> str:
@@ -39,6 +40,7 @@ def hs256_token(caller: Caller, ttl_s: int = 3600) -> str:
         "sub": "bench-" + caller.name,
         "role": caller.role,
         "rows": caller.rows,
+        "scopes": caller.scopes,
         "iat": now,
         "exp": now + ttl_s,
     }
@@ -81,7 +83,7 @@ async def register_hub_clients(graph: Graph, callers: list[Caller]) -> list[HubC
             graph,
             name,
             caller.role,
-            "graph:read",
+            caller.scopes,
             enterprise=caller.enterprise,
             district=caller.district,
         )

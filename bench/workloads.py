@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -65,12 +66,23 @@ class Workload:
     raw: str  # the hand-written statement's name in bench/systems/raw.py
     caller: Caller = MARKET
     variables: list[dict[str, Any]] = field(default_factory=list)  # filled by `choose`
+    # Answers as compared (writes: what was written), after `canonical`'s own normalising.
+    normalise: Callable[[Any], Any] | None = None
+    concurrency: int | None = None  # the closed loop's requests in flight, if not the method's
+    # W8: the requests cycle through these (workload, variables index) slots.
+    mix: list[tuple[Workload, int]] = field(default_factory=list)
 
     def body(self, system: str, i: int) -> dict[str, Any]:
         variables = self.variables[i % len(self.variables)]
         if system == "raw":
             return {"statement": self.raw, "variables": variables}
         return {"query": self.hub if system == "hub" else self.peer, "variables": variables}
+
+    def requests(self, system: str) -> list[tuple[Caller, dict[str, Any]]]:
+        """Every request the load cycles through, with who sends it."""
+        if self.mix:
+            return [(w.caller, w.body(system, i)) for w, i in self.mix]
+        return [(self.caller, self.body(system, i)) for i in range(len(self.variables))]
 
 
 def workloads() -> list[Workload]:
@@ -147,7 +159,12 @@ def canonical(data: Any) -> str:
     """One system's `data` as comparable JSON: the only root value, connections as lists of
     nodes, `xConnection` named `x`, instants in UTC, a one-row list as its row."""
     (root,) = data.values()
-    if isinstance(root, list) and len(root) == 1 and "code" in root[0]:  # W1: one cylinder
+    if (
+        isinstance(root, list)
+        and len(root) == 1
+        and isinstance(root[0], dict)
+        and "code" in root[0]
+    ):  # W1: one cylinder
         root = root[0]
     return json.dumps(_norm(root), sort_keys=True, ensure_ascii=False)
 

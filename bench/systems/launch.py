@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from bench.settings import PORTS
+from bench.systems import raw_more
 from hub.config import PROJECT_ROOT
 from hub.neo4j_local import NEO4J_VERSION
 
@@ -52,6 +53,9 @@ class Systems:
     def __enter__(self) -> Systems:
         LOGS.mkdir(parents=True, exist_ok=True)
         env = {**self.env, "PEER_PORT": str(PORTS["peer"])}
+        # The peer's @cypher fields for W4, W5 and W7 run raw's hand-written statements.
+        env |= {"PEER_W4_CYPHER": raw_more.W4, "PEER_W5_CYPHER": raw_more.W5}
+        env["PEER_W7_CYPHER"] = raw_more.W7
         for name, (cmd, _) in self.commands().items():
             log = open(LOGS / f"{name}.log", "wb")
             self.procs[name] = subprocess.Popen(

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from bench.systems import raw_more
 from bench.tokens import hs256_claims
 
 # Row rules by binding ("all", "district", "enterprise") for the types the statements read,
@@ -85,9 +86,11 @@ def _scoped(statement: str, rows: str) -> str:
     return statement
 
 
-STATEMENTS: dict[tuple[str, str], str] = {("W1", "all"): W1, ("W3", "all"): W3} | {
-    ("W2", rows): _scoped(W2, rows) for rows in ROWS
-}
+STATEMENTS: dict[tuple[str, str], str] = (
+    {("W1", "all"): W1, ("W3", "all"): W3}
+    | {("W2", rows): _scoped(W2, rows) for rows in ROWS}
+    | raw_more.STATEMENTS
+)
 
 
 async def _read(tx: AsyncManagedTransaction, cypher: str, params: dict[str, Any]) -> Any:
@@ -104,9 +107,14 @@ async def endpoint(request: Request) -> JSONResponse:
     rows = str(claims.get("rows", "all"))
     cypher = STATEMENTS[(body["statement"], rows)]
     params = {**body["variables"], "sd": claims.get("district"), "se": claims.get("enterprise")}
+    params["sub"] = claims.get("sub")
     async with request.app.state.driver.session(database="neo4j") as session:
-        result = await session.execute_read(_read, cypher, params)
-    return JSONResponse({"data": result})
+        if body["statement"] in raw_more.WRITES:
+            result = await session.execute_write(_read, cypher, params)
+        else:
+            result = await session.execute_read(_read, cypher, params)
+    root = raw_more.ROOTS.get(body["statement"])
+    return JSONResponse({"data": {root: result} if root else result})
 
 
 @asynccontextmanager
