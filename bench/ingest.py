@@ -19,10 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import secrets
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, LiteralString
@@ -30,7 +27,7 @@ from typing import Any, LiteralString
 import httpx
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
 
-from bench.read_api import _free_port
+from bench.hub_process import hub_server, wait_ready
 from hub.config import Settings
 from hub.graph.driver import connection_for
 from hub.identifiers import USCC_ALPHABET, make_uscc
@@ -133,17 +130,11 @@ async def _timed(batches: int, call: Any) -> float:
     return time.perf_counter() - started
 
 
-async def measure(instance: str, port: int, batches: int, size: int) -> None:
+async def measure(instance: str, base_url: str, batches: int, size: int) -> None:
     conn = connection_for(Settings(hub_neo4j_instance=instance))
     driver = AsyncGraphDatabase.driver(conn.uri, auth=(conn.user, conn.password))
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=120) as http:
-        for _ in range(150):
-            try:
-                if (await http.get("/readyz")).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.2)
+    async with httpx.AsyncClient(base_url=base_url, timeout=120) as http:
+        await wait_ready(http)
         bench = Bench(http, driver, size)
         try:
             await bench.setup()
@@ -166,24 +157,8 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=500)
     parser.add_argument("--instance", default="dev", help="the local Neo4j (e.g. `make run`'s)")
     args = parser.parse_args()
-    port = _free_port()
-    env = {
-        **os.environ,
-        "HUB_NEO4J_INSTANCE": args.instance,
-        "HUB_LOG_LEVEL": "WARNING",
-        "HUB_RATE_LIMIT_PER_MIN": "0",
-    }  # measure the hub, not its guard
-    hub = subprocess.Popen(
-        [sys.executable, "-m", "hub.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        asyncio.run(measure(args.instance, port, args.batches, args.size))
-    finally:
-        hub.terminate()
-        hub.wait(timeout=10)
+    with hub_server(args.instance) as base_url:
+        asyncio.run(measure(args.instance, base_url, args.batches, args.size))
 
 
 if __name__ == "__main__":

@@ -18,16 +18,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import subprocess
-import sys
 from collections.abc import Awaitable, Callable
 from typing import Any, LiteralString, cast
 
 import httpx
 from neo4j import AsyncDriver, AsyncGraphDatabase
 
-from bench.read_api import _free_port, _pct, _timed
+from bench.hub_process import hub_server, percentile, timed, wait_ready
 from hub.config import Settings
 from hub.graph import investigation_repo, trace_repo
 from hub.graph.driver import connection_for
@@ -123,20 +120,14 @@ async def _node_count(instance: str) -> int:
         await driver.close()
 
 
-async def measure(instance: str, port: int, requests: int) -> None:
+async def measure(instance: str, base_url: str, requests: int) -> None:
     conn = connection_for(Settings(hub_neo4j_instance=instance))
     driver = AsyncGraphDatabase.driver(
         conn.uri, auth=(conn.user, conn.password), notifications_min_severity="OFF"
     )
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
-            for _ in range(150):
-                try:
-                    if (await http.get("/readyz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.2)
+        async with httpx.AsyncClient(base_url=base_url, timeout=60) as http:
+            await wait_ready(http, seconds=60)
             s = (await driver.execute_query(SAMPLES)).records[0]
 
             async def gql(query: str, **variables: Any) -> Any:
@@ -215,9 +206,14 @@ async def measure(instance: str, port: int, requests: int) -> None:
                 f"{'p50 x':>8}{'p95 x':>8}"
             )
             for name, hub_call, raw_call in cases:
-                h = await _timed(requests, hub_call)
-                r = await _timed(requests, raw_call)
-                h50, h95, r50, r95 = _pct(h, 50), _pct(h, 95), _pct(r, 50), _pct(r, 95)
+                h = await timed(requests, hub_call)
+                r = await timed(requests, raw_call)
+                h50, h95, r50, r95 = (
+                    percentile(h, 50),
+                    percentile(h, 95),
+                    percentile(r, 50),
+                    percentile(r, 95),
+                )
                 print(
                     f"{name:<26}{h50:>8.2f}ms{h95:>8.2f}ms{r50:>8.2f}ms{r95:>8.2f}ms"
                     f"{h50 / r50:>8.2f}{h95 / r95:>8.2f}"
@@ -227,27 +223,8 @@ async def measure(instance: str, port: int, requests: int) -> None:
 
 
 def run(instance: str, requests: int) -> None:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "HUB_NEO4J_INSTANCE": instance,
-        "HUB_LOG_LEVEL": "WARNING",
-        "HUB_RATE_LIMIT_PER_MIN": "0",  # measure the hub, not its guard
-    }
-    hub = subprocess.Popen(
-        [sys.executable, "-m", "hub.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        asyncio.run(measure(instance, port, requests))
-    finally:
-        hub.terminate()
-        try:
-            hub.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            hub.kill()
+    with hub_server(instance) as base_url:
+        asyncio.run(measure(instance, base_url, requests))
 
 
 def main() -> None:

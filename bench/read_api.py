@@ -16,18 +16,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import socket
-import statistics
-import subprocess
-import sys
-import time
-from collections.abc import Awaitable, Callable
 from typing import Any, LiteralString
 
 import httpx
 from neo4j import AsyncGraphDatabase
 
+from bench.hub_process import hub_server, percentile, timed, wait_ready
 from hub.config import Settings
 from hub.graph.driver import connection_for
 
@@ -93,12 +87,6 @@ MATCH (c:Cylinder)<-[:OF]-(d:Delivery) WITH c, count(d) AS n ORDER BY n DESC, c.
 RETURN c.code AS code"""
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _edges(conn: dict[str, Any]) -> list[Any]:
     return [e["node"] for e in conn["edges"]]
 
@@ -107,33 +95,12 @@ def _flatten_q2(c: dict[str, Any]) -> dict[str, Any]:
     return {**c, **{k: _edges(c[k]) for k in ("fillings", "deliveries", "inspections")}}
 
 
-async def _timed(n: int, call: Callable[[], Awaitable[Any]]) -> list[float]:
-    for _ in range(max(5, n // 10)):  # warm-up: caches, JIT, connection pools
-        await call()
-    out = []
-    for _ in range(n):
-        started = time.perf_counter()
-        await call()
-        out.append((time.perf_counter() - started) * 1000)
-    return out
-
-
-def _pct(samples: list[float], q: float) -> float:
-    return statistics.quantiles(samples, n=100, method="inclusive")[int(q) - 1]
-
-
-async def measure(instance: str, port: int, requests: int) -> None:
+async def measure(instance: str, base_url: str, requests: int) -> None:
     conn = connection_for(Settings(hub_neo4j_instance=instance))
     driver = AsyncGraphDatabase.driver(conn.uri, auth=(conn.user, conn.password))
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
-            for _ in range(100):
-                try:
-                    if (await http.get("/readyz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.2)
+        async with httpx.AsyncClient(base_url=base_url, timeout=30) as http:
+            await wait_ready(http)
             code = (await driver.execute_query(BUSY_CYLINDER)).records[0]["code"]
 
             async def hub_q1() -> Any:
@@ -171,9 +138,14 @@ async def measure(instance: str, port: int, requests: int) -> None:
                 ("Q1 100 cylinders + 3 relations", hub_q1, raw_q1),
                 ("Q2 one cylinder, all its fields", hub_q2, raw_q2),
             ]:
-                h = await _timed(requests, hub_call)
-                r = await _timed(requests, raw_call)
-                h50, h95, r50, r95 = _pct(h, 50), _pct(h, 95), _pct(r, 50), _pct(r, 95)
+                h = await timed(requests, hub_call)
+                r = await timed(requests, raw_call)
+                h50, h95, r50, r95 = (
+                    percentile(h, 50),
+                    percentile(h, 95),
+                    percentile(r, 50),
+                    percentile(r, 95),
+                )
                 print(
                     f"{name:<34}{h50:>8.2f}m{h95:>8.2f}m{r50:>8.2f}m{r95:>8.2f}m"
                     f"{h50 / r50:>8.2f}{h95 / r95:>8.2f}"
@@ -187,24 +159,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--instance", default="dev", help="the local Neo4j (seeded `small`)")
     args = parser.parse_args()
-    port = _free_port()
-    env = {
-        **os.environ,
-        "HUB_NEO4J_INSTANCE": args.instance,
-        "HUB_LOG_LEVEL": "WARNING",
-        "HUB_RATE_LIMIT_PER_MIN": "0",
-    }  # measure the hub, not its guard
-    hub = subprocess.Popen(
-        [sys.executable, "-m", "hub.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        asyncio.run(measure(args.instance, port, args.requests))
-    finally:
-        hub.terminate()
-        hub.wait(timeout=10)
+    with hub_server(args.instance) as base_url:
+        asyncio.run(measure(args.instance, base_url, args.requests))
 
 
 if __name__ == "__main__":

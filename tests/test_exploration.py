@@ -48,9 +48,13 @@ async def test_a_neighbourhood_is_the_visible_nodes_around_a_node_and_their_edge
     assert not sub["truncated"]
 
 
-async def test_masked_fields_stay_masked_in_a_neighbourhood(client: httpx.AsyncClient) -> None:
-    body = await _explore(client, NEIGHBOURS, "market", {"id": "Cylinder:FZ0000000001", "d": 2,
-                                                          "l": 100})  # fmt: skip
+async def test_masked_fields_stay_masked_in_a_neighbourhood(
+    client: httpx.AsyncClient, graph: Graph
+) -> None:
+    # A delivery: its driver and escort are one hop away.
+    [row] = await cypher(graph, "MATCH (d:Delivery) RETURN d.eventId AS e ORDER BY e LIMIT 1")
+    variables = {"id": f"Delivery:{row['e']}", "d": 1, "l": 100}
+    body = await _explore(client, NEIGHBOURS, "market", variables)
     people = [n for n in body["data"]["neighborhood"]["nodes"] if n["__typename"] == "Person"]
     assert people
     for p in people:
@@ -199,3 +203,11 @@ async def test_types_and_time_window_narrow_a_neighbourhood(client: httpx.AsyncC
     body = await gql(client, future, "market", None, **INVESTIGATE)
     types = {n["__typename"] for n in body["data"]["neighborhood"]["nodes"]}
     assert not types & {"Filling", "Delivery", "Inspection", "Incident"}
+
+
+async def test_a_truncated_neighbourhood_is_the_same_every_time(client: httpx.AsyncClient) -> None:
+    variables = {"id": "Cylinder:FZ0000000001", "d": 2, "l": 20}
+    first = await _explore(client, NEIGHBOURS, "market", variables)
+    second = await _explore(client, NEIGHBOURS, "market", variables)
+    assert first["data"]["neighborhood"]["truncated"]
+    assert first == second

@@ -67,7 +67,10 @@ def neighborhood(
         levels.append(
             " CALL (seen, frontier) { UNWIND frontier AS f MATCH (f)-[" + rels + "]-(x)"
             " WHERE NOT x IN seen AND " + view.predicate("x") + extra_filter
-            + " WITH DISTINCT x LIMIT $room RETURN collect(x) AS found }"
+            # Ordered before the cap, so the same question gets the same (truncated) answer;
+            # by element id (creation order, types interleaved) rather than by type name.
+            + " WITH DISTINCT x ORDER BY elementId(x) LIMIT $room"
+            " RETURN collect(x) AS found }"
             " WITH seen + found[..($cap - size(seen))] AS seen,"
             " found[..($cap - size(seen))] AS frontier,"
             " truncated OR size(seen) + size(found) > $cap AS truncated"
