@@ -19,7 +19,7 @@ from typing import Any, LiteralString, cast
 from neo4j import AsyncManagedTransaction
 
 from hub.graph.migrations import NATURAL_KEYS
-from hub.graph.model import RELATIONSHIPS, Rel
+from hub.graph.model import PROPERTIES, RELATIONSHIPS, Rel
 
 
 @dataclass(frozen=True)
@@ -79,12 +79,35 @@ _HOUSEHOLD_PERSON = (
 )
 
 
+def _zoned(label: str) -> list[str]:
+    """The label's DateTime properties: sent as ISO text and built by Cypher, because the driver
+    packs a Python datetime with a fixed offset in pure Python (~0.13 ms each; 1,000 per batch)."""
+    return [name for name, kind in PROPERTIES.get(label, {}).items() if kind == "datetime"]
+
+
+def _times_as_text(label: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    names = [n for n in _zoned(label) if any(isinstance(r["props"].get(n), datetime) for r in rows)]
+    if not names:
+        return rows
+    out = []
+    for row in rows:
+        props = dict(row["props"])
+        for name in names:
+            if isinstance(props.get(name), datetime):
+                props[name] = props[name].isoformat()
+        out.append({**row, "props": props})
+    return out
+
+
 @cache
 def create_statement(label: str) -> LiteralString:
     key = NATURAL_KEYS[label]
+    zoned = "".join(", e." + n + " = datetime(row.props." + n + ")" for n in _zoned(label))
     query = (
         "UNWIND $rows AS row MERGE (e:" + label + " {" + key + ": row.key}) "
-        "ON CREATE SET e += row.props, e.contentHash = row.hash, e.recordedBy = $by, "
+        "ON CREATE SET e += row.props"
+        + zoned
+        + ", e.contentHash = row.hash, e.recordedBy = $by, "
         + ("e.pid = randomUUID(), " if label == "Person" else "")
         + "e.recordedAt = $now, e.ingestPending = true "
         "WITH e, row, coalesce(e.ingestPending, false) AS created REMOVE e.ingestPending "
@@ -109,6 +132,7 @@ async def create_nodes(
     """MERGE each row's node and, for those created, its relationships: key -> (created, hash)."""
     if not rows:
         return {}
+    rows = _times_as_text(label, rows)
     result = await tx.run(create_statement(label), rows=rows, by=by, now=now)
     return {r["key"]: (r["created"], r["hash"]) async for r in result}
 
