@@ -81,6 +81,10 @@ def _public_error(error: GraphQLError) -> dict[str, Any]:
         code = (error.extensions or {}).get("code", ErrorCode.BAD_USER_INPUT.value)
         formatted["extensions"] = {"code": code}
         return formatted
+    if isinstance(original, Neo4jError) and "TransactionTimedOut" in (original.code or ""):
+        message = "the query ran past its time limit; ask for less (smaller pages, fewer hops)"
+        code_ = ErrorCode.LIMIT_EXCEEDED.value
+        return {"message": message, "path": error.path, "extensions": {"code": code_}}
     code = ErrorCode.UNAVAILABLE if isinstance(original, ServiceUnavailable) else ErrorCode.INTERNAL
     log.error("unexpected error", exc_info=original)
     message = "the graph is unavailable" if code is ErrorCode.UNAVAILABLE else "internal error"

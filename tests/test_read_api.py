@@ -6,10 +6,15 @@ from typing import Any
 
 import httpx
 import pytest
+from graphql import GraphQLError
+from neo4j import AsyncManagedTransaction
+from neo4j.exceptions import Neo4jError
 from starlette.applications import Starlette
 
+from hub.app import _public_error
 from hub.cli import SCHEMA_FILE
-from hub.graph.driver import Graph
+from hub.config import Settings
+from hub.graph.driver import Graph, graph_for, open_driver
 from hub.graph.mapping import TYPES
 from hub.schema import sdl
 from tests.graphql import cypher, error_codes, gql, scalar
@@ -310,3 +315,26 @@ async def test_a_hostile_key_is_only_ever_a_value(client: httpx.AsyncClient, gra
                      {"c": hostile})  # fmt: skip
     assert body == {"data": {"cylinder": None}}
     assert await scalar(graph, "MATCH (n:Cylinder) RETURN count(n)") == before
+
+
+async def test_a_statement_past_the_transaction_timeout_is_limit_exceeded(
+    settings: Settings,
+) -> None:
+    # A real timeout from the server (Neo4j checks timeouts periodically, so a statement that
+    # outlasts the check is needed), as the GraphQL layer would receive it from a resolver.
+    hurried = settings.model_copy(update={"neo4j_tx_timeout_s": 0.01})
+    driver = open_driver(hurried)
+
+    async def slow(tx: AsyncManagedTransaction) -> None:
+        query = "UNWIND range(1, 20000000) AS i WITH i WHERE i % 7 = 0 RETURN count(*) AS n"
+        await (await tx.run(query)).consume()
+
+    try:
+        with pytest.raises(Neo4jError) as raised:
+            await graph_for(driver, hurried).read(slow)
+    finally:
+        await driver.close()
+    shown = _public_error(GraphQLError("x", path=["cylinders"], original_error=raised.value))
+    assert shown["extensions"] == {"code": "LIMIT_EXCEEDED"}
+    assert "time limit" in shown["message"]
+    assert "Neo" not in shown["message"]
