@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from collections.abc import Callable
+
+from neo4j.exceptions import AuthError, ServiceUnavailable
 
 from graph_seed.cli import register as register_seed
 from hub.audit.cli import register as register_audit
@@ -124,10 +127,26 @@ EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParse
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # The driver's retry warnings are noise on a terminal; the outcome is reported below.
+    logging.getLogger("neo4j").setLevel(logging.ERROR)
     try:
         code: int = args.func(args)
     except Neo4jError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except AuthError:
+        print(
+            "error: Neo4j refused the credentials; check NEO4J_URI, NEO4J_USER and "
+            "NEO4J_PASSWORD (or HUB_NEO4J_INSTANCE and its ports)",
+            file=sys.stderr,
+        )
+        return 1
+    except ServiceUnavailable:
+        print(
+            "error: Neo4j is not reachable; `hub neo4j start` starts the local one, "
+            "or set NEO4J_URI",
+            file=sys.stderr,
+        )
         return 1
     return code
 
