@@ -178,7 +178,53 @@ FILTER_CASES: list[tuple[str, str, str]] = [
      "MATCH (n:Product) WHERE EXISTS { (n)<-[:OF]-(:BatchTest {result: 'FAIL'}) } RETURN count(n)"),
     ("incidents", '{district: "350181"}',
      "MATCH (n:Incident {district: '350181'}) RETURN count(n)"),
+    ("vehicles", '{permitExpiresAfter: "2027-01-01"}',
+     "MATCH (n:Vehicle) WHERE n.permitExpiry > date('2027-01-01') RETURN count(n)"),
+    ("households", '{status: ["UNREGISTERED"]}',
+     "MATCH (n:Household {status: 'UNREGISTERED'}) RETURN count(n)"),
+    ("products", "{testResult: PASS, category: [VEGETABLES, FRUIT]}",
+     "MATCH (n:Product) WHERE n.category IN ['VEGETABLES', 'FRUIT'] "
+     "AND EXISTS { (n)<-[:OF]-(:BatchTest {result: 'PASS'}) } RETURN count(n)"),
 ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("field", "arg", "label", "prop"),
+    [
+        ("households", "street", "Household", "street"),
+        ("products", "origin", "Product", "origin"),
+        ("incidents", "kind", "Incident", "kind"),
+        ("incidents", "severity", "Incident", "severity"),
+    ],
+)
+async def test_filters_on_seeded_values_select_what_the_database_says(
+    client: httpx.AsyncClient, graph: Graph, field: str, arg: str, label: str, prop: str
+) -> None:
+    [row] = await cypher(
+        graph,
+        "MATCH (n) WHERE $label IN labels(n) WITH n[$prop] AS v, count(*) AS c "
+        "RETURN v, c ORDER BY c DESC, v LIMIT 1",
+        label=label,
+        prop=prop,
+    )
+    value = [row["v"]] if arg in ("kind", "severity") else row["v"]
+    query = f"query($v: {'[String!]' if isinstance(value, list) else 'String'}) {{ " \
+        f"{field}(filter: {{{arg}: $v}}) {{ totalCount }} }}"  # fmt: skip
+    body = await gql(client, query, "market", {"v": value})
+    assert body["data"][field]["totalCount"] == row["c"]
+
+
+async def test_an_event_list_takes_an_until_bound(client: httpx.AsyncClient, graph: Graph) -> None:
+    [row] = await cypher(
+        graph,
+        "MATCH (c:Cylinder)<-[:OF]-(f:Filling) WITH c, collect(f.time) AS times "
+        "WHERE size(times) >= 3 RETURN c.code AS code, times ORDER BY code LIMIT 1",
+    )
+    times = sorted(row["times"])
+    query = """query($c: String!, $u: DateTime!) { cylinder(code: $c) {
+        fillings(until: $u) { totalCount } } }"""
+    body = await gql(client, query, "market", {"c": row["code"], "u": times[-1].isoformat()})
+    assert body["data"]["cylinder"]["fillings"]["totalCount"] == len(times) - 1
 
 
 @pytest.mark.parametrize(("field", "literal", "query"), FILTER_CASES)
