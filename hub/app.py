@@ -34,7 +34,7 @@ from hub.errors import ErrorCode, HubError, Unauthenticated, Unavailable
 from hub.explorer.routes import explorer_routes
 from hub.graph.driver import Graph, TransactionCounter, graph_for, open_driver
 from hub.graph.migrations import migrate
-from hub.metrics import Metrics, MetricsMiddleware
+from hub.metrics import Metrics
 from hub.observability import RequestIdMiddleware, configure_logging, request_id_var
 from hub.ratelimit import RateLimiter
 from hub.schema import schema
@@ -232,8 +232,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *explorer_routes(),
         ],
         middleware=[
-            Middleware(RequestIdMiddleware),
-            Middleware(MetricsMiddleware, metrics=metrics),
+            Middleware(RequestIdMiddleware, observe=metrics.observe),
             Middleware(AuditMiddleware, writer=audit),
         ],
         lifespan=lifespan,

@@ -5,7 +5,6 @@ Aggregates only: no client id, no query text, no row ever becomes a label.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -13,7 +12,6 @@ from prometheus_client.core import CounterMetricFamily, Metric
 from prometheus_client.registry import Collector
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hub.graph.driver import TransactionCounter
 
@@ -39,8 +37,11 @@ class Metrics:
         )
         self.registry.register(_TransactionCollector(transactions))
 
-    def route(self, path: str) -> str:
-        return path if path in _ROUTES else "other"
+    def observe(self, path: str, status: int, seconds: float) -> None:
+        """One finished request (called by the access-log middleware, which times it)."""
+        route = path if path in _ROUTES else "other"
+        self.requests.labels(route, str(status)).inc()
+        self.latency.labels(route).observe(seconds)
 
     async def endpoint(self, _: Request) -> Response:
         return Response(generate_latest(self.registry), media_type="text/plain; version=0.0.4")
@@ -57,29 +58,3 @@ class _TransactionCollector(Collector):
         family.add_metric(["read"], self.counter.reads)
         family.add_metric(["write"], self.counter.writes)
         yield family
-
-
-class MetricsMiddleware:
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
-        self.app = app
-        self.metrics = metrics
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        route = self.metrics.route(scope["path"])
-        status = 500
-        started = time.perf_counter()
-
-        async def record_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, record_status)
-        finally:
-            self.metrics.requests.labels(route, str(status)).inc()
-            self.metrics.latency.labels(route).observe(time.perf_counter() - started)
