@@ -76,3 +76,27 @@ async def timed(n: int, call: Callable[[], Awaitable[Any]]) -> list[float]:
 
 def percentile(samples: list[float], q: float) -> float:
     return statistics.quantiles(samples, n=100, method="inclusive")[int(q) - 1]
+
+
+def print_header(width: int) -> None:
+    print(
+        f"{'query':<{width}}{'hub p50':>10}{'hub p95':>10}{'raw p50':>10}{'raw p95':>10}"
+        f"{'p50 x':>8}{'p95 x':>8}"
+    )
+
+
+async def compare(
+    name: str,
+    requests: int,
+    hub_call: Callable[[], Awaitable[Any]],
+    raw_call: Callable[[], Awaitable[Any]],
+    width: int,
+) -> None:
+    """Times the hub and the raw call one after the other and prints one row of ratios."""
+    h = await timed(requests, hub_call)
+    r = await timed(requests, raw_call)
+    h50, h95, r50, r95 = percentile(h, 50), percentile(h, 95), percentile(r, 50), percentile(r, 95)
+    print(
+        f"{name:<{width}}{h50:>8.2f}ms{h95:>8.2f}ms{r50:>8.2f}ms{r95:>8.2f}ms"
+        f"{h50 / r50:>8.2f}{h95 / r95:>8.2f}"
+    )

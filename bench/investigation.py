@@ -24,7 +24,7 @@ from typing import Any, LiteralString, cast
 import httpx
 from neo4j import AsyncDriver, AsyncGraphDatabase
 
-from bench.hub_process import hub_server, percentile, timed, wait_ready
+from bench.hub_process import compare, hub_server, print_header, wait_ready
 from hub.config import Settings
 from hub.graph import investigation_repo, trace_repo
 from hub.graph.driver import connection_for
@@ -201,23 +201,9 @@ async def measure(instance: str, base_url: str, requests: int) -> None:
 
             print(f"investigation vs the same Cypher, {requests} sequential requests each, "
                   f"{instance} graph ({await _node_count(instance):,} nodes)")  # fmt: skip
-            print(
-                f"{'query':<26}{'hub p50':>10}{'hub p95':>10}{'raw p50':>10}{'raw p95':>10}"
-                f"{'p50 x':>8}{'p95 x':>8}"
-            )
+            print_header(26)
             for name, hub_call, raw_call in cases:
-                h = await timed(requests, hub_call)
-                r = await timed(requests, raw_call)
-                h50, h95, r50, r95 = (
-                    percentile(h, 50),
-                    percentile(h, 95),
-                    percentile(r, 50),
-                    percentile(r, 95),
-                )
-                print(
-                    f"{name:<26}{h50:>8.2f}ms{h95:>8.2f}ms{r50:>8.2f}ms{r95:>8.2f}ms"
-                    f"{h50 / r50:>8.2f}{h95 / r95:>8.2f}"
-                )
+                await compare(name, requests, hub_call, raw_call, 26)
     finally:
         await driver.close()
 

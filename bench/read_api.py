@@ -21,7 +21,7 @@ from typing import Any, LiteralString
 import httpx
 from neo4j import AsyncGraphDatabase
 
-from bench.hub_process import hub_server, percentile, timed, wait_ready
+from bench.hub_process import compare, hub_server, print_header, wait_ready
 from hub.config import Settings
 from hub.graph.driver import connection_for
 
@@ -130,26 +130,12 @@ async def measure(instance: str, base_url: str, requests: int) -> None:
             assert await hub_q2() == await raw_q2(), "Q2: the hub and the raw Cypher disagree"
 
             print(f"read API vs raw Cypher, {requests} sequential requests each, {instance} graph")
-            print(
-                f"{'query':<34}{'hub p50':>9}{'hub p95':>9}{'raw p50':>9}{'raw p95':>9}"
-                f"{'p50 x':>8}{'p95 x':>8}"
-            )
+            print_header(34)
             for name, hub_call, raw_call in [
                 ("Q1 100 cylinders + 3 relations", hub_q1, raw_q1),
                 ("Q2 one cylinder, all its fields", hub_q2, raw_q2),
             ]:
-                h = await timed(requests, hub_call)
-                r = await timed(requests, raw_call)
-                h50, h95, r50, r95 = (
-                    percentile(h, 50),
-                    percentile(h, 95),
-                    percentile(r, 50),
-                    percentile(r, 95),
-                )
-                print(
-                    f"{name:<34}{h50:>8.2f}m{h95:>8.2f}m{r50:>8.2f}m{r95:>8.2f}m"
-                    f"{h50 / r50:>8.2f}{h95 / r95:>8.2f}"
-                )
+                await compare(name, requests, hub_call, raw_call, 34)
     finally:
         await driver.close()
 
