@@ -266,7 +266,7 @@ class LocalNeo4j:
         (self.conf_dir / "neo4j.conf").write_text(text)
 
     def _set_initial_password(self) -> None:
-        password = secrets.token_urlsafe(24)
+        password = new_password()
         result = self.admin("dbms", "set-initial-password", password)
         if result.returncode != 0:
             raise Neo4jError(f"could not set the initial Neo4j password:\n{result.stdout}")
@@ -290,6 +290,12 @@ class LocalNeo4j:
                 return b"Started." in log.read()
         except FileNotFoundError:
             return False
+
+
+def new_password() -> str:
+    """192 random bits in hex: url-safe base64 may start with '-', which the admin tool then
+    reads as an option and refuses."""
+    return secrets.token_hex(24)
 
 
 def _java() -> str:

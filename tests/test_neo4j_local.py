@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hub.neo4j_local import LocalNeo4j
+from hub.neo4j_local import LocalNeo4j, new_password
 
 
 @pytest.fixture
@@ -37,3 +37,10 @@ def test_start_status_restart_and_stop(scratch: LocalNeo4j) -> None:
     assert not scratch.bolt_answers()
     assert "stopped" in scratch.status()
     assert scratch.stop().endswith("is not running")
+
+
+def test_a_generated_password_is_strong_and_never_reads_as_an_option() -> None:
+    passwords = [new_password() for _ in range(1000)]
+    assert not any(p.startswith("-") for p in passwords)
+    assert len(set(passwords)) == 1000
+    assert all(len(p) == 48 for p in passwords)
