@@ -242,7 +242,7 @@ async def run_checks(
         "asOf": as_of,
         "asOfEnd": at(as_of + timedelta(days=1), 0),
     }
-    long = Graph(graph.driver, graph.database, max(graph.tx_timeout_s, 1800.0))
+    long = graph.with_timeout(1800.0)
     failed: list[str] = []
     rules = [*RULES, *(party_rule(label) for label in EVENT_PARTIES)]
     for rule in rules:

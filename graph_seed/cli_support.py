@@ -5,7 +5,7 @@ from __future__ import annotations
 from neo4j import AsyncManagedTransaction
 
 from hub.config import Settings
-from hub.graph.driver import Graph, graph_for, open_driver
+from hub.graph.driver import graph_for, open_driver
 from hub.graph.migrations import migrate
 
 
@@ -31,6 +31,6 @@ MIGRATE_TIMEOUT_S = 1800.0
 async def migrate_local(settings: Settings) -> int:
     driver = open_driver(settings)
     try:
-        return await migrate(Graph(driver, settings.neo4j_database, MIGRATE_TIMEOUT_S))
+        return await migrate(graph_for(driver, settings).with_timeout(MIGRATE_TIMEOUT_S))
     finally:
         await driver.close()

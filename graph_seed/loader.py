@@ -120,7 +120,7 @@ def produce_in_thread(gen: Generation) -> queue.Queue[Any]:
 
 
 async def load(graph: Graph, gen: Generation, quiet: bool = False) -> LoadStats:
-    graph = Graph(graph.driver, graph.database, max(graph.tx_timeout_s, SEED_TX_TIMEOUT_S))
+    graph = graph.with_timeout(SEED_TX_TIMEOUT_S)
     await migrate(graph)  # index builds over a large graph outlast the API's timeout
     chunks = produce_in_thread(gen)
     stats = LoadStats()

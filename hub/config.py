@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from hub.clock import Clock
 
 # The repository root: local state (Neo4j data, passwords, keys) lives below it, git-ignored.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +31,9 @@ class Settings(BaseSettings):
     hub_log_level: str = "INFO"
     hub_state_dir: Path = PROJECT_ROOT / "var"
     hub_graphiql: bool = True
+    # Pins the hub's clock (hub/clock.py) at one moment with its offset, for tests and demos:
+    # "today" and "now" are then that moment's in Fuzhou. Refused in production.
+    hub_clock_pin: datetime | None = None
     # Pages of lists: `first` may not exceed this (DESIGN.md section 5).
     hub_max_page: int = 100
     # Requests per minute each client (or, for the public, each address) may make to /graphql;
@@ -81,6 +87,10 @@ class Settings(BaseSettings):
     def _no_development_shortcuts_in_production(self) -> Settings:
         if self.hub_env is Environment.PRODUCTION and self.hub_graphiql:
             raise ValueError("HUB_GRAPHIQL must be false when HUB_ENV=production")
+        if self.hub_clock_pin is not None and self.hub_clock_pin.tzinfo is None:
+            raise ValueError("HUB_CLOCK_PIN needs a zone offset, such as 2026-12-01T23:30:00+08:00")
+        if self.hub_env is Environment.PRODUCTION and self.hub_clock_pin is not None:
+            raise ValueError("HUB_CLOCK_PIN cannot be set when HUB_ENV=production")
         if self.hub_env is Environment.PRODUCTION and not self.neo4j_password:
             raise ValueError("NEO4J_PASSWORD must be set when HUB_ENV=production")
         if self.hub_env is Environment.PRODUCTION and not self.hub_issuer.startswith("https://"):
@@ -88,6 +98,10 @@ class Settings(BaseSettings):
         if self.hub_env is Environment.PRODUCTION and not self.hub_audit_enabled:
             raise ValueError("HUB_AUDIT_ENABLED cannot be false when HUB_ENV=production")
         return self
+
+    @property
+    def clock(self) -> Clock:
+        return Clock(self.hub_clock_pin)
 
     @property
     def oauth_keys_dir(self) -> Path:

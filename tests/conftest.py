@@ -70,7 +70,7 @@ async def tiny_seed(graph: Graph) -> Generation:
     return gen
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_client() -> object:
     """Builds a client over an app with other settings (a closed port, production mode...)."""
     return _client_for

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
 
+from hub.clock import FUZHOU, Clock
 from hub.graph.driver import Graph
 from hub.identifiers import USCC_ALPHABET, make_resident_id, make_uscc
 from tests.graphql import cypher, gql
@@ -62,12 +63,17 @@ def new_key(prefix: str) -> str:
     return f"T{prefix}-{secrets.token_hex(6)}"
 
 
-CST = timezone(timedelta(hours=8))
+HUB_CLOCK = Clock()  # the clock of the suite's hub: "today" is Fuzhou's, not the machine's
+
+
+def fuzhou_day(time: str) -> date:
+    """The day in Fuzhou of an ISO 8601 time."""
+    return datetime.fromisoformat(time).astimezone(FUZHOU).date()
 
 
 def ago(**delta: float) -> str:
     """A time in the past, ISO 8601 with the +08:00 zone."""
-    return (datetime.now(UTC) - timedelta(**delta)).astimezone(CST).isoformat(timespec="seconds")
+    return (datetime.now(UTC) - timedelta(**delta)).astimezone(FUZHOU).isoformat(timespec="seconds")
 
 
 @dataclass
@@ -179,7 +185,7 @@ def enterprise(uscc: str, kind: str, **over: Any) -> dict[str, Any]:
 
 
 def truck(plate: str, **over: Any) -> dict[str, Any]:
-    expiry = (date.today() + timedelta(days=365)).isoformat()  # noqa: DTZ011
+    expiry = (HUB_CLOCK.today() + timedelta(days=365)).isoformat()
     return {"plate": plate, "kind": "DG_TRUCK", "permitNo": "闽交危" + plate[-4:],
             "permitExpiry": expiry} | over  # fmt: skip
 
@@ -197,14 +203,14 @@ def household(key: str, person: str, **over: Any) -> dict[str, Any]:
 
 
 def cylinder(code: str, maker: str, **over: Any) -> dict[str, Any]:
-    made = (date.today() - timedelta(days=400)).isoformat()  # noqa: DTZ011
+    made = (HUB_CLOCK.today() - timedelta(days=400)).isoformat()
     item = {"code": code, "serialNo": "S" + code[-6:], "model": "YSP35.5", "madeOn": made,
             "maker": maker}  # fmt: skip
     return item | over
 
 
 def product(code: str, **over: Any) -> dict[str, Any]:
-    made = (date.today() - timedelta(days=1)).isoformat()  # noqa: DTZ011
+    made = (HUB_CLOCK.today() - timedelta(days=1)).isoformat()
     item = {"traceCode": code, "name": "青菜", "category": "VEGETABLES", "origin": "闽侯",
             "producedOn": made, "quantityKg": 500.0}  # fmt: skip
     return item | over

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from hub.graph.driver import Graph
+from hub.ingest.cylinders import add_years
 from tests.graphql import cypher, scalar
 from tests.ingest_support import (
     World,
@@ -17,6 +18,7 @@ from tests.ingest_support import (
     ago,
     filling,
     forget,
+    fuzhou_day,
     new_id_number,
     new_key,
 )
@@ -57,9 +59,10 @@ async def test_a_registered_cylinder_gets_its_dates_status_and_owner(
         graph,
         "MATCH (c:Cylinder {code: $code})-[:OWNED_BY]->(o), (c)-[:MADE_BY]->(m) "
         "RETURN o.uscc AS owner, m.uscc AS maker, c.status AS status, "
-        "c.nextInspection > date() AS ahead, c.scrapDate > c.nextInspection AS scrap_later, "
+        "c.nextInspection > $today AS ahead, c.scrapDate > c.nextInspection AS scrap_later, "
         "c.recordedBy AS by",
         code=code,
+        today=graph.clock.today(),
     )
     assert rows == [{"owner": world.station, "maker": world.maker, "status": "IN_SERVICE",
                      "ahead": True, "scrap_later": True, "by": world.w.subject}]  # fmt: skip
@@ -129,11 +132,13 @@ async def test_an_inspection_sets_the_cylinders_dates_and_status(
     await world.w.ok("recordInspections", [item], enterprise=world.agency)
     rows = await cypher(
         graph,
-        "MATCH (c:Cylinder {code: $code}) RETURN c.lastInspection = date() AS today, "
-        "c.nextInspection = date() + duration('P4Y') AS next, c.status AS status",
+        "MATCH (c:Cylinder {code: $code}) RETURN toString(c.lastInspection) AS last, "
+        "toString(c.nextInspection) AS next, c.status AS status",
         code=code,
     )
-    assert rows == [{"today": True, "next": True, "status": "IN_SERVICE"}]
+    inspected = fuzhou_day(item["time"])  # the inspection's own day in Fuzhou
+    next_due = add_years(inspected, 4)
+    assert rows == [{"last": str(inspected), "next": str(next_due), "status": "IN_SERVICE"}]
 
 
 async def test_a_failed_inspection_recorded_by_market_regulation_scraps_the_cylinder(

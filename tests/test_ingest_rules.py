@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import AsyncIterator
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -13,6 +13,7 @@ import pytest
 from hub.graph.driver import Graph
 from tests.graphql import scalar
 from tests.ingest_support import (
+    HUB_CLOCK,
     World,
     Writer,
     ago,
@@ -60,7 +61,7 @@ async def test_an_unregistered_cylinder_is_refused(world: World) -> None:
 
 
 async def test_an_overdue_cylinder_is_refused_for_filling(world: World) -> None:
-    five_years_ago = (date.today() - timedelta(days=5 * 365)).isoformat()  # noqa: DTZ011
+    five_years_ago = (HUB_CLOCK.today() - timedelta(days=5 * 365)).isoformat()
     [code] = await world.cylinders(1, madeOn=five_years_ago)
     [result] = await world.w.results("recordFillings", [filling(code)], enterprise=world.station)
     assert codes(result) == [("cylinder", "CYLINDER_OVERDUE")]
@@ -95,7 +96,7 @@ async def test_a_cylinder_past_its_scrap_date_is_not_registered(world: World) ->
 
 async def test_a_delivery_needs_a_valid_permit(world: World) -> None:
     lapsed = new_plate()
-    expired = (date.today() - timedelta(days=3)).isoformat()  # noqa: DTZ011
+    expired = (HUB_CLOCK.today() - timedelta(days=3)).isoformat()
     await world.w.ok("registerVehicles", [truck(lapsed, permitExpiry=expired)],
                      enterprise=world.station)  # fmt: skip
     [code] = await world.cylinders(1)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import neo4j
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
 
+from hub.clock import Clock
 from hub.config import Settings
 from hub.neo4j_local import LocalNeo4j
 
@@ -60,6 +61,8 @@ class Graph:
     database: str
     tx_timeout_s: float
     counter: TransactionCounter = field(default_factory=TransactionCounter)
+    # The hub's one clock travels with its graph: whatever writes or judges by date has both.
+    clock: Clock = field(default_factory=Clock)
 
     async def read(self, work: Work[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         self.counter.reads += 1
@@ -70,6 +73,10 @@ class Graph:
         self.counter.writes += 1
         async with self.driver.session(database=self.database) as session:
             return await session.execute_write(self._bounded(work), *args, **kwargs)
+
+    def with_timeout(self, seconds: float) -> Graph:
+        """The same graph with a longer bound, for bulk work (seeding, migrations, checks)."""
+        return replace(self, tx_timeout_s=max(self.tx_timeout_s, seconds))
 
     def _bounded(self, work: Work[P, T]) -> Work[P, T]:
         # The server aborts a transaction past its timeout; the metadata names the work in
@@ -85,7 +92,7 @@ def graph_for(
 ) -> Graph:
     return Graph(
         driver, settings.neo4j_database, settings.neo4j_tx_timeout_s,
-        counter or TransactionCounter(),
+        counter or TransactionCounter(), settings.clock,
     )  # fmt: skip
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
@@ -24,7 +24,7 @@ from hub.graph import ingest_write as repo
 from hub.graph.driver import Graph
 from hub.graph.ingest_read import read_state
 from hub.ingest.codes import Code, ItemError
-from hub.ingest.fields import Clock, Fields
+from hub.ingest.fields import Fields, Moment
 from hub.ingest.item import Item, Spec
 from hub.ingest.judge import check_policy, judge, state_from
 from hub.ingest.specs import SPECS
@@ -55,8 +55,8 @@ class Outcome:
         return sum(1 for r in self.results if r.ok and not r.replayed)
 
 
-def _prepare(spec: Spec, principal: Principal, clock: Clock, index: int, raw: Any) -> Item:
-    fields = Fields(raw, clock)
+def _prepare(spec: Spec, principal: Principal, moment: Moment, index: int, raw: Any) -> Item:
+    fields = Fields(raw, moment)
     draft = spec.prepare(fields, principal)
     item = Item(index, draft if not fields.errors else None, fields.errors)
     if item.draft is not None:
@@ -87,7 +87,7 @@ async def _write_batch(
     spec: Spec,
     grant: Grant,
     principal: Principal,
-    clock: Clock,
+    moment: Moment,
     prepared: list[Item],
 ) -> list[Item]:
     # A fresh copy per attempt: the driver may run this function again.
@@ -104,7 +104,7 @@ async def _write_batch(
     )
     state = state_from(read)
     for item in todo:
-        judge(spec, grant, principal, clock, state, item)
+        judge(spec, grant, principal, moment, state, item)
     valid = [i for i in todo if i.ok and not i.replayed and i.draft is not None]
     rows = [
         {"key": i.draft.key, "props": i.draft.props, "links": i.draft.links,
@@ -112,7 +112,7 @@ async def _write_batch(
         for i in valid if i.draft is not None
     ]  # fmt: skip
     if rows:
-        await _store(tx, spec, rows, valid, principal.subject, clock)
+        await _store(tx, spec, rows, valid, principal.subject, moment)
     return items
 
 
@@ -122,18 +122,18 @@ async def _store(
     rows: list[dict[str, Any]],
     valid: list[Item],
     by: str,
-    clock: Clock,
+    moment: Moment,
 ) -> None:
     by_key = {i.draft.key: i for i in valid if i.draft is not None}
     if spec.updates:
         if spec.write is Write.SET_CYLINDER_STATUS:
-            changed = await repo.set_cylinder_status(tx, rows, by, clock.now, clock.today)
+            changed = await repo.set_cylinder_status(tx, rows, by, moment.now, moment.today)
         else:
-            changed = await repo.update_nodes(tx, spec.label, rows, by, clock.now)
+            changed = await repo.update_nodes(tx, spec.label, rows, by, moment.now)
         for key, did in changed.items():
             by_key[key].replayed = not did
         return
-    created = await repo.create_nodes(tx, spec.label, rows, by, clock.now)
+    created = await repo.create_nodes(tx, spec.label, rows, by, moment.now)
     for key, (was_created, stored_hash) in created.items():
         item = by_key[key]
         if was_created:
@@ -145,10 +145,10 @@ async def _store(
     fresh = [i.draft for i in valid if i.ok and not i.replayed and i.draft is not None]
     if spec.write is Write.RECORD_DELIVERIES and fresh:
         codes = sorted({d.links["cylinder"][0] for d in fresh})
-        await repo.move_cylinders(tx, codes, by, clock.now)
+        await repo.move_cylinders(tx, codes, by, moment.now)
     if spec.write is Write.RECORD_INSPECTIONS and fresh:
         codes = sorted({d.links["cylinder"][0] for d in fresh})
-        await repo.apply_inspections(tx, codes, by, clock.now, clock.today)
+        await repo.apply_inspections(tx, codes, by, moment.now, moment.today)
 
 
 async def run_batch(
@@ -164,15 +164,15 @@ async def run_batch(
             field=write.value,
         )
     spec, grant = SPECS[write], grant_for(write, principal.role)
-    clock = Clock(datetime.now(UTC), timedelta(seconds=settings.hub_write_clock_skew_s))
-    items = [_prepare(spec, principal, clock, i, raw) for i, raw in enumerate(raw_items)]
+    moment = Moment(graph.clock.now(), timedelta(seconds=settings.hub_write_clock_skew_s))
+    items = [_prepare(spec, principal, moment, i, raw) for i, raw in enumerate(raw_items)]
     for item in items:
         check_policy(spec, grant, principal, item)
     follows = _deduplicate(spec, items)
     pending = [i for i in items if i.ok and i.index not in follows]
     if pending and grant is not None:
         try:
-            judged = await graph.write(_write_batch, spec, grant, principal, clock, pending)
+            judged = await graph.write(_write_batch, spec, grant, principal, moment, pending)
         except (ServiceUnavailable, SessionExpired, TransientError) as exc:
             log.warning("write batch failed", extra={"fields": {"error": type(exc).__name__}})
             raise Unavailable(RETRY_MESSAGE) from None

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Any
 
+from hub.clock import FUZHOU
 from hub.identifiers import check_mobile, check_plate, check_resident_id, check_uscc
 from hub.ingest.codes import Code, ItemError
 
@@ -24,23 +25,24 @@ SHORT_MAX = 64
 
 
 @dataclass(frozen=True)
-class Clock:
-    """The moment a batch is judged at, and how far ahead a client's clock may run."""
+class Moment:
+    """The moment a batch is judged at (the hub's clock, in Fuzhou), and how far ahead a
+    client's clock may run."""
 
     now: datetime
     skew: timedelta
 
     @property
     def today(self) -> date:
-        return self.now.date()
+        return self.now.date()  # `now` carries +08:00, so this is Fuzhou's day
 
 
 class Fields:
     """The fields of one item; every `get`-style method records its own error and returns None."""
 
-    def __init__(self, raw: dict[str, Any], clock: Clock, prefix: str = "") -> None:
+    def __init__(self, raw: dict[str, Any], moment: Moment, prefix: str = "") -> None:
         self.raw = raw
-        self.clock = clock
+        self.moment = moment
         self.prefix = prefix
         self.errors: list[ItemError] = []
 
@@ -52,7 +54,7 @@ class Fields:
         if value is None:
             self.error(name, Code.MISSING, f"{name} is required")
             return None
-        sub = Fields(value, self.clock, self.prefix + name + ".")
+        sub = Fields(value, self.moment, self.prefix + name + ".")
         sub.errors = self.errors  # one list per item
         return sub
 
@@ -105,7 +107,7 @@ class Fields:
         return self._checked(name, required, check_uscc)
 
     def resident_id(self, name: str, required: bool = True) -> str | None:
-        return self._checked(name, required, lambda v: check_resident_id(v, self.clock.today))
+        return self._checked(name, required, lambda v: check_resident_id(v, self.moment.today))
 
     def plate(self, name: str, required: bool = True) -> str | None:
         return self._checked(name, required, check_plate)
@@ -132,10 +134,11 @@ class Fields:
         if parsed.tzinfo is None:
             self.error(name, Code.INVALID_TIME, f"{name} needs a zone offset, such as +08:00")
             return None
-        if parsed > self.clock.now + self.clock.skew:
+        if parsed > self.moment.now + self.moment.skew:
             self.error(name, Code.INVALID_TIME, f"{name} is in the future")
             return None
-        return parsed
+        # Stored in Fuzhou's offset, whatever the client sent: an event's day is Fuzhou's day.
+        return parsed.astimezone(FUZHOU)
 
     def date(self, name: str, required: bool = True, future_ok: bool = False) -> date | None:
         value = self.text(name, SHORT_MAX, required)
@@ -146,7 +149,7 @@ class Fields:
         except ValueError:
             self.error(name, Code.INVALID_TIME, f"{name} is an ISO 8601 date: 2026-11-28")
             return None
-        if not future_ok and parsed > self.clock.today:
+        if not future_ok and parsed > self.moment.today:
             self.error(name, Code.INVALID_TIME, f"{name} is in the future")
             return None
         return parsed
@@ -180,7 +183,7 @@ class Fields:
             return []
         out: list[str] = []
         for i, value in enumerate(values):
-            sub = Fields({name: value}, self.clock, self.prefix)
+            sub = Fields({name: value}, self.moment, self.prefix)
             sub.errors = self.errors
             got = getattr(sub, kind)(name)
             if got is not None:

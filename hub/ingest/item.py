@@ -12,7 +12,7 @@ from typing import Any
 from hub.auth.principal import Principal
 from hub.auth.write_policy import Write
 from hub.ingest.codes import Code, ItemError
-from hub.ingest.fields import Clock, Fields
+from hub.ingest.fields import Fields, Moment
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ class State:
 
 
 Prepare = Callable[[Fields, Principal], Draft | None]
-Rules = Callable[[Item, State, Principal, Clock], None]
+Rules = Callable[[Item, State, Principal, Moment], None]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Any
 from hub.auth.principal import Principal, Role
 from hub.auth.write_policy import OWNED_REFERENCES, Grant, Write
 from hub.ingest.codes import Code
-from hub.ingest.fields import Clock
+from hub.ingest.fields import Moment
 from hub.ingest.item import Existing, Item, Seen, Spec, State
 
 
@@ -85,7 +85,7 @@ def check_references(spec: Spec, grant: Grant, state: State, item: Item) -> None
 
 
 def judge(
-    spec: Spec, grant: Grant, principal: Principal, clock: Clock, state: State, item: Item
+    spec: Spec, grant: Grant, principal: Principal, moment: Moment, state: State, item: Item
 ) -> None:
     check_writer(spec, grant, principal, state, item)
     if not item.ok:
@@ -96,4 +96,4 @@ def judge(
             return
     check_references(spec, grant, state, item)
     if item.ok and spec.rules is not None:
-        spec.rules(item, state, principal, clock)
+        spec.rules(item, state, principal, moment)

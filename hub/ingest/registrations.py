@@ -64,11 +64,11 @@ def cylinder(f: Fields, p: Principal) -> Draft | None:
         "medium": "LPG",
         "nominalPressureMPa": NOMINAL_PRESSURE_MPA,
         "madeOn": made,
-        "registeredOn": f.clock.today,
+        "registeredOn": f.moment.today,
         "lastInspection": last or made,
         "nextInspection": next_inspection,
         "scrapDate": scrap,
-        "status": status_for(f.clock.today, next_inspection, scrap),
+        "status": status_for(f.moment.today, next_inspection, scrap),
     }
     links = {"maker": [maker], "owner": _me(p)}
     return Draft(code, props, links, [Ref("maker", "Enterprise", maker)])
@@ -86,7 +86,7 @@ def household(f: Fields, p: Principal) -> Draft | None:
         "address": f.text("address", TEXT_MAX),
         "district": f.district(),
         "street": f.text("street"),
-        "registeredOn": f.date("registeredOn", required=False) or f.clock.today,
+        "registeredOn": f.date("registeredOn", required=False) or f.moment.today,
         "status": "ACTIVE",
     }
     person = f.nested("person")

@@ -13,7 +13,7 @@ from hub.auth.principal import Principal
 from hub.auth.write_policy import LICENSED_BY_HOUSING
 from hub.ingest.codes import Code
 from hub.ingest.events import next_due
-from hub.ingest.fields import Clock
+from hub.ingest.fields import Moment
 from hub.ingest.item import Item, State
 
 
@@ -48,7 +48,7 @@ def _owned(item: Item, cyl: dict[str, Any], me: str | None) -> bool:
     return True
 
 
-def filling(item: Item, state: State, p: Principal, clock: Clock) -> None:
+def filling(item: Item, state: State, p: Principal, moment: Moment) -> None:
     assert item.draft is not None
     on = item.draft.props["time"].date()
     cyl = _state(item, state, "cylinder")
@@ -62,7 +62,7 @@ def filling(item: Item, state: State, p: Principal, clock: Clock) -> None:
             item.fail("filler", Code.FILLER_NOT_CERTIFIED, "not a certified filler of the station")
 
 
-def delivery(item: Item, state: State, p: Principal, clock: Clock) -> None:
+def delivery(item: Item, state: State, p: Principal, moment: Moment) -> None:
     assert item.draft is not None
     on = item.draft.props["time"].date()
     cyl = _state(item, state, "cylinder")
@@ -95,7 +95,7 @@ def delivery(item: Item, state: State, p: Principal, clock: Clock) -> None:
         )
 
 
-def inspection(item: Item, state: State, p: Principal, clock: Clock) -> None:
+def inspection(item: Item, state: State, p: Principal, moment: Moment) -> None:
     assert item.draft is not None
     cyl = _state(item, state, "cylinder")
     if cyl.get("status") == "SCRAPPED":
@@ -110,15 +110,15 @@ def _tradeable(item: Item, state: State) -> None:
         item.fail("product", Code.BATCH_FAILED_TEST, "the batch failed its test")
 
 
-def shipment(item: Item, state: State, p: Principal, clock: Clock) -> None:
+def shipment(item: Item, state: State, p: Principal, moment: Moment) -> None:
     _tradeable(item, state)
 
 
-def sale(item: Item, state: State, p: Principal, clock: Clock) -> None:
+def sale(item: Item, state: State, p: Principal, moment: Moment) -> None:
     _tradeable(item, state)
 
 
-def cylinder_registration(item: Item, state: State, p: Principal, clock: Clock) -> None:
+def cylinder_registration(item: Item, state: State, p: Principal, moment: Moment) -> None:
     assert item.draft is not None
     if _state(item, state, "maker").get("kind") != "CYLINDER_MANUFACTURER":
         item.fail("maker", Code.WRONG_KIND, "the maker is not a cylinder manufacturer")
@@ -130,13 +130,13 @@ def cylinder_registration(item: Item, state: State, p: Principal, clock: Clock) 
         )
 
 
-def cylinder_status(item: Item, state: State, p: Principal, clock: Clock) -> None:
+def cylinder_status(item: Item, state: State, p: Principal, moment: Moment) -> None:
     assert item.draft is not None
     cyl = _state(item, state, "code")
     if cyl.get("status") == "SCRAPPED" and item.draft.props["status"] != "SCRAPPED":
         item.fail("code", Code.CYLINDER_SCRAPPED, "a scrapped cylinder stays scrapped")
 
 
-def licence(item: Item, state: State, p: Principal, clock: Clock) -> None:
+def licence(item: Item, state: State, p: Principal, moment: Moment) -> None:
     if _state(item, state, "uscc").get("kind") not in LICENSED_BY_HOUSING:
         item.fail("uscc", Code.WRONG_KIND, "housing licenses gas operation only")
