@@ -31,7 +31,7 @@ async def chain(graph: Graph, settings: Settings) -> AsyncIterator[str]:
     for i in range(ENTRIES):
         draft = Draft(Kind.GRAPHQL, f"r{i}", Decision.ALLOWED, 200, client=f"client-{i}",
                       role="police", entityIds=(f"Household:H{i}",), resultCount=1)  # fmt: skip
-        await graph.write(repo.append_batch, chain_id, [draft], sign)
+        await graph.write(repo.append_batch, chain_id, [draft], sign, graph.clock.stamp())
     yield chain_id
     await drop_chain(graph, chain_id)
 
@@ -123,7 +123,7 @@ async def test_a_chain_rewritten_without_the_key_fails_at_the_next_signed_head(
                       client="nobody" if seq == 4 else old.client, role=old.role,
                       entityIds=tuple(old.entityIds), resultCount=old.resultCount,
                       time=old.time)  # fmt: skip
-        forged = chained(chain, seq, prev, draft)
+        forged = chained(chain, seq, prev, draft, old.time)
         await run_write(
             graph, "MATCH (a:AuditEntry {chain: $c, seq: $seq}) SET a = $props",
             c=chain, seq=seq, props=forged.properties(),

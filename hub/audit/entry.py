@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -46,7 +45,7 @@ class Draft:
     variablesHash: str | None = None
     entityIds: tuple[str, ...] = ()
     resultCount: int = 0
-    time: str = field(default_factory=lambda: now_iso())
+    time: str = ""  # left empty, the entry takes the moment it is appended (the hub's clock)
 
 
 @dataclass(frozen=True)
@@ -84,11 +83,6 @@ class Entry:
         return entry_hash({k: v for k, v in asdict(self).items() if k != "hash"})
 
 
-def now_iso() -> str:
-    """UTC with microseconds and a fixed width, so that text order is time order."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -105,12 +99,13 @@ def entry_hash(fields: dict[str, Any]) -> str:
     return sha256_hex(canonical(present))
 
 
-def chained(chain: str, seq: int, prev_hash: str, draft: Draft) -> Entry:
-    """`draft` as entry `seq` of `chain`, after the entry whose hash is `prev_hash`."""
+def chained(chain: str, seq: int, prev_hash: str, draft: Draft, now: str) -> Entry:
+    """`draft` as entry `seq` of `chain`, after the entry whose hash is `prev_hash`; `now` (the
+    hub's clock, fixed-width +08:00 text, so that text order is time order) unless it has a time."""
     fields: dict[str, Any] = {
         "chain": chain,
         "seq": seq,
-        "time": draft.time,
+        "time": draft.time or now,
         "kind": draft.kind.value,
         "requestId": draft.requestId,
         "decision": draft.decision.value,

@@ -17,7 +17,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from hub.audit.entry import GENESIS, Draft, Entry, chained, now_iso
+from hub.audit.entry import GENESIS, Draft, Entry, chained
 from hub.audit.signing import Signer, head_message
 
 
@@ -62,8 +62,7 @@ async def _lock_head(tx: AsyncManagedTransaction, chain: str) -> Head:
     return Head(int(r["seq"]), str(r["hash"]), int(r["signedSeq"] or 0), r["signedAt"])
 
 
-def _signature(chain: str, seq: int, entry_hash: str, signer: Signer) -> dict[str, Any]:
-    time = now_iso()
+def _signature(chain: str, seq: int, entry_hash: str, signer: Signer, time: str) -> dict[str, Any]:
     return {
         "chain": chain,
         "seq": seq,
@@ -103,32 +102,38 @@ async def _move_head(
 
 
 async def append_batch(
-    tx: AsyncManagedTransaction, chain: str, drafts: Sequence[Draft], sign: SignPolicy | None
+    tx: AsyncManagedTransaction,
+    chain: str,
+    drafts: Sequence[Draft],
+    sign: SignPolicy | None,
+    now: str,
 ) -> list[Entry]:
-    """Append `drafts` in order after the head; sign the new head when it is due. Idempotent
-    under retry: a retried transaction starts again from the head it locks."""
+    """Append `drafts` in order after the head at `now` (the hub's clock); sign the new head when
+    it is due. Idempotent under retry: a retried transaction starts again from the head it locks."""
     head = await _lock_head(tx, chain)
     entries: list[Entry] = []
     prev = head.hash
     for offset, draft in enumerate(drafts, start=1):
-        entry = chained(chain, head.seq + offset, prev, draft)
+        entry = chained(chain, head.seq + offset, prev, draft, now)
         entries.append(entry)
         prev = entry.hash
     last = entries[-1]
     signature = None
-    if sign is not None and sign.due(head, last.seq, now_iso()):
-        signature = _signature(chain, last.seq, last.hash, sign.signer)
+    if sign is not None and sign.due(head, last.seq, now):
+        signature = _signature(chain, last.seq, last.hash, sign.signer, now)
     props = [e.properties() for e in entries]
     await _move_head(tx, chain, last.seq, last.hash, props, signature)
     return entries
 
 
-async def sign_head(tx: AsyncManagedTransaction, chain: str, signer: Signer) -> int | None:
+async def sign_head(
+    tx: AsyncManagedTransaction, chain: str, signer: Signer, now: str
+) -> int | None:
     """Sign the head if entries came after the last signature; the seq signed, or None."""
     head = await _lock_head(tx, chain)
     signature = None
     if head.seq > head.signed_seq:
-        signature = _signature(chain, head.seq, head.hash, signer)
+        signature = _signature(chain, head.seq, head.hash, signer, now)
     await _move_head(tx, chain, head.seq, head.hash, [], signature)
     return head.seq if signature else None
 

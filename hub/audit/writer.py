@@ -129,13 +129,15 @@ class AuditWriter:
                 self.settings.hub_audit_sign_every,
                 self.settings.hub_audit_sign_interval_s,
             )
-        return await self.graph.write(repo.append_batch, self.chain, drafts, sign)
+        now = self.graph.clock.stamp()
+        return await self.graph.write(repo.append_batch, self.chain, drafts, sign, now)
 
     async def _sign_quietly(self) -> None:
         if self.graph is None or self.signer is None or not self._unsigned:
             return
         try:
-            await self.graph.write(repo.sign_head, self.chain, self.signer)
+            now = self.graph.clock.stamp()
+            await self.graph.write(repo.sign_head, self.chain, self.signer, now)
             self._unsigned = False
         except (Neo4jError, ServiceUnavailable, OSError) as exc:
             log.warning("audit head not signed", extra={"fields": {"error": type(exc).__name__}})

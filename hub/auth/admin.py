@@ -85,7 +85,7 @@ async def add_client(
         demo=demo,
     )
     try:
-        await graph.write(registry.create_client, client)
+        await graph.write(registry.create_client, client, graph.clock.now())
     except ConstraintError:
         raise RegistryError(f"a client named {name!r} already exists") from None
     return NewClient(client, secret)
@@ -93,7 +93,9 @@ async def add_client(
 
 async def rotate_secret(graph: Graph, client_id: str) -> str:
     secret = new_client_secret()
-    if not await graph.write(registry.set_client_secret, client_id, hash_secret(secret)):
+    if not await graph.write(
+        registry.set_client_secret, client_id, hash_secret(secret), graph.clock.now()
+    ):
         raise RegistryError(f"no client {client_id!r} with a secret")
     return secret
 
@@ -128,7 +130,7 @@ async def add_user(
         demo=demo,
     )
     try:
-        await graph.write(registry.create_user, user)
+        await graph.write(registry.create_user, user, graph.clock.now())
     except ConstraintError:
         raise RegistryError(f"a user named {username!r} already exists") from None
     return user

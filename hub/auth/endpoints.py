@@ -97,6 +97,7 @@ class RevocationEndpoint(_RevocationEndpoint):  # type: ignore[misc]
     def revoke_token(self, token: IssuedToken, request: Any) -> None:
         checked = token.checked
         self.server.write(
-            token_store.revoke_jti, checked.jti, checked.client_id, checked.exp, int(time.time())
-        )
+            token_store.revoke_jti, checked.jti, checked.client_id, checked.exp, int(time.time()),
+            self.server.clock.now(),
+        )  # fmt: skip
         self.server.on_loop(self.server.status.forget_client, checked.client_id)

@@ -29,6 +29,7 @@ from hub.auth.models import OAuthClient
 from hub.auth.principal import Scope
 from hub.auth.status import StatusCache
 from hub.auth.tokens import TokenGenerator, TokenVerifier
+from hub.clock import Clock
 from hub.config import Settings
 from hub.graph.driver import Graph, Work
 
@@ -120,6 +121,10 @@ class HubAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
     # Bridging: authlib runs in a worker thread; Cypher runs on the event loop. -----------------
     async def call(self, func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         return await anyio.to_thread.run_sync(lambda: func(*args, **kwargs))
+
+    @property
+    def clock(self) -> Clock:
+        return self._graph().clock
 
     def _graph(self) -> Graph:
         if self.graph is None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
@@ -22,16 +23,14 @@ _USER: LiteralString = (
 )
 
 
-async def create_client(
-    tx: AsyncManagedTransaction,
-    client: OAuthClient,
-) -> None:
+async def create_client(tx: AsyncManagedTransaction, client: OAuthClient, now: datetime) -> None:
     await (
         await tx.run(
             "CREATE (c:OAuthClient {clientId: $clientId, name: $name, role: $role, "
             "scopes: $scopes, enabled: true, enterprise: $enterprise, district: $district, "
             "secretHash: $secretHash, redirectUris: $redirectUris, demo: $demo, "
-            "createdAt: datetime(), rotatedAt: datetime()})",
+            "createdAt: $now, rotatedAt: $now})",
+            now=now,
             clientId=client.client_id,
             name=client.name,
             role=client.role.value,
@@ -82,12 +81,15 @@ async def set_client_enabled(tx: AsyncManagedTransaction, client_id: str, enable
     return bool(rows)
 
 
-async def set_client_secret(tx: AsyncManagedTransaction, client_id: str, secret_hash: str) -> bool:
+async def set_client_secret(
+    tx: AsyncManagedTransaction, client_id: str, secret_hash: str, now: datetime
+) -> bool:
     rows = await fetch_all(
         tx,
         "MATCH (c:OAuthClient {clientId: $clientId}) WHERE c.secretHash IS NOT NULL "
-        "SET c.secretHash = $secretHash, c.rotatedAt = datetime() RETURN c.clientId",
+        "SET c.secretHash = $secretHash, c.rotatedAt = $now RETURN c.clientId",
         clientId=client_id,
+        now=now,
         secretHash=secret_hash,
     )
     return bool(rows)
@@ -112,12 +114,13 @@ async def demo_credential_names(tx: AsyncManagedTransaction) -> list[str]:
     return sorted(str(r["name"]) for r in rows)
 
 
-async def create_user(tx: AsyncManagedTransaction, user: OAuthUser) -> None:
+async def create_user(tx: AsyncManagedTransaction, user: OAuthUser, now: datetime) -> None:
     await (
         await tx.run(
             "CREATE (u:OAuthUser {username: $username, role: $role, scopes: $scopes, "
             "enabled: true, enterprise: $enterprise, district: $district, "
-            "passwordHash: $passwordHash, demo: $demo, createdAt: datetime()})",
+            "passwordHash: $passwordHash, demo: $demo, createdAt: $now})",
+            now=now,
             username=user.username,
             role=user.role.value,
             scopes=list(user.scopes),

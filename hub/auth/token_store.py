@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 
 from neo4j import AsyncManagedTransaction
 
@@ -54,9 +55,15 @@ async def take_auth_code(
 
 
 async def revoke_jti(
-    tx: AsyncManagedTransaction, jti: str, client_id: str, expires_at: int, now: int
+    tx: AsyncManagedTransaction,
+    jti: str,
+    client_id: str,
+    expires_at: int,
+    now: int,
+    revoked_at: datetime,
 ) -> None:
-    """Deny a token by its id until it would have expired anyway; old entries are swept."""
+    """Deny a token by its id until it would have expired anyway; old entries are swept.
+    `now` is epoch seconds (as `exp` is), `revoked_at` the hub's clock."""
     await (
         await tx.run("MATCH (r:RevokedToken) WHERE r.expiresAt < $now DELETE r", now=now)
     ).consume()
@@ -64,8 +71,9 @@ async def revoke_jti(
         await tx.run(
             "MERGE (r:RevokedToken {jti: $jti}) "
             "ON CREATE SET r.clientId = $clientId, r.expiresAt = $expiresAt, "
-            "r.revokedAt = datetime()",
+            "r.revokedAt = $revokedAt",
             jti=jti,
+            revokedAt=revoked_at,
             clientId=client_id,
             expiresAt=expires_at,
         )
