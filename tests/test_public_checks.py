@@ -4,6 +4,7 @@ public still refused everything else."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import httpx
 import pytest
@@ -89,7 +90,7 @@ async def test_an_unknown_code_is_null(client: httpx.AsyncClient) -> None:
     ],
 )  # fmt: skip
 def test_the_verdict_follows_status_and_dates(row: dict[str, str | None], expected: str) -> None:
-    assert verdict({**row, "today": "2026-11-20"}) == expected
+    assert verdict(row, date(2026, 11, 20)) == expected
 
 
 async def test_a_consumer_scan_shows_market_origin_certificate_and_test(

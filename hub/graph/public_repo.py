@@ -20,8 +20,8 @@ async def cylinder_check(tx: AsyncManagedTransaction, code: str) -> dict[str, An
         "RETURN c.code AS code, c.status AS status, c.model AS model, "
         "toString(c.madeOn) AS madeOn, toString(c.lastInspection) AS lastInspection, "
         "toString(c.nextInspection) AS nextInspection, toString(c.scrapDate) AS scrapDate, "
-        "COLLECT { MATCH (c)-[:OWNED_BY]->(e:Enterprise) RETURN e.name LIMIT 1 }[0] AS ownerName, "
-        "toString(date({timezone: 'Asia/Shanghai'})) AS today LIMIT 1",
+        "COLLECT { MATCH (c)-[:OWNED_BY]->(e:Enterprise) RETURN e.name LIMIT 1 }[0] AS ownerName "
+        "LIMIT 1",
         code=code,
     )
     record = await result.single(strict=False)

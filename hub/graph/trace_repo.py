@@ -114,7 +114,7 @@ def cylinder_flags(view: TraceView, kinds: Collection[str]) -> str:
     if "OVERDUE" in kinds:
         parts.append(
             "CASE WHEN c.status = 'OVERDUE' OR (NOT c.status IN ['SCRAPPED', 'SEIZED']"
-            " AND c.nextInspection < date()) THEN ["
+            " AND c.nextInspection < $today) THEN ["
             + _flag("OVERDUE", "toString(c.nextInspection)", "null", "null") + "] ELSE [] END"
         )  # fmt: skip
     if "FILLED_WHILE_OVERDUE" in kinds:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from hub.audit import repo
 from hub.audit.entry import Entry
 from hub.auth import policy
 from hub.auth.principal import Scope
+from hub.clock import stamp
 from hub.context import Info
 from hub.errors import BadUserInput, Forbidden
 
 CURSOR_PREFIX = "AuditEntry:"
-STORED_TIME = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 def _require_auditor(info: Info) -> None:
@@ -27,7 +27,7 @@ def _require_auditor(info: Info) -> None:
 
 
 def _stored_time(value: str) -> str:
-    return datetime.fromisoformat(value).astimezone(UTC).strftime(STORED_TIME)
+    return stamp(datetime.fromisoformat(value))
 
 
 def _before_seq(after: str | None) -> int | None:

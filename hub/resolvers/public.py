@@ -14,10 +14,10 @@ from hub.graph import public_repo
 from hub.graph.trace_repo import DUE_WITHIN_DAYS
 
 
-def verdict(row: dict[str, Any]) -> str:
-    """VALID, DUE, OVERDUE, SCRAPPED or SEIZED, from the recorded status and the dates today."""
+def verdict(row: dict[str, Any], today: date) -> str:
+    """VALID, DUE, OVERDUE, SCRAPPED or SEIZED, from the recorded status and the dates on `today`
+    (Fuzhou's, from the hub's clock)."""
     status = row["status"]
-    today = date.fromisoformat(row["today"])
     scrap = row["scrapDate"] and date.fromisoformat(row["scrapDate"])
     due = row["nextInspection"] and date.fromisoformat(row["nextInspection"])
     if status == "SCRAPPED" or (scrap and scrap <= today):
@@ -32,12 +32,13 @@ def verdict(row: dict[str, Any]) -> str:
 
 
 async def verify_cylinder(info: Info, code: str) -> dict[str, Any] | None:
-    row = await info.context.graph.read(public_repo.cylinder_check, code.strip())
+    graph = info.context.graph
+    row = await graph.read(public_repo.cylinder_check, code.strip())
     if row is None:
         return None
     return {
         "code": row["code"],
-        "verdict": verdict(row),
+        "verdict": verdict(row, graph.clock.today()),
         "model": row["model"],
         "madeOn": row["madeOn"],
         "lastInspection": row["lastInspection"],

@@ -76,7 +76,9 @@ async def trace_cylinder(info: Info, code: str) -> Any:
         entries["flags"] = trace_repo.cylinder_flags(view, kinds)
     entries.setdefault("code", "c.code")
     cypher = trace_repo.cylinder_trace(view, entries)
-    result = await info.context.graph.read(result_of, cypher, {**c.params, "code": code})
+    graph = info.context.graph
+    params = {**c.params, "code": code, "today": graph.clock.today()}
+    result = await graph.read(result_of, cypher, params)
     if result is not None:
         for key in ("timeline", "flags"):
             if key in result:
