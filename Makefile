@@ -6,7 +6,7 @@ HUB := $(VENV)/bin/hub
 STAMP := $(VENV)/.installed
 SEED_SCALE ?= small
 
-.PHONY: run test lint format clean install neo4j-stop bench bench-ingest explorer-assets browser-deps bench-investigation
+.PHONY: run test lint format clean install neo4j-stop bench bench-ingest page-assets browser-deps bench-investigation
 
 install: $(STAMP)
 
@@ -16,13 +16,13 @@ $(STAMP): pyproject.toml
 	@$(VENV)/bin/pip install -q --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
-# The explorer's browser assets (Cytoscape.js) from npm, pinned by hub/explorer/package-lock.json;
-# the hub serves them itself (no CDN).
-EXPLORER_ASSETS := hub/explorer/node_modules/cytoscape/dist/cytoscape.min.js
-explorer-assets: $(EXPLORER_ASSETS)
+# The pages' browser assets (Cytoscape.js for /explorer, ZXing for scanning on /check and /field)
+# from npm, pinned by hub/pages/package-lock.json; the hub serves them itself (no CDN).
+PAGE_ASSETS := hub/pages/node_modules/.installed
+page-assets: $(PAGE_ASSETS)
 
-$(EXPLORER_ASSETS): hub/explorer/package.json hub/explorer/package-lock.json
-	@cd hub/explorer && npm ci --no-audit --no-fund --loglevel=error
+$(PAGE_ASSETS): hub/pages/package.json hub/pages/package-lock.json
+	@cd hub/pages && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 # Debian's Chromium (and a CJK font) for the browser tests; Playwright never downloads its own.
@@ -32,7 +32,7 @@ browser-deps:
 
 # Start (or reuse) the local Neo4j, migrate, seed an empty graph, create (or reuse) the demo
 # credentials and print how to get a token with each, and serve on 127.0.0.1:8000.
-run: install explorer-assets
+run: install page-assets
 	@$(HUB) neo4j start
 	@$(HUB) migrate
 	@if $(HUB) seed --help >/dev/null 2>&1; then $(HUB) seed --scale $(SEED_SCALE) --if-empty; fi
@@ -42,7 +42,7 @@ run: install explorer-assets
 
 # A throwaway Neo4j on its own ports and data folder (it can run beside `make run`), the whole
 # suite, then the server stopped whatever the result; the exit code is pytest's.
-test: install explorer-assets browser-deps
+test: install page-assets browser-deps
 	@export HUB_NEO4J_INSTANCE=test HUB_ENV=test; \
 	$(HUB) neo4j stop >/dev/null; $(HUB) neo4j wipe >/dev/null; \
 	$(HUB) neo4j start || exit 1; \
@@ -84,5 +84,5 @@ clean:
 	@if [ -x $(HUB) ]; then for i in dev test bench perf; do \
 		HUB_NEO4J_INSTANCE=$$i $(HUB) neo4j stop; done; fi
 	rm -rf $(VENV) .neo4j var .pytest_cache .mypy_cache .ruff_cache .hypothesis deploy/neo4j/target
-	rm -rf hub/explorer/node_modules bench/peer/node_modules test-artifacts
+	rm -rf hub/pages/node_modules hub/explorer/node_modules bench/peer/node_modules test-artifacts
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,10 +1,10 @@
-// The investigators' explorer: signs in with the authorization-code flow and PKCE, asks a
+// The investigators' explorer: signs in (hub.js: authorization-code flow and PKCE), asks a
 // purpose once per investigation, and sends it with every neighbourhood and path query.
 "use strict";
 
-const CONFIG = JSON.parse(document.getElementById("config").textContent);
-const T = CONFIG.text;
+const { CONFIG, T, el } = Hub;
 const store = window.sessionStorage;
+const { signIn, finishSignIn, signOut, gql } = Hub.session(store);
 const app = document.getElementById("app");
 const account = document.getElementById("account");
 
@@ -18,80 +18,6 @@ const COLORS = {
   Incident: "#c92a2a", Product: "#5c940d", Shipment: "#862e9c", BatchTest: "#087f5b",
   Sale: "#a61e4d", Tip: "#343a40",
 };
-
-function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v);
-  }
-  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  return node;
-}
-
-// --- signing in -----------------------------------------------------------------------------
-
-function b64url(bytes) {
-  return btoa(String.fromCharCode(...new Uint8Array(bytes)))
-    .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function randomText() {
-  return b64url(crypto.getRandomValues(new Uint8Array(32)));
-}
-
-async function signIn() {
-  const verifier = randomText();
-  const state = randomText();
-  store.setItem("pkce", JSON.stringify({ verifier, state }));
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
-  const query = new URLSearchParams({
-    response_type: "code", client_id: CONFIG.clientId, redirect_uri: CONFIG.redirectUri,
-    scope: CONFIG.scope, state, code_challenge: b64url(digest), code_challenge_method: "S256",
-    lang: CONFIG.lang,
-  });
-  window.location.assign(CONFIG.authorize + "?" + query);
-}
-
-async function finishSignIn(params) {
-  const saved = JSON.parse(store.getItem("pkce") || "{}");
-  store.removeItem("pkce");
-  window.history.replaceState(null, "", window.location.pathname + "?lang=" + CONFIG.lang);
-  if (!saved.state || saved.state !== params.get("state")) throw new Error("state mismatch");
-  const response = await fetch(CONFIG.token, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({
-      grant_type: "authorization_code", code: params.get("code"), client_id: CONFIG.clientId,
-      redirect_uri: CONFIG.redirectUri, code_verifier: saved.verifier,
-    }),
-  });
-  const body = await response.json();
-  if (!response.ok) throw new Error(body.error_description || body.error);
-  store.setItem("token", body.access_token);
-}
-
-function signOut() {
-  store.removeItem("token");
-  store.removeItem("purpose");
-  window.location.assign(window.location.pathname + "?lang=" + CONFIG.lang);
-}
-
-// --- GraphQL --------------------------------------------------------------------------------
-
-async function gql(query, variables) {
-  const response = await fetch("/graphql", {
-    method: "POST",
-    headers: {
-      "Content-Type": "application/json", Authorization: "Bearer " + store.getItem("token"),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  if (response.status === 401) { signOut(); throw new Error("401"); }
-  const body = await response.json();
-  if (body.errors && body.errors.length) throw new Error(body.errors[0].message);
-  return body.data;
-}
 
 let ROLE = null;
 const readable = (type) => (CONFIG.readable[ROLE] || []).includes(type);
