@@ -19,7 +19,8 @@ CHECK = """query($c: String!) { verifyCylinder(code: $c) {
     code verdict model madeOn lastInspection nextInspection scrapDate ownerName } }"""
 SCAN = """query($t: String!) { publicTrace(traceCode: $t) {
     traceCode name category origin originCertificate producedOn producer market consignor
-    purchaseTime test { result method time market } merchants { name kind receivedAt } } }"""
+    purchaseTime test { result method time market } merchants { name kind receivedAt }
+    verdict steps { sender receiver receiverKind time } } }"""
 
 
 @pytest.fixture(autouse=True)
@@ -72,10 +73,40 @@ async def test_an_overdue_or_scrapped_cylinder_says_so(
         assert body["data"]["verifyCylinder"]["verdict"] == status
 
 
-async def test_an_unknown_code_is_null(client: httpx.AsyncClient) -> None:
+async def test_an_unknown_cylinder_code_is_not_registered(client: httpx.AsyncClient) -> None:
     body = await gql(client, CHECK, None, {"c": "NO-SUCH-CODE"})
-    assert body["data"]["verifyCylinder"] is None
+    check = body["data"]["verifyCylinder"]
+    assert check["verdict"] == "NOT_REGISTERED"
+    assert check["code"] == "NO-SUCH-CODE"
+    assert check["ownerName"] is None
     assert "errors" not in body
+
+
+async def test_an_unknown_trace_code_is_not_registered(client: httpx.AsyncClient) -> None:
+    body = await gql(client, SCAN, None, {"t": "99999999999999999999"})
+    scan = body["data"]["publicTrace"]
+    assert scan["verdict"] == "NOT_REGISTERED"
+    assert scan["merchants"] == scan["steps"] == []
+    assert scan["origin"] is None
+
+
+async def test_spaces_typed_inside_a_code_are_dropped(client: httpx.AsyncClient) -> None:
+    body = await gql(client, CHECK, None, {"c": " FZ00 0000 0001 "})
+    assert body["data"]["verifyCylinder"]["code"] == "FZ0000000001"
+    assert body["data"]["verifyCylinder"]["verdict"] != "NOT_REGISTERED"
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [(CHECK, "code"), (SCAN, "traceCode")],
+)
+@pytest.mark.parametrize("bad", ["", "FZ/0001", "气瓶0001", "x" * 65, "-FZ1"])
+async def test_a_code_that_cannot_be_one_is_bad_input_naming_the_field(
+    client: httpx.AsyncClient, query: str, field: str, bad: str
+) -> None:
+    body = await gql(client, query, None, {"c": bad, "t": bad})
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert body["errors"][0]["extensions"]["field"] == field
 
 
 @pytest.mark.parametrize(
@@ -111,6 +142,10 @@ async def test_a_consumer_scan_shows_market_origin_certificate_and_test(
     assert scan["consignor"]
     assert scan["purchaseTime"]
     assert scan["merchants"]
+    assert scan["verdict"] == {"PASS": "PASSED", "FAIL": "FAILED"}[row["result"]]
+    steps = scan["steps"]
+    assert steps[0]["receiver"] == row["market"]
+    assert {s["receiverKind"] for s in steps[1:]} == {m["kind"] for m in scan["merchants"]}
 
 
 def test_the_public_types_carry_no_personal_field() -> None:

@@ -46,7 +46,11 @@ async def product_check(tx: AsyncManagedTransaction, trace_code: str) -> dict[st
         "COLLECT { MATCH (p)<-[:OF]-(s:Shipment)-[:TO]->(m:Enterprise) "
         "  WHERE NOT m.kind IN $markets "
         "  RETURN {name: m.name, kind: m.kind, receivedAt: toString(s.time)} "
-        "  ORDER BY s.time LIMIT $max } AS merchants LIMIT 1",
+        "  ORDER BY s.time LIMIT $max } AS merchants, "
+        "COLLECT { MATCH (f:Enterprise)<-[:FROM]-(s:Shipment)-[:OF]->(p), "
+        "  (s)-[:TO]->(m:Enterprise) "
+        "  RETURN {sender: f.name, receiver: m.name, receiverKind: m.kind, "
+        "    time: toString(s.time)} ORDER BY s.time, s.eventId LIMIT $max } AS steps LIMIT 1",
         code=trace_code,
         markets=MARKET_KINDS,
         max=MAX_MERCHANTS,

@@ -23,12 +23,27 @@ class CylinderVerdict(Enum):
     OVERDUE = strawberry.enum_value("OVERDUE", description="超期未检 请勿使用")
     SCRAPPED = strawberry.enum_value("SCRAPPED", description="已报废 请勿使用")
     SEIZED = strawberry.enum_value("SEIZED", description="已被查封扣押")
+    NOT_REGISTERED = strawberry.enum_value(
+        "NOT_REGISTERED", description="未登记 请勿使用 (no cylinder is registered under the code)"
+    )
+
+
+@strawberry.enum(description="What a trace code scan says 追溯码查询结果")
+class ProductVerdict(Enum):
+    PASSED = strawberry.enum_value("PASSED", description="入市检测合格")
+    FAILED = strawberry.enum_value("FAILED", description="检测不合格 请勿食用")
+    UNTESTED = strawberry.enum_value("UNTESTED", description="无入市检测记录")
+    NOT_REGISTERED = strawberry.enum_value(
+        "NOT_REGISTERED", description="追溯码未登记 (no batch is registered under the code)"
+    )
 
 
 @strawberry.type(description="A public cylinder check 气瓶公众查询 (no personal data)")
 class PublicCylinderCheck:
     code: str
-    verdict: CylinderVerdict
+    verdict: CylinderVerdict = strawberry.field(
+        description="NOT_REGISTERED for an unknown code; every other field is then null"
+    )
     model: str | None
     madeOn: Date | None = strawberry.field(description="制造日期")
     lastInspection: Date | None = strawberry.field(description="上次检验日期")
@@ -52,9 +67,20 @@ class PublicMerchant:
     receivedAt: DateTime | None
 
 
+@strawberry.type(description="One step of a batch, from a sender to a receiver 流通环节")
+class PublicStep:
+    sender: str | None = strawberry.field(description="发货方")
+    receiver: str | None = strawberry.field(description="收货方")
+    receiverKind: str | None
+    time: DateTime | None
+
+
 @strawberry.type(description="A consumer's trace code scan 一品一码公众查询 (no personal data)")
 class PublicTrace:
     traceCode: str
+    verdict: ProductVerdict = strawberry.field(
+        description="NOT_REGISTERED for an unknown code; every other field is then null or empty"
+    )
     name: str | None
     category: ProductCategory | None
     origin: str | None = strawberry.field(description="产地")
@@ -66,14 +92,23 @@ class PublicTrace:
     purchaseTime: DateTime | None = strawberry.field(description="Entered the market 进货时间")
     test: PublicTest | None = strawberry.field(description="检测结果")
     merchants: list[PublicMerchant] = strawberry.field(description="Where it was sold 销售者")
+    steps: list[PublicStep] = strawberry.field(
+        description="Every shipment from the producer to the shop, oldest first 流通环节"
+    )
 
 
 @strawberry.type
 class PublicQuery:
-    @strawberry.field(description="Check a cylinder by its code, no token needed 气瓶查询.")
-    async def verifyCylinder(self, info: Info, code: str) -> PublicCylinderCheck | None:
+    @strawberry.field(
+        description="Check a cylinder by its code, no token needed 气瓶查询. An unknown code is "
+        "NOT_REGISTERED; a code that cannot be one is BAD_USER_INPUT."
+    )
+    async def verifyCylinder(self, info: Info, code: str) -> PublicCylinderCheck:
         return await public.verify_cylinder(info, code)  # type: ignore[return-value]
 
-    @strawberry.field(description="Check a food batch by trace code, no token needed 扫码溯源.")
-    async def publicTrace(self, info: Info, traceCode: str) -> PublicTrace | None:
+    @strawberry.field(
+        description="Check a food batch by trace code, no token needed 扫码溯源. An unknown code "
+        "is NOT_REGISTERED; a code that cannot be one is BAD_USER_INPUT."
+    )
+    async def publicTrace(self, info: Info, traceCode: str) -> PublicTrace:
         return await public.public_trace(info, traceCode)  # type: ignore[return-value]
