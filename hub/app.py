@@ -28,6 +28,7 @@ from hub.auth.dev import DEV_HEADER, parse_dev_principal
 from hub.auth.principal import PUBLIC, Principal
 from hub.auth.routes import oauth_routes
 from hub.auth.service import DemoCredentialsInProduction, OAuth
+from hub.check.routes import check_routes
 from hub.config import Settings, get_settings
 from hub.context import Context
 from hub.errors import ErrorCode, HubError, Unauthenticated, Unavailable
@@ -230,6 +231,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/metrics", metrics.endpoint),
             *oauth_routes(oauth),
             *explorer_routes(),
+            *check_routes(settings),
         ],
         middleware=[
             Middleware(RequestIdMiddleware, observe=metrics.observe),

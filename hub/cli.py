@@ -13,6 +13,7 @@ from neo4j.exceptions import AuthError, ServiceUnavailable
 from graph_seed.cli import register as register_seed
 from hub.audit.cli import register as register_audit
 from hub.auth.cli import register as register_auth
+from hub.check.cli import register_labels
 from hub.config import PROJECT_ROOT, get_settings
 from hub.graph.driver import graph_for, open_driver
 from hub.graph.migrations import migrate
@@ -122,6 +123,7 @@ EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParse
     register_seed,
     register_auth,
     register_audit,
+    register_labels,
 ]
 
 

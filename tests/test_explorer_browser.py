@@ -7,33 +7,20 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-import socket
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-import uvicorn
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
-from hub.app import create_app
 from hub.auth import admin, registry
-from hub.config import PROJECT_ROOT, Settings
+from hub.config import Settings
 from hub.graph.driver import Graph
+from tests.browser_support import chromium, needs_chromium, screenshot_path, serve_hub
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = PROJECT_ROOT / "test-artifacts"
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 CYLINDER = "FZ0000000001"  # tiny seed: delivered to the planted unregistered household
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Debian's chromium is installed by `make browser-deps`"
-)
+pytestmark = needs_chromium
 
 
 @dataclass(frozen=True)
@@ -43,29 +30,10 @@ class Hub:
     password: str
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def served(settings: Settings) -> Iterator[str]:
-    """The hub on a loopback port, in a thread, with its issuer at that address."""
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    app = create_app(settings.model_copy(update={"hub_issuer": base}))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the hub did not start")
-        time.sleep(0.05)
-    yield base
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_hub(settings) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -87,10 +55,8 @@ async def hub(served: str, graph: Graph, tiny_seed: object) -> AsyncIterator[Hub
 
 @pytest.fixture(scope="module")
 async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as pw:
-        chromium = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        await chromium.close()
+    async with chromium() as (_, launched):
+        yield launched
 
 
 async def _sign_in(page: Page, hub: Hub, purpose: str) -> None:
@@ -148,8 +114,7 @@ async def test_an_investigator_follows_a_flagged_cylinder_to_its_household_and_v
     assert path[-1].startswith("Vehicle:")
     assert len(path) >= 3
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    await page.screenshot(path=str(ARTIFACTS / "explorer.png"), full_page=True)
+    await page.screenshot(path=screenshot_path("explorer.png"), full_page=True)
     await context.close()
 
 

@@ -29,6 +29,12 @@ HERE = Path(__file__).resolve().parent
 NODE_MODULES = HERE / "node_modules"
 STATIC = HERE / "static"
 HUB_JS = ("hub.js", STATIC / "hub.js", "text/javascript")
+SCAN_JS = ("scan.js", STATIC / "scan.js", "text/javascript")
+ZXING = (
+    "zxing-browser.min.js",
+    NODE_MODULES / "@zxing" / "browser" / "umd" / "zxing-browser.min.js",
+    "text/javascript",
+)
 
 HEADERS = {
     "Cache-Control": "no-store",
