@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, Playwright, expect
+from playwright.async_api import Browser, BrowserContext, FilePayload, Page, Playwright, expect
 
 from hub.config import Settings
 from hub.graph.driver import Graph
@@ -147,9 +147,8 @@ async def test_a_printed_label_read_back_by_the_page_lands_on_its_verdict(
     photo = await label.locator("svg").first.screenshot(type="png")  # as a camera would see it
     page = await phone.new_page()
     await page.goto(served + "/check")
-    await page.set_input_files(
-        "#photo", files=[{"name": "label.png", "mimeType": "image/png", "buffer": photo}]
-    )
+    shot: FilePayload = {"name": "label.png", "mimeType": "image/png", "buffer": photo}
+    await page.set_input_files("#photo", files=[shot])
     await label.screenshot(path=screenshot_path("check-label.png"))
     verdict = page.locator("#verdict")
     await expect(verdict).to_have_attribute("data-verdict", "OVERDUE")
