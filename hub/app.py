@@ -33,6 +33,7 @@ from hub.config import Settings, get_settings
 from hub.context import Context
 from hub.errors import ErrorCode, HubError, Unauthenticated, Unavailable
 from hub.explorer.routes import explorer_routes
+from hub.field.routes import field_routes
 from hub.graph.driver import Graph, TransactionCounter, graph_for, open_driver
 from hub.graph.migrations import migrate
 from hub.metrics import Metrics
@@ -232,6 +233,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *oauth_routes(oauth),
             *explorer_routes(),
             *check_routes(settings),
+            *field_routes(),
         ],
         middleware=[
             Middleware(RequestIdMiddleware, observe=metrics.observe),

@@ -16,6 +16,7 @@ from tests.graphql import cypher
 
 pytestmark = needs_chromium
 PHONE = "Pixel 7"
+ZONE = "Asia/Shanghai"
 TODAY = "date({timezone: 'Asia/Shanghai'})"
 
 
@@ -34,7 +35,7 @@ async def pw_browser() -> AsyncIterator[tuple[Playwright, Browser]]:
 @pytest.fixture
 async def phone(pw_browser: tuple[Playwright, Browser]) -> AsyncIterator[BrowserContext]:
     pw, browser = pw_browser
-    context = await browser.new_context(**pw.devices[PHONE], locale="zh-CN")
+    context = await browser.new_context(**pw.devices[PHONE], locale="zh-CN", timezone_id=ZONE)
     yield context
     await context.close()
 

@@ -39,6 +39,11 @@ EXPLORER_CLIENT = "demo-explorer-page"
 EXPLORER_PATH = "/explorer"
 INVESTIGATOR = "demo-investigator"
 INVESTIGATOR_SCOPES = f"{Scope.GRAPH_READ} {Scope.INVESTIGATE}"
+# The inspectors' field app (hub/field) signs in through its own client; the inspector writes.
+FIELD_CLIENT = "demo-field-page"
+FIELD_PATH = "/field"
+INSPECTOR = "demo-inspector"
+INSPECTOR_SCOPES = READ_WRITE
 
 
 @dataclass(frozen=True)
@@ -101,20 +106,20 @@ async def _client(
     return DemoCredential(name, role, scopes, enterprise, client_id, secret)
 
 
-async def _investigator(graph: Graph, stored: dict[str, dict[str, str]]) -> DemoCredential:
-    password = stored.get(INVESTIGATOR, {}).get("secret")
-    existing = await graph.read(registry.find_user, INVESTIGATOR)
+async def _person(
+    graph: Graph, stored: dict[str, dict[str, str]], name: str, scopes: str
+) -> DemoCredential:
+    password = stored.get(name, {}).get("secret")
+    existing = await graph.read(registry.find_user, name)
     if existing is not None and (password is None or not existing.demo):
         if not existing.demo:
-            raise admin.RegistryError(f"a user named {INVESTIGATOR!r} exists and is not a demo")
-        await graph.write(registry.delete_user, INVESTIGATOR)  # its password is lost: renew it
+            raise admin.RegistryError(f"a user named {name!r} exists and is not a demo")
+        await graph.write(registry.delete_user, name)  # its password is lost: renew it
         existing = None
     if existing is None:
         password = secrets.token_urlsafe(12)
-        await admin.add_user(
-            graph, INVESTIGATOR, Role.MARKET.value, INVESTIGATOR_SCOPES, password, demo=True
-        )
-    return DemoCredential(INVESTIGATOR, Role.MARKET.value, INVESTIGATOR_SCOPES, secret=password)
+        await admin.add_user(graph, name, Role.MARKET.value, scopes, password, demo=True)
+    return DemoCredential(name, Role.MARKET.value, scopes, secret=password)
 
 
 async def ensure_demo_credentials(graph: Graph, settings: Settings) -> list[DemoCredential]:
@@ -144,7 +149,14 @@ async def ensure_demo_credentials(graph: Graph, settings: Settings) -> list[Demo
             explorer_page,
         )
     )  # fmt: skip
-    creds.append(await _investigator(graph, stored))
+    field_page = settings.hub_issuer.rstrip("/") + FIELD_PATH
+    creds.append(
+        await _client(
+            graph, stored, FIELD_CLIENT, Role.MARKET.value, INSPECTOR_SCOPES, None, field_page
+        )
+    )
+    creds.append(await _person(graph, stored, INVESTIGATOR, INVESTIGATOR_SCOPES))
+    creds.append(await _person(graph, stored, INSPECTOR, INSPECTOR_SCOPES))
     _save(settings.demo_credentials_file, creds)
     return creds
 
@@ -198,6 +210,9 @@ def render(creds: list[DemoCredential], settings: Settings) -> str:
         f"  curl -s -d grant_type=authorization_code -d client_id={explorer.client_id} "
         f"-d redirect_uri={base}{CALLBACK_PATH} -d code_verifier={verifier} -d code=CODE "
         f"{base}{TOKEN_PATH}",
+        "",
+        "Pages: anyone checks a code at " + base + "/check; the investigator signs in at "
+        + base + EXPLORER_PATH + f"; the inspector ({INSPECTOR}) at " + base + FIELD_PATH + ".",
     ]
     return "\n".join(lines)
 

@@ -40,7 +40,8 @@ def _label_group(base: str, code: str, x: float = 0, y: float = 0) -> str:
         'stroke-width="0.5"/>'
         f'<text x="{LABEL_W / 2}" y="22" text-anchor="middle" font-size="14" '
         f'font-family="sans-serif">{escape(heading)}</text>'
-        f'<g transform="translate({(LABEL_W - QR_BOX) / 2},28) scale({QR_BOX / side})">{inner}</g>'
+        f'<g transform="translate({(LABEL_W - QR_BOX) / 2},28) scale({QR_BOX / side})" '
+        f'shape-rendering="crispEdges">{inner}</g>'
         f'<text x="{LABEL_W / 2}" y="228" text-anchor="middle" font-size="17" '
         f'font-family="monospace" font-weight="bold">{escape(code)}</text></g>'
     )

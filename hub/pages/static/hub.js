@@ -68,16 +68,29 @@ const Hub = (() => {
       window.location.assign(window.location.pathname + "?lang=" + CONFIG.lang);
     }
 
-    // A GraphQL call with the token; a 401 signs out. Errors keep the API's extensions.code.
+    // A GraphQL call with the token; a 401 signs out. Errors keep the API's extensions.code;
+    // `retry` is set when the call may be sent again as it is (no network, 429, 5xx).
     async function gql(query, variables) {
-      const response = await fetch("/graphql", {
-        method: "POST",
-        headers: {
-          "Content-Type": "application/json", Authorization: "Bearer " + store.getItem("token"),
-        },
-        body: JSON.stringify({ query, variables }),
-      });
+      let response;
+      try {
+        response = await fetch("/graphql", {
+          method: "POST",
+          headers: {
+            "Content-Type": "application/json", Authorization: "Bearer " + store.getItem("token"),
+          },
+          body: JSON.stringify({ query, variables }),
+        });
+      } catch (cause) {
+        const error = new Error("network: " + cause.message);
+        error.retry = true;
+        throw error;
+      }
       if (response.status === 401) { signOut(); throw new Error("401"); }
+      if (response.status === 429 || response.status >= 500) {
+        const error = new Error("HTTP " + response.status);
+        error.retry = true;
+        throw error;
+      }
       const body = await response.json();
       if (body.errors && body.errors.length) {
         const error = new Error(body.errors[0].message);

@@ -27,10 +27,38 @@ const Scan = (() => {
     return new ZXingBrowser.BrowserQRCodeReader();
   }
 
+  function loadImage(url) {
+    return new Promise((resolve, reject) => {
+      const image = new Image();
+      image.onload = () => resolve(image);
+      image.onerror = () => reject(new Error("not an image"));
+      image.src = url;
+    });
+  }
+
+  // A photo is read at a few sizes (ZXing misses some codes at one size and reads them at
+  // another: a phone's photo is large, a label small in it), on white.
+  const SCALES = [1, 0.5, 0.75, 0.33];
+
   async function fromFile(file) {
     const url = URL.createObjectURL(file);
     try {
-      return (await reader().decodeFromImageUrl(url)).getText();
+      const image = await loadImage(url);
+      const codes = reader();
+      let last = null;
+      for (const scale of SCALES) {
+        const canvas = document.createElement("canvas");
+        canvas.width = Math.max(1, Math.round(image.naturalWidth * scale));
+        canvas.height = Math.max(1, Math.round(image.naturalHeight * scale));
+        const g = canvas.getContext("2d");
+        g.fillStyle = "#fff";
+        g.fillRect(0, 0, canvas.width, canvas.height);
+        g.drawImage(image, 0, 0, canvas.width, canvas.height);
+        try {
+          return codes.decodeFromCanvas(canvas).getText();
+        } catch (error) { last = error; }
+      }
+      throw last || new Error("no code");
     } finally {
       URL.revokeObjectURL(url);
     }
