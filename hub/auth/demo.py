@@ -211,8 +211,15 @@ def render(creds: list[DemoCredential], settings: Settings) -> str:
         f"-d redirect_uri={base}{CALLBACK_PATH} -d code_verifier={verifier} -d code=CODE "
         f"{base}{TOKEN_PATH}",
         "",
-        "Pages: anyone checks a code at " + base + "/check; the investigator signs in at "
-        + base + EXPLORER_PATH + f"; the inspector ({INSPECTOR}) at " + base + FIELD_PATH + ".",
+        "Pages: anyone checks a code at "
+        + base
+        + "/check; the investigator signs in at "
+        + base
+        + EXPLORER_PATH
+        + f"; the inspector ({INSPECTOR}) at "
+        + base
+        + FIELD_PATH
+        + ".",
     ]
     return "\n".join(lines)
 
