@@ -9,6 +9,7 @@ import asyncio
 import secrets
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 import pytest
 from neo4j import AsyncManagedTransaction
@@ -60,16 +61,17 @@ async def hub(served: str, graph: Graph, tiny_seed: object) -> AsyncIterator[Hub
     await graph.write(registry.delete_user, user.username)
 
 
-async def _copy_overdue_cylinder(tx: AsyncManagedTransaction, code: str) -> None:
+async def _copy_overdue_cylinder(tx: AsyncManagedTransaction, code: str, now: datetime) -> None:
     """A cylinder of this test's own: the properties and links of a seeded overdue one, with a
     filling while overdue, so that seizing it touches nothing another test reads."""
     await tx.run(
         "MATCH (o:Cylinder {status: 'OVERDUE'})-[:OWNED_BY]->(e) WITH o, e ORDER BY o.code LIMIT 1 "
         "CREATE (c:Cylinder) SET c = o {.*, code: $code} CREATE (c)-[:OWNED_BY]->(e) "
-        "CREATE (:Filling {eventId: $code + '-f', time: datetime({timezone: 'Asia/Shanghai'}) "
-        "  - duration('P2D'), quantityKg: 14.5})-[:OF]->(c) "
+        "CREATE (:Filling {eventId: $code + '-f', time: $now - duration('P2D'), quantityKg: 14.5})"
+        "-[:OF]->(c) "
         "WITH c, e MATCH (f:Filling {eventId: $code + '-f'}) CREATE (f)-[:AT]->(e)",
         code=code,
+        now=now,
     )
 
 
@@ -83,7 +85,7 @@ async def _delete_cylinder(tx: AsyncManagedTransaction, code: str) -> None:
 @pytest.fixture
 async def cylinder(graph: Graph, hub: Hub) -> AsyncIterator[str]:
     code = "T-FIELD-" + secrets.token_hex(4).upper()
-    await graph.write(_copy_overdue_cylinder, code)
+    await graph.write(_copy_overdue_cylinder, code, graph.clock.now())
     yield code
     await graph.write(_delete_cylinder, code)
 
