@@ -100,6 +100,8 @@ async function check(raw) {
   }
   document.getElementById("code").value = code;
   window.history.replaceState(null, "", `?code=${encodeURIComponent(code)}&lang=${CONFIG.lang}`);
+  const other = CONFIG.lang === "zh" ? "en" : "zh";
+  document.querySelector(".switch").href = `?code=${encodeURIComponent(code)}&lang=${other}`;
   notice(T.checking);
   let response;
   try {
