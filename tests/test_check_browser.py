@@ -4,15 +4,18 @@ mistyped cylinder code, a product, and a printed label read back by the page's o
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import LiteralString
 
 import pytest
+from PIL import Image
 from playwright.async_api import Browser, BrowserContext, FilePayload, Page, Playwright, expect
 
 from hub.config import Settings
 from hub.graph.driver import Graph
-from tests.browser_support import chromium, needs_chromium, screenshot_path, serve_hub
+from tests.browser_support import ARGS, chromium, needs_chromium, screenshot_path, serve_hub
 from tests.graphql import cypher
 
 pytestmark = needs_chromium
@@ -157,3 +160,41 @@ async def test_a_printed_label_read_back_by_the_page_lands_on_its_verdict(
     await expect(verdict).to_have_attribute("data-verdict", "OVERDUE")
     await expect(page.locator("#code")).to_have_value(code)
     assert page.url.startswith(served + "/check?code=" + code)
+
+
+async def test_the_live_camera_reads_a_label_held_up_to_it(
+    served: str, graph: Graph, tmp_path: Path, pw_browser: tuple[Playwright, Browser]
+) -> None:
+    """Chromium's fake camera plays a video of the label (MJPEG frames made with Pillow, which
+    fpdf2 brings); the page's live scanner reads it and checks the code."""
+    code = await _code(graph, "c.status = 'OVERDUE'")
+    pw, browser = pw_browser
+    shooter = await browser.new_page()
+    await shooter.goto(f"{served}/check/label/{code}.svg")
+    label = Image.open(io.BytesIO(await shooter.locator("svg").first.screenshot(type="png")))
+    await shooter.close()
+    frame = Image.new("RGB", (640, 480), "white")
+    label.thumbnail((400, 400))
+    frame.paste(label.convert("RGB"), ((640 - label.width) // 2, (480 - label.height) // 2))
+    video = tmp_path / "label.mjpeg"
+    with video.open("wb") as out:
+        for _ in range(10):
+            frame.save(out, format="JPEG", quality=90)
+    camera_args = [
+        *ARGS,
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    ]
+    async with chromium(camera_args) as (_, with_camera):
+        context = await with_camera.new_context(
+            **pw.devices[PHONE], locale="zh-CN", timezone_id=ZONE, permissions=["camera"]
+        )
+        page = await context.new_page()
+        await page.goto(served + "/check")
+        await page.click("#scan")
+        verdict = page.locator("#verdict")  # the camera starts, then frames are read in turn
+        await expect(verdict).to_have_attribute("data-verdict", "OVERDUE", timeout=20_000)
+        await expect(page.locator("#code")).to_have_value(code)
+        await expect(page.locator("#camera")).to_be_hidden()  # the camera stops once read
+        await context.close()

@@ -23,8 +23,9 @@ const Scan = (() => {
     return String(text).trim();
   }
 
+  // Live frames are tried every 150 ms (ZXing's default is 500).
   function reader() {
-    return new ZXingBrowser.BrowserQRCodeReader();
+    return new ZXingBrowser.BrowserQRCodeReader(undefined, { delayBetweenScanAttempts: 150 });
   }
 
   function loadImage(url) {
