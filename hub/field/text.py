@@ -66,6 +66,7 @@ TEXT: dict[str, dict[str, str]] = {
         "retry": "重新提交",
         "need_reason": "请填写扣押原因。",
         "need_agency": "请选择检验机构。",
+        "error": "出错：",
     },
     "en": {
         "html_lang": "en",
@@ -131,5 +132,6 @@ TEXT: dict[str, dict[str, str]] = {
         "retry": "Send again",
         "need_reason": "Give the reason for the seizure.",
         "need_agency": "Choose the inspection agency.",
+        "error": "Error: ",
     },
 }  # fmt: skip

@@ -309,4 +309,4 @@ async function main() {
   flush();
 }
 
-main().catch((error) => app.replaceChildren(el("p", { class: "error" }, T.error || "", error.message)));
+main().catch((error) => app.replaceChildren(el("p", { class: "error" }, T.error, error.message)));
