@@ -6,7 +6,7 @@ for a role that may not see it.
 
 from __future__ import annotations
 
-from hub.auth.policy import Mask
+from hub.catalog import Mask
 
 # `_v_` stands for the value's expression; `_n_` for its node (for masks that use other fields).
 MASK_EXPRESSIONS: dict[Mask, str] = {

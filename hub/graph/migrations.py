@@ -6,59 +6,49 @@ number of times.
 
 from __future__ import annotations
 
-from typing import LiteralString
+from typing import LiteralString, cast
 
 from neo4j import AsyncManagedTransaction
 
+from hub.catalog import CATALOG
 from hub.graph.driver import Graph
 
-# label -> natural key (DESIGN.md section 3)
-NATURAL_KEYS: dict[str, str] = {
-    "Enterprise": "uscc",
-    "Cylinder": "code",
-    "Household": "id",
-    "Person": "idNumber",
-    "Vehicle": "plate",
-    "Product": "traceCode",
-    "Filling": "eventId",
-    "Delivery": "eventId",
-    "Inspection": "eventId",
-    "Shipment": "eventId",
-    "BatchTest": "eventId",
-    "Sale": "eventId",
-    "Incident": "id",
-    "Tip": "id",
-    "Alert": "id",
-}
+# label -> natural key, for every type of the catalog (stored-only ones too)
+NATURAL_KEYS: dict[str, str] = {name: entry.key for name, entry in CATALOG.items()}
 
-# Written out in full so that every statement is a literal and reads as it runs.
+
+def _catalog_constraints() -> list[LiteralString]:
+    """A unique constraint on each natural key, and on each property the catalog marks unique."""
+    out: list[str] = []
+    for entry in CATALOG.values():
+        unique = [entry.key] + [p.name for p in entry.props if p.unique and p.name != entry.key]
+        for prop in unique:
+            name = entry.label.lower() + "_" + prop.lower() + "_unique"
+            out.append(
+                "CREATE CONSTRAINT " + name + " IF NOT EXISTS "
+                "FOR (n:" + entry.label + ") REQUIRE n." + prop + " IS UNIQUE"
+            )
+    # Assembled from the catalog's names only (code, never input).
+    return cast(list[LiteralString], out)  # type: ignore[redundant-cast]
+
+
+def _catalog_indexes() -> list[LiteralString]:
+    """An index on each property the catalog marks indexed."""
+    out: list[str] = []
+    for entry in CATALOG.values():
+        for prop in [p.name for p in entry.props if p.index] + list(entry.indexes):
+            name = entry.label.lower() + "_" + prop.lower()
+            out.append(
+                "CREATE INDEX " + name + " IF NOT EXISTS "
+                "FOR (n:" + entry.label + ") ON (n." + prop + ")"
+            )
+    return cast(list[LiteralString], out)  # type: ignore[redundant-cast]
+
+
+# The hub's own labels, written out in full so that every statement is a literal and reads as
+# it runs.
 CONSTRAINTS: list[LiteralString] = [
-    "CREATE CONSTRAINT enterprise_uscc_unique IF NOT EXISTS "
-    "FOR (n:Enterprise) REQUIRE n.uscc IS UNIQUE",
-    "CREATE CONSTRAINT cylinder_code_unique IF NOT EXISTS "
-    "FOR (n:Cylinder) REQUIRE n.code IS UNIQUE",
-    "CREATE CONSTRAINT household_id_unique IF NOT EXISTS FOR (n:Household) REQUIRE n.id IS UNIQUE",
-    "CREATE CONSTRAINT person_idnumber_unique IF NOT EXISTS "
-    "FOR (n:Person) REQUIRE n.idNumber IS UNIQUE",
-    "CREATE CONSTRAINT person_pid_unique IF NOT EXISTS FOR (n:Person) REQUIRE n.pid IS UNIQUE",
-    "CREATE CONSTRAINT vehicle_plate_unique IF NOT EXISTS "
-    "FOR (n:Vehicle) REQUIRE n.plate IS UNIQUE",
-    "CREATE CONSTRAINT product_tracecode_unique IF NOT EXISTS "
-    "FOR (n:Product) REQUIRE n.traceCode IS UNIQUE",
-    "CREATE CONSTRAINT filling_eventid_unique IF NOT EXISTS "
-    "FOR (n:Filling) REQUIRE n.eventId IS UNIQUE",
-    "CREATE CONSTRAINT delivery_eventid_unique IF NOT EXISTS "
-    "FOR (n:Delivery) REQUIRE n.eventId IS UNIQUE",
-    "CREATE CONSTRAINT inspection_eventid_unique IF NOT EXISTS "
-    "FOR (n:Inspection) REQUIRE n.eventId IS UNIQUE",
-    "CREATE CONSTRAINT shipment_eventid_unique IF NOT EXISTS "
-    "FOR (n:Shipment) REQUIRE n.eventId IS UNIQUE",
-    "CREATE CONSTRAINT batchtest_eventid_unique IF NOT EXISTS "
-    "FOR (n:BatchTest) REQUIRE n.eventId IS UNIQUE",
-    "CREATE CONSTRAINT sale_eventid_unique IF NOT EXISTS FOR (n:Sale) REQUIRE n.eventId IS UNIQUE",
-    "CREATE CONSTRAINT incident_id_unique IF NOT EXISTS FOR (n:Incident) REQUIRE n.id IS UNIQUE",
-    "CREATE CONSTRAINT tip_id_unique IF NOT EXISTS FOR (n:Tip) REQUIRE n.id IS UNIQUE",
-    "CREATE CONSTRAINT alert_id_unique IF NOT EXISTS FOR (n:Alert) REQUIRE n.id IS UNIQUE",
+    *_catalog_constraints(),
     # The OAuth registry (hub.auth): clients, people, single-use codes, the jti deny list.
     "CREATE CONSTRAINT oauthclient_clientid_unique IF NOT EXISTS "
     "FOR (n:OAuthClient) REQUIRE n.clientId IS UNIQUE",
@@ -80,26 +70,7 @@ CONSTRAINTS: list[LiteralString] = [
 ]
 
 INDEXES: list[LiteralString] = [
-    "CREATE INDEX enterprise_kind IF NOT EXISTS FOR (n:Enterprise) ON (n.kind)",
-    "CREATE INDEX enterprise_district IF NOT EXISTS FOR (n:Enterprise) ON (n.district)",
-    "CREATE INDEX enterprise_name IF NOT EXISTS FOR (n:Enterprise) ON (n.name)",
-    "CREATE INDEX cylinder_status IF NOT EXISTS FOR (n:Cylinder) ON (n.status)",
-    "CREATE INDEX cylinder_nextinspection IF NOT EXISTS FOR (n:Cylinder) ON (n.nextInspection)",
-    "CREATE INDEX cylinder_model IF NOT EXISTS FOR (n:Cylinder) ON (n.model)",
-    "CREATE INDEX household_district IF NOT EXISTS FOR (n:Household) ON (n.district)",
-    "CREATE INDEX household_street IF NOT EXISTS FOR (n:Household) ON (n.street)",
-    "CREATE INDEX vehicle_permitexpiry IF NOT EXISTS FOR (n:Vehicle) ON (n.permitExpiry)",
-    "CREATE INDEX product_category IF NOT EXISTS FOR (n:Product) ON (n.category)",
-    "CREATE INDEX product_origin IF NOT EXISTS FOR (n:Product) ON (n.origin)",
-    "CREATE INDEX filling_time IF NOT EXISTS FOR (n:Filling) ON (n.time)",
-    "CREATE INDEX delivery_time IF NOT EXISTS FOR (n:Delivery) ON (n.time)",
-    "CREATE INDEX inspection_time IF NOT EXISTS FOR (n:Inspection) ON (n.time)",
-    "CREATE INDEX shipment_time IF NOT EXISTS FOR (n:Shipment) ON (n.time)",
-    "CREATE INDEX batchtest_time IF NOT EXISTS FOR (n:BatchTest) ON (n.time)",
-    "CREATE INDEX sale_time IF NOT EXISTS FOR (n:Sale) ON (n.time)",
-    "CREATE INDEX incident_time IF NOT EXISTS FOR (n:Incident) ON (n.time)",
-    "CREATE INDEX tip_time IF NOT EXISTS FOR (n:Tip) ON (n.time)",
-    "CREATE INDEX alert_time IF NOT EXISTS FOR (n:Alert) ON (n.time)",
+    *_catalog_indexes(),
     "CREATE INDEX authcode_expiresat IF NOT EXISTS FOR (n:AuthCode) ON (n.expiresAt)",
     "CREATE INDEX revokedtoken_expiresat IF NOT EXISTS FOR (n:RevokedToken) ON (n.expiresAt)",
     "CREATE INDEX auditentry_time IF NOT EXISTS FOR (n:AuditEntry) ON (n.time)",

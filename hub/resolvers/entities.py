@@ -64,7 +64,7 @@ async def page(info: Info, type_name: str, args: dict[str, Any]) -> Any:
     sort_field = getattr(order.get("field"), "value", None) or TYPES[type_name].key
     descending = getattr(order.get("direction"), "value", "ASC") == "DESC"
     expr = c.connection(
-        Link("", type_name, many=True),
+        Link(None, "", "out", type_name, many=True),  # every row: no pattern
         None,
         info._raw_info.field_nodes,
         args,

@@ -1,7 +1,8 @@
 """Typed filters and sort keys, compiled to Cypher predicates with parameters.
 
-A filter that looks at a related type needs that type readable (policy.FILTER_NEEDS) and only
-considers related rows the principal may see, so no filter can serve as an oracle.
+The filters are declared in the catalog (hub/catalog/). A filter that looks at a related type
+needs that type readable (policy.FILTER_NEEDS) and only considers related rows the principal may
+see, so no filter can serve as an oracle.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from hub.auth import policy
+from hub.catalog import API_TYPES, Filter
 from hub.errors import Forbidden
 from hub.graph.model import PROPERTIES
 
@@ -62,44 +64,26 @@ def _related(pattern: str, label: str, prop: str) -> Predicate:
     return build
 
 
+def _build(f: Filter) -> Predicate:
+    """The predicate builder of a catalog filter."""
+    if f.op == "equals":
+        return _equals(f.prop)
+    if f.op == "one_of":
+        return _one_of(f.prop)
+    if f.op == "before":
+        return _compare(f.prop, "<", f.kind)
+    if f.op == "after":
+        return _compare(f.prop, ">", f.kind)
+    if f.op == "contains":
+        return _contains(f.prop)
+    return _related(f.pattern, f.label, f.prop)
+
+
+# type -> filter -> predicate builder, for every filter the catalog declares.
 FILTERS: dict[str, dict[str, Predicate]] = {
-    "Cylinder": {
-        "status": _one_of("status"),
-        "model": _equals("model"),
-        "nextInspectionBefore": _compare("nextInspection", "<", "date"),
-        "nextInspectionAfter": _compare("nextInspection", ">", "date"),
-        "district": _related("-[:LOCATED_AT]->", "Household", "district"),
-        "owner": _related("-[:OWNED_BY]->", "Enterprise", "uscc"),
-    },
-    "Enterprise": {
-        "kind": _one_of("kind"),
-        "district": _equals("district"),
-        "nameContains": _contains("name"),
-    },
-    "Household": {
-        "district": _equals("district"),
-        "street": _equals("street"),
-        "status": _one_of("status"),
-    },
-    "Vehicle": {
-        "operator": _related("-[:OPERATED_BY]->", "Enterprise", "uscc"),
-        "permitExpiresBefore": _compare("permitExpiry", "<", "date"),
-        "permitExpiresAfter": _compare("permitExpiry", ">", "date"),
-    },
-    "Product": {
-        "category": _one_of("category"),
-        "origin": _equals("origin"),
-        "producer": _related("-[:PRODUCED_BY]->", "Enterprise", "uscc"),
-        "testResult": _related("<-[:OF]-", "BatchTest", "result"),
-    },
-    "Delivery": {
-        "district": _related("-[:TO]->", "Household", "district"),
-    },
-    "Incident": {
-        "kind": _one_of("kind"),
-        "severity": _one_of("severity"),
-        "district": _equals("district"),
-    },
+    name: {f.name: _build(f) for f in entry.filters}
+    for name, entry in API_TYPES.items()
+    if entry.filters
 }
 # Every list of events (and incidents) takes a time range.
 TIME_RANGE: dict[str, Predicate] = {

@@ -1,0 +1,58 @@
+"""LPG cylinders 液化石油气钢瓶: the tagged vessel, where it stands and who owns it."""
+
+from __future__ import annotations
+
+from hub.auth.principal import Role
+from hub.catalog.entry import Filter, Link, NodeType, Prop, related
+from hub.catalog.scopes import IN_DISTRICT_E, IN_DISTRICT_H, MINE, exists
+
+CYLINDER = NodeType(
+    "Cylinder",
+    "code",
+    props=(
+        Prop("code", "string"),  # tag / QR identity
+        Prop("serialNo", "string"),
+        Prop("model", "string", index=True),  # YSP35.5, YSP118, ...
+        Prop("volumeL", "float"),
+        Prop("fillKg", "float"),
+        Prop("tareKg", "float"),
+        Prop("medium", "string"),  # LPG
+        Prop("nominalPressureMPa", "float"),
+        Prop("madeOn", "date"),
+        Prop("registeredOn", "date"),
+        Prop("status", "string", index=True),  # CYLINDER_STATUSES
+        Prop("lastInspection", "date"),
+        Prop("nextInspection", "date", index=True),
+        Prop("scrapDate", "date"),
+    ),
+    links=(
+        Link("owner", "OWNED_BY", "out", "Enterprise"),
+        Link("maker", "MADE_BY", "out", "Enterprise"),
+        Link("location", "LOCATED_AT", "out", "Household"),
+        Link("fillings", "OF", "in", "Filling", many=True, order="time"),
+        Link("deliveries", "OF", "in", "Delivery", many=True, order="time"),
+        Link("inspections", "OF", "in", "Inspection", many=True, order="time"),
+        Link("incidents", "INVOLVES", "in", "Incident", many=True, order="time"),
+    ),
+    filters=(
+        Filter("status", "one_of", "status"),
+        Filter("model", "equals", "model"),
+        Filter("nextInspectionBefore", "before", "nextInspection", "date"),
+        Filter("nextInspectionAfter", "after", "nextInspection", "date"),
+        related("district", "LOCATED_AT", "out", "Household", "district"),
+        related("owner", "OWNED_BY", "out", "Enterprise", "uscc"),
+    ),
+    sorts=("code", "nextInspection", "madeOn"),
+    readers=frozenset(
+        {Role.MARKET, Role.HOUSING, Role.TRANSPORT, Role.POLICE, Role.EMERGENCY, Role.ENTERPRISE}
+    ),
+    by_enterprise=exists("-[:OWNED_BY]->" + MINE),
+    # A cylinder is where it stands; one not placed anywhere belongs to its owner's district.
+    by_district=exists("-[:LOCATED_AT]->" + IN_DISTRICT_H)
+    + " OR (NOT EXISTS { (_n_)-[:LOCATED_AT]->() }"
+    " AND " + exists("-[:OWNED_BY]->" + IN_DISTRICT_E) + ")",
+)
+
+CYLINDER_STATUSES = ("IN_SERVICE", "DUE", "OVERDUE", "SCRAPPED", "SEIZED")
+
+ENTRIES = (CYLINDER,)

@@ -1,0 +1,61 @@
+"""Enterprises: stations, distributors, makers, agencies, producers, markets, restaurants."""
+
+from __future__ import annotations
+
+from hub.auth.principal import Role
+from hub.catalog.entry import Filter, Link, NodeType, Prop
+
+ENTERPRISE = NodeType(
+    "Enterprise",
+    "uscc",
+    props=(
+        Prop("uscc", "string"),
+        Prop("name", "string", index=True),
+        Prop("kind", "string", index=True),  # ENTERPRISE_KINDS
+        Prop("district", "string", index=True),  # GB/T 2260 code, e.g. 350102
+        Prop("address", "string"),
+        Prop("licenceNo", "string"),  # the operating licence (gas operation, food business...)
+        Prop("licenceExpiry", "date"),
+    ),
+    links=(
+        Link("cylinders", "OWNED_BY", "in", "Cylinder", many=True, order="code"),
+        Link("vehicles", "OPERATED_BY", "in", "Vehicle", many=True, order="plate"),
+        Link("products", "PRODUCED_BY", "in", "Product", many=True, order="traceCode"),
+        Link("staff", "EMPLOYED_BY", "in", "Person", many=True, order="idNumber"),
+        Link("customers", "CUSTOMER_OF", "in", "Household", many=True, order="id"),
+        Link("fillings", "AT", "in", "Filling", many=True, order="time"),
+        Link("deliveries", "FROM", "in", "Delivery", many=True, order="time"),
+        Link("shipmentsSent", "FROM", "in", "Shipment", many=True, order="time"),
+        Link("shipmentsReceived", "TO", "in", "Shipment", many=True, order="time"),
+        Link("tests", "AT", "in", "BatchTest", many=True, order="time"),
+        Link("sales", "AT", "in", "Sale", many=True, order="time"),
+        Link("tips", "CONCERNS", "in", "Tip", many=True, order="time"),
+    ),
+    filters=(
+        Filter("kind", "one_of", "kind"),
+        Filter("district", "equals", "district"),
+        Filter("nameContains", "contains", "name"),
+    ),
+    sorts=("uscc", "name"),
+    readers=frozenset(
+        {Role.MARKET, Role.HOUSING, Role.TRANSPORT, Role.POLICE, Role.EMERGENCY, Role.ENTERPRISE}
+    ),
+    by_enterprise="_n_.uscc = $scopeEnterprise",
+    by_district="_n_.district = $scopeDistrict",
+)
+
+ENTERPRISE_KINDS = (
+    "FILLING_STATION",
+    "GAS_DISTRIBUTOR",
+    "CYLINDER_MANUFACTURER",
+    "INSPECTION_AGENCY",
+    "FOOD_PRODUCER",
+    "WHOLESALE_MARKET",
+    "SUPERMARKET",
+    "FARMERS_MARKET",
+    "RESTAURANT",
+    "DELIVERY_PLATFORM",
+    "LOGISTICS",
+)
+
+ENTRIES = (ENTERPRISE,)

@@ -1,0 +1,70 @@
+"""The cylinder's events: fillings 充装, deliveries 配送 and periodic inspections 定期检验.
+
+Every event has an `eventId` (its natural key, chosen by the writer so that a retry is a replay)
+and a `time`; lists of events are newest first and take a time range.
+"""
+
+from __future__ import annotations
+
+from hub.auth.principal import Role
+from hub.catalog.entry import Link, NodeType, Prop, PropType, related
+from hub.catalog.scopes import IN_DISTRICT_E, IN_DISTRICT_H, MINE, exists
+
+
+def event_props(*more: tuple[str, PropType]) -> tuple[Prop, ...]:
+    """An event's key and time, then its own properties."""
+    head = (Prop("eventId", "string"), Prop("time", "datetime", index=True))
+    return head + tuple(Prop(name, kind) for name, kind in more)
+
+
+FILLING = NodeType(
+    "Filling",
+    "eventId",
+    props=event_props(("quantityKg", "float")),
+    links=(
+        Link("cylinder", "OF", "out", "Cylinder"),
+        Link("station", "AT", "out", "Enterprise"),
+        Link("filler", "BY", "out", "Person"),
+    ),
+    readers=frozenset({Role.MARKET, Role.HOUSING, Role.EMERGENCY, Role.ENTERPRISE}),
+    by_enterprise=exists("-[:AT]->" + MINE),
+    by_district=exists("-[:AT]->" + IN_DISTRICT_E),
+)
+
+DELIVERY = NodeType(
+    "Delivery",
+    "eventId",
+    props=event_props(),
+    links=(
+        Link("cylinder", "OF", "out", "Cylinder"),
+        Link("supplier", "FROM", "out", "Enterprise"),
+        Link("household", "TO", "out", "Household"),
+        Link("vehicle", "VIA", "out", "Vehicle"),
+        Link("driver", "BY", "out", "Person"),
+        Link("escort", "ESCORTED_BY", "out", "Person"),
+    ),
+    filters=(related("district", "TO", "out", "Household", "district"),),
+    sorts=("time", "eventId"),
+    readers=frozenset(
+        {Role.MARKET, Role.HOUSING, Role.TRANSPORT, Role.POLICE, Role.EMERGENCY, Role.ENTERPRISE}
+    ),
+    by_enterprise=exists("-[:FROM]->" + MINE),
+    by_district=exists("-[:TO]->" + IN_DISTRICT_H) + " OR " + exists("-[:FROM]->" + IN_DISTRICT_E),
+)
+
+INSPECTION = NodeType(
+    "Inspection",
+    "eventId",
+    props=event_props(("result", "string"), ("nextDue", "date")),
+    links=(
+        Link("cylinder", "OF", "out", "Cylinder"),
+        Link("agency", "BY", "out", "Enterprise"),
+    ),
+    readers=frozenset({Role.MARKET, Role.ENTERPRISE}),
+    by_enterprise=exists("-[:OF]->(:Cylinder)-[:OWNED_BY]->" + MINE)
+    + " OR " + exists("-[:BY]->" + MINE),
+    by_district=exists("-[:OF]->(:Cylinder)-[:LOCATED_AT]->" + IN_DISTRICT_H)
+    + " OR " + exists("-[:BY]->" + IN_DISTRICT_E),
+)  # fmt: skip
+
+ENTRIES = (FILLING, DELIVERY, INSPECTION)

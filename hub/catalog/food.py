@@ -1,0 +1,99 @@
+"""Food traceability 食品追溯: coded batches 一品一码 and their shipments, tests and sales."""
+
+from __future__ import annotations
+
+from hub.auth.principal import Role
+from hub.catalog.entry import Filter, Link, NodeType, Prop, related
+from hub.catalog.events import event_props
+from hub.catalog.scopes import IN_DISTRICT_E, MINE, exists
+
+# Food is the market regulator's: it and the enterprises in the chain read it.
+FOOD_READERS = frozenset({Role.MARKET, Role.ENTERPRISE})
+
+PRODUCT = NodeType(
+    "Product",
+    "traceCode",
+    props=(
+        Prop("traceCode", "string"),
+        Prop("name", "string"),
+        Prop("category", "string", index=True),  # PRODUCT_CATEGORIES
+        Prop("origin", "string", index=True),
+        Prop("originCertificate", "string"),
+        Prop("producedOn", "date"),
+        Prop("quantityKg", "float"),
+    ),
+    links=(
+        Link("producer", "PRODUCED_BY", "out", "Enterprise"),
+        Link("tests", "OF", "in", "BatchTest", many=True, order="time"),
+        Link("shipments", "OF", "in", "Shipment", many=True, order="time"),
+        Link("sales", "OF", "in", "Sale", many=True, order="time"),
+    ),
+    filters=(
+        Filter("category", "one_of", "category"),
+        Filter("origin", "equals", "origin"),
+        related("producer", "PRODUCED_BY", "out", "Enterprise", "uscc"),
+        related("testResult", "OF", "in", "BatchTest", "result"),
+    ),
+    sorts=("traceCode", "producedOn"),
+    readers=FOOD_READERS,
+    by_enterprise=exists("-[:PRODUCED_BY]->" + MINE)
+    + " OR " + exists("<-[:OF]-(:Shipment|BatchTest|Sale)-[:FROM|TO|AT]->" + MINE),
+    by_district=exists("-[:PRODUCED_BY]->" + IN_DISTRICT_E),
+)  # fmt: skip
+
+SHIPMENT = NodeType(
+    "Shipment",
+    "eventId",
+    props=event_props(("quantityKg", "float")),
+    links=(
+        Link("product", "OF", "out", "Product"),
+        Link("sender", "FROM", "out", "Enterprise"),
+        Link("receiver", "TO", "out", "Enterprise"),
+    ),
+    readers=FOOD_READERS,
+    by_enterprise=exists("-[:FROM|TO]->" + MINE),
+    by_district=exists("-[:FROM|TO]->" + IN_DISTRICT_E),
+)
+
+BATCH_TEST = NodeType(
+    "BatchTest",
+    "eventId",
+    props=event_props(("method", "string"), ("result", "string")),
+    links=(
+        Link("product", "OF", "out", "Product"),
+        Link("market", "AT", "out", "Enterprise"),
+    ),
+    readers=FOOD_READERS,
+    by_enterprise=exists("-[:AT]->" + MINE),
+    by_district=exists("-[:AT]->" + IN_DISTRICT_E),
+)
+
+SALE = NodeType(
+    "Sale",
+    "eventId",
+    props=event_props(("quantityKg", "float"), ("priceYuan", "float")),
+    links=(
+        Link("product", "OF", "out", "Product"),
+        Link("seller", "AT", "out", "Enterprise"),
+    ),
+    sorts=("time", "eventId"),
+    readers=FOOD_READERS,
+    by_enterprise=exists("-[:AT]->" + MINE),
+    by_district=exists("-[:AT]->" + IN_DISTRICT_E),
+)
+
+PRODUCT_CATEGORIES = (
+    "GRAIN",
+    "LIVESTOCK",
+    "POULTRY",
+    "VEGETABLES",
+    "FRUIT",
+    "AQUATIC",
+    "BEAN_PRODUCTS",
+    "DAIRY",
+    "EDIBLE_OIL",
+    "SALT",
+    "OTHER",
+)
+
+ENTRIES = (PRODUCT, SHIPMENT, BATCH_TEST, SALE)

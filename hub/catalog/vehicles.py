@@ -1,0 +1,34 @@
+"""Vehicles 车辆: dangerous-goods trucks, vans and refrigerated transport, and their permits."""
+
+from __future__ import annotations
+
+from hub.auth.principal import Role
+from hub.catalog.entry import Filter, Link, NodeType, Prop, related
+from hub.catalog.scopes import IN_DISTRICT_E, MINE, exists
+
+VEHICLE = NodeType(
+    "Vehicle",
+    "plate",
+    props=(
+        Prop("plate", "string"),
+        Prop("kind", "string"),  # DG_TRUCK (dangerous goods), VAN, REFRIGERATED
+        Prop("permitNo", "string"),
+        Prop("permitExpiry", "date", index=True),
+    ),
+    links=(
+        Link("operator", "OPERATED_BY", "out", "Enterprise"),
+        Link("drivers", "DRIVES", "in", "Person", many=True, order="idNumber"),
+        Link("deliveries", "VIA", "in", "Delivery", many=True, order="time"),
+    ),
+    filters=(
+        related("operator", "OPERATED_BY", "out", "Enterprise", "uscc"),
+        Filter("permitExpiresBefore", "before", "permitExpiry", "date"),
+        Filter("permitExpiresAfter", "after", "permitExpiry", "date"),
+    ),
+    sorts=("plate", "permitExpiry"),
+    readers=frozenset({Role.MARKET, Role.TRANSPORT, Role.POLICE, Role.EMERGENCY, Role.ENTERPRISE}),
+    by_enterprise=exists("-[:OPERATED_BY]->" + MINE),
+    by_district=exists("-[:OPERATED_BY]->" + IN_DISTRICT_E),
+)
+
+ENTRIES = (VEHICLE,)
