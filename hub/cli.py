@@ -1,4 +1,4 @@
-"""`hub serve | migrate | neo4j start|stop|status | seed ...`: the command line."""
+"""`hub serve | migrate | schema | policy show | neo4j ... | seed ...`: the command line."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from neo4j.exceptions import AuthError, ServiceUnavailable
 from graph_seed.cli import register as register_seed
 from hub.audit.cli import register as register_audit
 from hub.auth.cli import register as register_auth
+from hub.auth.policy_cli import register as register_policy
 from hub.check.cli import register_labels
 from hub.config import PROJECT_ROOT, get_settings
 from hub.graph.driver import graph_for, open_driver
@@ -124,6 +125,7 @@ EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParse
     register_auth,
     register_audit,
     register_labels,
+    register_policy,
 ]
 
 

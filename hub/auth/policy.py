@@ -57,12 +57,6 @@ FILTER_NEEDS: dict[tuple[str, str], frozenset[str]] = {
     ("*", "until"): frozenset(),
 }
 
-# Investigation (DESIGN.md section 4). Graph exploration needs the `investigate` scope and a
-# stated purpose; the public checks are the only graph fields open without a token, and answer
-# with narrow types of their own (no graph type, nothing personal).
-EXPLORATION_FIELDS = frozenset({"neighborhood", "shortestPath"})
-PUBLIC_FIELDS = frozenset({"verifyCylinder", "publicTrace"})
-
 # What each derived answer of a trace is made of: it is given only to a role that may read every
 # type listed (row rules still apply to each row it looks at). A name not listed is denied.
 DERIVED_NEEDS: dict[str, frozenset[str]] = {

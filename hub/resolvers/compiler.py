@@ -18,7 +18,6 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLIncludeDirective,
     GraphQLObjectType,
-    GraphQLResolveInfo,
     GraphQLSkipDirective,
     InlineFragmentNode,
     SelectionSetNode,
@@ -37,6 +36,7 @@ from hub.errors import BadUserInput, Forbidden, LimitExceeded
 from hub.graph.mapping import ANY, ANY_LIMIT, TYPES, Link, TypeMap
 from hub.graph.model import PROPERTIES
 from hub.resolvers.cursors import decode_cursor
+from hub.resolvers.document import Document
 from hub.resolvers.filters import filter_predicates, sort_expression
 
 CONNECTION_FIELDS = {"edges", "pageInfo", "totalCount"}
@@ -56,11 +56,11 @@ class Statement:
 
 
 class Compiler:
-    def __init__(self, info: GraphQLResolveInfo[Any], principal: Principal, limits: Limits) -> None:
-        self.info = info
+    def __init__(self, doc: Document, principal: Principal, limits: Limits) -> None:
+        self.doc = doc
         # strawberry hands resolvers the coerced variables as a plain dict; graphql-core's
         # argument helpers want its container.
-        raw = info.variable_values
+        raw = doc.variable_values
         self.variables = VariableValues({}, raw) if isinstance(raw, dict) else raw
         self.principal = principal
         self.limits = limits
@@ -135,7 +135,7 @@ class Compiler:
                     self._visit(object_type, selection.selection_set, grouped, seen_fragments)
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
-                fragment: FragmentDefinitionNode | None = self.info.fragments.get(name)
+                fragment: FragmentDefinitionNode | None = self.doc.fragments.get(name)
                 if fragment is None or name in seen_fragments:
                     continue
                 if self._matches(object_type, fragment.type_condition.name.value):
@@ -162,7 +162,7 @@ class Compiler:
         return first
 
     def object_type(self, name: str) -> GraphQLObjectType:
-        gql_type = self.info.schema.get_type(name)
+        gql_type = self.doc.schema.get_type(name)
         assert isinstance(gql_type, GraphQLObjectType)
         return gql_type
 

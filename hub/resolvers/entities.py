@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any, LiteralString, cast
 
+from graphql import FieldNode
 from neo4j import AsyncManagedTransaction
 
-from hub.auth.principal import Scope
 from hub.context import Info
-from hub.errors import Forbidden
 from hub.graph.mapping import TYPES, Link
 from hub.resolvers.compiler import Compiler, Limits
 from hub.resolvers.cursors import parse_global_id
+from hub.resolvers.document import document
 
 
 async def _result(tx: AsyncManagedTransaction, cypher: str, params: dict[str, Any]) -> Any:
@@ -22,53 +22,69 @@ async def _result(tx: AsyncManagedTransaction, cypher: str, params: dict[str, An
 
 
 def _compiler(info: Info) -> Compiler:
+    """Who may call these fields is declared on them (hub/auth/root_access.py READ)."""
     ctx = info.context
-    if not ctx.principal.is_public and not ctx.principal.has(Scope.GRAPH_READ):
-        raise Forbidden(
-            f"{info.field_name} needs the {Scope.GRAPH_READ.value} scope", field=info.field_name
-        )
-    return Compiler(info._raw_info, ctx.principal, Limits(max_page=ctx.settings.hub_max_page))
+    return Compiler(document(info), ctx.principal, Limits(max_page=ctx.settings.hub_max_page))
 
 
 async def run(info: Info, compiler: Compiler, expression: str) -> Any:
-    cypher = "RETURN " + expression + " AS result"
-    result = await info.context.graph.read(_result, cypher, compiler.params)
+    result = await info.context.graph.read(_result, statement(expression), compiler.params)
     info.context.audit.note_rows(result)  # the people and households returned, for the log
     return result
+
+
+def statement(expression: str) -> str:
+    """The statement of a root field whose answer is `expression`."""
+    return "RETURN " + expression + " AS result"
+
+
+# The expressions: what each root field compiles to, without running it (the unit tests
+# compare them with snapshots).
+
+
+def one_expression(
+    c: Compiler, type_name: str, key: str, nodes: list[FieldNode], field: str
+) -> str:
+    c.require_type(type_name, field)
+    return c.one(type_name, key, nodes)
+
+
+def node_expression(c: Compiler, global_id: str, nodes: list[FieldNode]) -> str | None:
+    """None where the id is malformed or names a type the role may not read."""
+    parsed = parse_global_id(global_id)
+    if parsed is None or not c.readable(parsed[0]):
+        return None
+    type_name, key = parsed
+    return c.one(type_name, key, nodes, typename=True, by_global_key=True)
+
+
+def page_expression(
+    c: Compiler, type_name: str, args: dict[str, Any], nodes: list[FieldNode], field: str
+) -> str:
+    c.require_type(type_name, field)
+    order = args.get("orderBy") or {}
+    sort_field = getattr(order.get("field"), "value", None) or TYPES[type_name].key
+    descending = getattr(order.get("direction"), "value", "ASC") == "DESC"
+    every_row = Link(None, "", "out", type_name, many=True)  # no pattern: every row of the label
+    return c.connection(every_row, None, nodes, args, field, order=(sort_field, descending))
 
 
 async def one(info: Info, type_name: str, key: str) -> Any:
     """The row of `type_name` with natural key `key`, or None (also when out of scope)."""
     c = _compiler(info)
-    c.require_type(type_name, info.field_name)
-    expr = c.one(type_name, key, info._raw_info.field_nodes)
-    return await run(info, c, expr)
+    nodes = document(info).field_nodes
+    return await run(info, c, one_expression(c, type_name, key, nodes, info.field_name))
 
 
 async def node(info: Info, global_id: str) -> Any:
     """Any row by global id. A type the role may not read answers like a row that is not there."""
-    parsed = parse_global_id(global_id)
     c = _compiler(info)
-    if parsed is None or not c.readable(parsed[0]):
-        return None
-    type_name, key = parsed
-    expr = c.one(type_name, key, info._raw_info.field_nodes, typename=True, by_global_key=True)
-    return await run(info, c, expr)
+    expr = node_expression(c, global_id, document(info).field_nodes)
+    return None if expr is None else await run(info, c, expr)
 
 
 async def page(info: Info, type_name: str, args: dict[str, Any]) -> Any:
     """A page of every row of `type_name` that passes the filters and the row rules."""
     c = _compiler(info)
-    c.require_type(type_name, info.field_name)
-    order = args.get("orderBy") or {}
-    sort_field = getattr(order.get("field"), "value", None) or TYPES[type_name].key
-    descending = getattr(order.get("direction"), "value", "ASC") == "DESC"
-    expr = c.connection(
-        Link(None, "", "out", type_name, many=True),  # every row: no pattern
-        None,
-        info._raw_info.field_nodes,
-        args,
-        info.field_name,
-        order=(sort_field, descending),
-    )
-    return await run(info, c, expr)
+    nodes = document(info).field_nodes
+    return await run(info, c, page_expression(c, type_name, args, nodes, info.field_name))

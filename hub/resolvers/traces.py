@@ -6,13 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 from hub.auth import policy
-from hub.auth.principal import Scope
 from hub.context import Info
-from hub.errors import BadUserInput, Forbidden
+from hub.errors import BadUserInput
 from hub.graph import trace_repo
 from hub.graph.investigation_repo import result_of
 from hub.graph.mapping import TYPES
 from hub.resolvers.compiler import Compiler
+from hub.resolvers.document import document
 from hub.resolvers.food_chain import Chain
 from hub.resolvers.traversal import Visible, compiler_for, returned, sub_fields
 
@@ -25,19 +25,6 @@ FLAG_KINDS = (
 )
 MAX_HOPS = 8
 MAX_NODES = 500
-
-
-def _trace_compiler(info: Info, derived: str) -> Compiler:
-    p = info.context.principal
-    if not p.has(Scope.GRAPH_READ):
-        raise Forbidden(
-            f"{info.field_name} needs the {Scope.GRAPH_READ.value} scope", field=info.field_name
-        )
-    if not policy.can_derive(p.role, derived):
-        raise Forbidden(
-            f"the {p.role.value} role may not read {info.field_name}", field=info.field_name
-        )
-    return compiler_for(info)
 
 
 def _when(entry: dict[str, Any]) -> tuple[bool, str, str]:
@@ -57,9 +44,9 @@ def _projector(
 
 
 async def trace_cylinder(info: Info, code: str) -> Any:
-    c = _trace_compiler(info, "traceCylinder")
+    c = compiler_for(info)  # access: root_access.trace("traceCylinder")
     view = Visible(c)
-    sel = sub_fields(c, "CylinderTrace", info._raw_info.field_nodes)
+    sel = sub_fields(c, "CylinderTrace", document(info).field_nodes)
     entries: dict[str, str] = {}
     if "cylinder" in sel:
         entries["cylinder"] = c.project("Cylinder", "c", sel["cylinder"])
@@ -87,13 +74,13 @@ async def trace_cylinder(info: Info, code: str) -> Any:
 
 
 async def trace_product(info: Info, code: str, direction: str, max_hops: int, limit: int) -> Any:
-    c = _trace_compiler(info, "traceProduct")
+    c = compiler_for(info)  # access: root_access.trace("traceProduct")
     if not 1 <= max_hops <= MAX_HOPS:
         raise BadUserInput(f"maxHops must be between 1 and {MAX_HOPS}", field="maxHops")
     if not 1 <= limit <= MAX_NODES:
         raise BadUserInput(f"limit must be between 1 and {MAX_NODES}", field="limit")
     view = Visible(c)
-    sel = sub_fields(c, "ProductTrace", info._raw_info.field_nodes)
+    sel = sub_fields(c, "ProductTrace", document(info).field_nodes)
     head = {"product": c.project("Product", "p", sel["product"])} if "product" in sel else {}
     nodes = sub_fields(c, "Subgraph", sel.get("subgraph", [])).get("nodes", [])
     node = _projector(c, view, nodes, "ProductTrace.subgraph.nodes")

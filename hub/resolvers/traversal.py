@@ -17,6 +17,7 @@ from hub.context import Info
 from hub.errors import LimitExceeded
 from hub.graph.mapping import TYPES
 from hub.resolvers.compiler import Compiler, Limits
+from hub.resolvers.document import document
 
 COMMON_FIELDS = frozenset({"id", "__typename"})
 
@@ -95,7 +96,7 @@ class Visible:
 
 def compiler_for(info: Info) -> Compiler:
     ctx = info.context
-    return Compiler(info._raw_info, ctx.principal, Limits(max_page=ctx.settings.hub_max_page))
+    return Compiler(document(info), ctx.principal, Limits(max_page=ctx.settings.hub_max_page))
 
 
 def sub_fields(c: Compiler, type_name: str, nodes: list[FieldNode]) -> dict[str, list[FieldNode]]:

@@ -10,9 +10,11 @@ from typing import Any, cast
 
 import strawberry
 
+from hub.auth.root_access import AUDIT
 from hub.context import Info
 from hub.resolvers import audit
 from hub.schema.graph import Connection
+from hub.schema.permissions import allow
 from hub.schema.scalars import DateTime
 
 
@@ -64,7 +66,8 @@ class AuditFilter:
 @strawberry.type
 class AuditQuery:
     @strawberry.field(
-        description="The audit log, newest first: auditor role and audit:read scope only."
+        extensions=allow(AUDIT),
+        description="The audit log, newest first: auditor role and audit:read scope only.",
     )
     async def auditLog(
         self, info: Info, filter: AuditFilter | None = None,

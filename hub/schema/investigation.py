@@ -12,9 +12,11 @@ from typing import Annotated
 
 import strawberry
 
+from hub.auth.root_access import EXPLORE, trace
 from hub.context import Info
 from hub.resolvers import neighborhood, traces
 from hub.schema.graph import Cylinder, Enterprise, Household, Node, Product
+from hub.schema.permissions import allow
 from hub.schema.scalars import Date, DateTime
 
 
@@ -118,11 +120,17 @@ class ProductTrace:
 
 @strawberry.type
 class InvestigationQuery:
-    @strawberry.field(description="A cylinder's life, current location and flags 气瓶追溯.")
+    @strawberry.field(
+        extensions=allow(trace("traceCylinder")),
+        description="A cylinder's life, current location and flags 气瓶追溯.",
+    )
     async def traceCylinder(self, info: Info, code: str) -> CylinderTrace | None:
         return await traces.trace_cylinder(info, code)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="A food batch's chain by trace code 一品一码追溯.")
+    @strawberry.field(
+        extensions=allow(trace("traceProduct")),
+        description="A food batch's chain by trace code 一品一码追溯.",
+    )
     async def traceProduct(
         self, info: Info, traceCode: str, direction: TraceDirection = TraceDirection.BOTH,
         maxHops: int = 4, limit: int = 200,
@@ -132,8 +140,9 @@ class InvestigationQuery:
         )
 
     @strawberry.field(
+        extensions=allow(EXPLORE),
         description="Everything within `depth` (at most 3) hops of a node 关系网络; needs the "
-        "investigate scope and a purpose (case number or reason), which is audited."
+        "investigate scope and a purpose (case number or reason), which is audited.",
     )
     async def neighborhood(
         self, info: Info, id: strawberry.ID, purpose: str, depth: int = 1,
@@ -145,8 +154,9 @@ class InvestigationQuery:
         )
 
     @strawberry.field(
+        extensions=allow(EXPLORE),
         description="A shortest chain (at most 8 hops) between two nodes 最短关联路径, through "
-        "nodes the caller may read only; needs the investigate scope and a purpose."
+        "nodes the caller may read only; needs the investigate scope and a purpose.",
     )
     async def shortestPath(
         self, info: Info, from_: Annotated[strawberry.ID, strawberry.argument(name="from")],

@@ -10,6 +10,7 @@ from typing import Any
 
 import strawberry
 
+from hub.auth.root_access import WRITE
 from hub.auth.write_policy import Write
 from hub.context import Info
 from hub.errors import Unavailable
@@ -34,6 +35,7 @@ from hub.schema.mutation_inputs import (
     VerificationInput,
 )
 from hub.schema.mutation_results import WriteResult, write_result
+from hub.schema.permissions import allow
 
 
 async def _run(info: Info, write: Write, items: list[Any]) -> WriteResult:
@@ -50,7 +52,7 @@ async def _run(info: Info, write: Write, items: list[Any]) -> WriteResult:
 
 
 def _doc(text: str) -> Any:
-    return strawberry.mutation(description=text)
+    return strawberry.mutation(extensions=allow(WRITE), description=text)
 
 
 @strawberry.type

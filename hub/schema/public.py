@@ -10,9 +10,11 @@ from enum import Enum
 
 import strawberry
 
+from hub.auth.root_access import OPEN
 from hub.context import Info
 from hub.resolvers import public
 from hub.schema.enums import ProductCategory, TestResult
+from hub.schema.permissions import allow
 from hub.schema.scalars import Date, DateTime
 
 
@@ -100,15 +102,17 @@ class PublicTrace:
 @strawberry.type
 class PublicQuery:
     @strawberry.field(
+        extensions=allow(OPEN),
         description="Check a cylinder by its code, no token needed 气瓶查询. An unknown code is "
-        "NOT_REGISTERED; a code that cannot be one is BAD_USER_INPUT."
+        "NOT_REGISTERED; a code that cannot be one is BAD_USER_INPUT.",
     )
     async def verifyCylinder(self, info: Info, code: str) -> PublicCylinderCheck:
         return await public.verify_cylinder(info, code)  # type: ignore[return-value]
 
     @strawberry.field(
+        extensions=allow(OPEN),
         description="Check a food batch by trace code, no token needed 扫码溯源. An unknown code "
-        "is NOT_REGISTERED; a code that cannot be one is BAD_USER_INPUT."
+        "is NOT_REGISTERED; a code that cannot be one is BAD_USER_INPUT.",
     )
     async def publicTrace(self, info: Info, traceCode: str) -> PublicTrace:
         return await public.public_trace(info, traceCode)  # type: ignore[return-value]

@@ -6,6 +6,7 @@ from typing import Any
 
 import strawberry
 
+from hub.auth.root_access import READ
 from hub.context import Info
 from hub.resolvers import entities
 from hub.schema.graph import (
@@ -38,6 +39,7 @@ from hub.schema.inputs import (
     VehicleFilter,
     VehicleOrder,
 )
+from hub.schema.permissions import allow
 
 
 def _args(**kwargs: Any) -> dict[str, Any]:
@@ -48,17 +50,24 @@ def _args(**kwargs: Any) -> dict[str, Any]:
     }
 
 
+def _read(description: str) -> Any:
+    """An entity root field, open under READ (the public passes; the policy gives it nothing)."""
+    return strawberry.field(extensions=allow(READ), description=description)
+
+
 @strawberry.type
 class EntityQuery:
-    @strawberry.field(description="Any object by its global id (`Cylinder:FZ...`).")
+    @strawberry.field(
+        extensions=allow(READ), description="Any object by its global id (`Cylinder:FZ...`)."
+    )
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await entities.node(info, id)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="A cylinder by its code 气瓶标签码.")
+    @_read("A cylinder by its code 气瓶标签码.")
     async def cylinder(self, info: Info, code: str) -> Cylinder | None:
         return await entities.one(info, "Cylinder", code)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="Cylinders 气瓶, filtered and sorted.")
+    @_read("Cylinders 气瓶, filtered and sorted.")
     async def cylinders(
         self, info: Info, filter: CylinderFilter | None = None,
         orderBy: CylinderOrder | None = None, first: int | None = None, after: str | None = None,
@@ -66,11 +75,11 @@ class EntityQuery:
         args = _args(filter=filter, orderBy=orderBy, first=first, after=after)
         return await entities.page(info, "Cylinder", args)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="A registered gas user by id 燃气用户.")
+    @_read("A registered gas user by id 燃气用户.")
     async def household(self, info: Info, id: str) -> Household | None:
         return await entities.one(info, "Household", id)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="Registered gas users 燃气用户.")
+    @_read("Registered gas users 燃气用户.")
     async def households(
         self, info: Info, filter: HouseholdFilter | None = None,
         orderBy: HouseholdOrder | None = None, first: int | None = None, after: str | None = None,
@@ -78,15 +87,17 @@ class EntityQuery:
         args = _args(filter=filter, orderBy=orderBy, first=first, after=after)
         return await entities.page(info, "Household", args)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="A person by resident id number 公民身份号码.")
+    @strawberry.field(
+        extensions=allow(READ), description="A person by resident id number 公民身份号码."
+    )
     async def person(self, info: Info, idNumber: str) -> Person | None:
         return await entities.one(info, "Person", idNumber)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="A vehicle by plate 号牌.")
+    @_read("A vehicle by plate 号牌.")
     async def vehicle(self, info: Info, plate: str) -> Vehicle | None:
         return await entities.one(info, "Vehicle", plate)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="Vehicles 车辆.")
+    @_read("Vehicles 车辆.")
     async def vehicles(
         self, info: Info, filter: VehicleFilter | None = None,
         orderBy: VehicleOrder | None = None, first: int | None = None, after: str | None = None,
@@ -94,11 +105,14 @@ class EntityQuery:
         args = _args(filter=filter, orderBy=orderBy, first=first, after=after)
         return await entities.page(info, "Vehicle", args)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="An enterprise by Unified Social Credit Code 统一社会信用代码.")
+    @strawberry.field(
+        extensions=allow(READ),
+        description="An enterprise by Unified Social Credit Code 统一社会信用代码.",
+    )
     async def enterprise(self, info: Info, uscc: str) -> Enterprise | None:
         return await entities.one(info, "Enterprise", uscc)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="Enterprises 企业.")
+    @_read("Enterprises 企业.")
     async def enterprises(
         self, info: Info, filter: EnterpriseFilter | None = None,
         orderBy: EnterpriseOrder | None = None, first: int | None = None, after: str | None = None,
@@ -106,11 +120,13 @@ class EntityQuery:
         args = _args(filter=filter, orderBy=orderBy, first=first, after=after)
         return await entities.page(info, "Enterprise", args)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="A food batch by its trace code 一品一码.")
+    @strawberry.field(
+        extensions=allow(READ), description="A food batch by its trace code 一品一码."
+    )
     async def product(self, info: Info, traceCode: str) -> Product | None:
         return await entities.one(info, "Product", traceCode)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="Food batches 食品批次.")
+    @_read("Food batches 食品批次.")
     async def products(
         self, info: Info, filter: ProductFilter | None = None,
         orderBy: ProductOrder | None = None, first: int | None = None, after: str | None = None,
@@ -118,7 +134,7 @@ class EntityQuery:
         args = _args(filter=filter, orderBy=orderBy, first=first, after=after)
         return await entities.page(info, "Product", args)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="Incidents 事故, newest first.")
+    @_read("Incidents 事故, newest first.")
     async def incidents(
         self, info: Info, filter: IncidentFilter | None = None,
         orderBy: IncidentOrder | None = None, first: int | None = None, after: str | None = None,
@@ -126,7 +142,9 @@ class EntityQuery:
         args = _args(filter=filter, orderBy=orderBy, first=first, after=after)
         return await entities.page(info, "Incident", args)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="Cylinder deliveries 配送记录, newest first.")
+    @strawberry.field(
+        extensions=allow(READ), description="Cylinder deliveries 配送记录, newest first."
+    )
     async def deliveries(
         self, info: Info, filter: DeliveryFilter | None = None,
         orderBy: EventOrder | None = None, first: int | None = None, after: str | None = None,
@@ -134,7 +152,7 @@ class EntityQuery:
         args = _args(filter=filter, orderBy=orderBy or EventOrder(), first=first, after=after)
         return await entities.page(info, "Delivery", args)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="Coded sales 赋码销售, newest first.")
+    @_read("Coded sales 赋码销售, newest first.")
     async def sales(
         self, info: Info, filter: SaleFilter | None = None,
         orderBy: EventOrder | None = None, first: int | None = None, after: str | None = None,

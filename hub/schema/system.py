@@ -5,7 +5,9 @@ from __future__ import annotations
 import strawberry
 
 import hub
+from hub.auth.root_access import OPEN
 from hub.context import Info
+from hub.schema.permissions import allow
 
 
 @strawberry.type(description="The caller as the hub sees it: role, scopes and bindings.")
@@ -19,11 +21,14 @@ class Me:
 
 @strawberry.type
 class SystemQuery:
-    @strawberry.field(description="The hub's version.")
+    @strawberry.field(extensions=allow(OPEN), description="The hub's version.")
     def version(self) -> str:
         return hub.__version__
 
-    @strawberry.field(description="The caller: role, scopes, and the enterprise or district bound.")
+    @strawberry.field(
+        extensions=allow(OPEN),
+        description="The caller: role, scopes, and the enterprise or district bound.",
+    )
     def me(self, info: Info) -> Me:
         p = info.context.principal
         return Me(
