@@ -20,6 +20,17 @@ os.environ.setdefault("HUB_NEO4J_INSTANCE", "test")
 os.environ.setdefault("HUB_ENV", "test")
 
 
+# A test that uses any of these fixtures (directly or through another fixture) talks to the
+# server: it is marked `neo4j`, so `pytest -m "not neo4j"` runs the rest with no server.
+SERVER_FIXTURES = frozenset({"driver", "graph", "client", "tiny_seed", "make_client"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.neo4j)
+
+
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     return Settings()

@@ -18,6 +18,7 @@ def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LocalNeo4j:
     return LocalNeo4j("scratch", tmp_path)
 
 
+@pytest.mark.neo4j  # starts a Neo4j server of its own
 def test_start_status_restart_and_stop(scratch: LocalNeo4j) -> None:
     try:
         started = scratch.start(timeout_s=120)
