@@ -49,6 +49,20 @@ class Limits:
     max_cost: int = 20_000  # rows a statement may project, counting nested pages
 
 
+@dataclass(frozen=True)
+class Order:
+    """A list's order: by `prop` of its rows (missing values first, unless the list is `ranged`
+    in time, where every row has one), then by the key."""
+
+    label: str
+    prop: str
+    descending: bool
+    ranged: bool
+
+    def expression(self, var: str) -> str:
+        return var + "." + self.prop if self.ranged else sort_expression(self.label, var, self.prop)
+
+
 @dataclass
 class Statement:
     cypher: str
@@ -261,21 +275,37 @@ class Compiler:
         order: tuple[str, bool] | None = None,
     ) -> str:
         """A Relay connection over the rows `link` reaches (from `parent_var`, or every row of
-        the label at the root), as one Cypher expression."""
+        the label at the root), as one Cypher expression: its rows (match and where), then the
+        count and the page the selection asks for."""
         label = link.target
-        tmap = TYPES[label]
-        first = args.get("first")
-        first = self.limits.default_page if first is None else first
-        if not 0 <= first <= self.limits.max_page:
-            raise BadUserInput(
-                f"{path}: first must be between 0 and {self.limits.max_page}", field=path
-            )
+        first = self._page_size(args, path)
         t = self.var()
         match = (
             "MATCH (" + parent_var + ")" + link.pattern + "(" + t + ":" + label + ")"
             if parent_var
             else "MATCH (" + t + ":" + label + ")"
         )
+        conditions = self._where(label, t, args, path)
+        selected = self.collect(self.object_type(label + "Connection"), nodes)
+        parts: list[str] = []
+        if "totalCount" in selected:
+            parts.append(self._count(match, conditions))
+        if "edges" in selected or "pageInfo" in selected:
+            sort = self._order(link, t, args, order)
+            return self._page(label, t, match, conditions, sort, first, args, selected, parts, path)
+        return "{" + ", ".join(parts) + "}"
+
+    def _page_size(self, args: dict[str, Any], path: str) -> int:
+        first = args.get("first")
+        first = self.limits.default_page if first is None else first
+        if not 0 <= first <= self.limits.max_page:
+            raise BadUserInput(
+                f"{path}: first must be between 0 and {self.limits.max_page}", field=path
+            )
+        return int(first)
+
+    def _where(self, label: str, t: str, args: dict[str, Any], path: str) -> list[str]:
+        """The predicates every listed row passes: the filters, the time range, the row rule."""
         conditions = filter_predicates(self, label, t, args.get("filter") or {}, path)
         for key in ("since", "until"):
             if args.get(key) is not None:
@@ -283,77 +313,101 @@ class Compiler:
         row = self.row_rule(label, t)
         if row:
             conditions.append(row)
-        where = " WHERE " + " AND ".join(conditions) if conditions else ""
+        return conditions
 
-        conn_type = self.object_type(label + "Connection")
-        selected = self.collect(conn_type, nodes)
-        parts: list[str] = []
-        if "totalCount" in selected:
-            parts.append("totalCount: COUNT { " + match + where + " }")
-        if "edges" in selected or "pageInfo" in selected:
-            sort_prop, descending = order or (link.order or tmap.key, link.order == "time")
-            # A time range already excludes rows without a time: sort on the bare property, so
-            # Neo4j walks the time index in order and stops at the page instead of sorting all.
-            ranged = sort_prop == "time" and any(
-                (args.get("filter") or {}).get(k) is not None or args.get(k) is not None
-                for k in ("since", "until")
+    @staticmethod
+    def _count(match: str, conditions: list[str]) -> str:
+        where = " WHERE " + " AND ".join(conditions) if conditions else ""
+        return "totalCount: COUNT { " + match + where + " }"
+
+    def _order(
+        self, link: Link, t: str, args: dict[str, Any], order: tuple[str, bool] | None
+    ) -> Order:
+        label = link.target
+        tmap = TYPES[label]
+        prop, descending = order or (link.order or tmap.key, link.order == "time")
+        # A time range already excludes rows without a time: sort on the bare property, so
+        # Neo4j walks the time index in order and stops at the page instead of sorting all.
+        ranged = prop == "time" and any(
+            (args.get("filter") or {}).get(k) is not None or args.get(k) is not None
+            for k in ("since", "until")
+        )
+        return Order(label, prop, descending, ranged)
+
+    def _after(self, label: str, t: str, sort: Order, cursor: str, path: str) -> str:
+        """The rows after the cursor's row, in the list's order (ties broken by the key)."""
+        tmap = TYPES[label]
+        anchor_key = decode_cursor(cursor, label, path)
+        a = self.var()
+        op = "<" if sort.descending else ">"
+        key = t + "." + tmap.key
+        row_sort, anchor_sort = sort.expression(t), sort.expression(a)
+        # The cursor's row must be in scope too, or a page would tell where an unseen row
+        # sorts (its date, its name) by where the page starts.
+        anchor_rule = self.row_rule(label, a)
+        return (
+            "EXISTS { MATCH (" + a + ":" + label + " {" + tmap.global_key + ": "
+            + self.param(anchor_key) + "}) WHERE ("
+            + (anchor_rule + ") AND (" if anchor_rule else "")
+            + row_sort + " " + op + " " + anchor_sort
+            + " OR (" + row_sort + " = " + anchor_sort + " AND " + key + " " + op + " "
+            + a + "." + tmap.key + ")) }"
+        )  # fmt: skip
+
+    def _page(
+        self,
+        label: str,
+        t: str,
+        match: str,
+        conditions: list[str],
+        sort: Order,
+        first: int,
+        args: dict[str, Any],
+        selected: dict[str, list[FieldNode]],
+        parts: list[str],
+        path: str,
+    ) -> str:
+        """One page of the rows (one more, to tell whether there is a next), as edges and
+        pageInfo beside `parts` (the count)."""
+        tmap = TYPES[label]
+        paging = list(conditions)
+        if args.get("after"):
+            paging.append(self._after(label, t, sort, args["after"], path))
+        self.cost += first * max(1, self._depth_factor)
+        if self.cost > self.limits.max_cost:
+            raise LimitExceeded(
+                f"{path}: the query would read more than {self.limits.max_cost} rows; "
+                "ask for smaller pages",
+                field=path,
             )
-            sort = t + "." + sort_prop if ranged else sort_expression(label, t, sort_prop)
-            key = t + "." + tmap.key
-            direction = " DESC" if descending else ""
-            paging = list(conditions)
-            if args.get("after"):
-                anchor_key = decode_cursor(args["after"], label, path)
-                a = self.var()
-                op = "<" if descending else ">"
-                anchor_sort = (
-                    a + "." + sort_prop if ranged else sort_expression(label, a, sort_prop)
-                )
-                # The cursor's row must be in scope too, or a page would tell where an
-                # unseen row sorts (its date, its name) by where the page starts.
-                anchor_rule = self.row_rule(label, a)
-                paging.append(
-                    "EXISTS { MATCH (" + a + ":" + label + " {" + tmap.global_key + ": "
-                    + self.param(anchor_key) + "}) WHERE ("
-                    + (anchor_rule + ") AND (" if anchor_rule else "")
-                    + sort + " " + op + " " + anchor_sort
-                    + " OR (" + sort + " = " + anchor_sort + " AND " + key + " " + op + " "
-                    + a + "." + tmap.key + ")) }"
-                )  # fmt: skip
-            self.cost += first * max(1, self._depth_factor)
-            if self.cost > self.limits.max_cost:
-                raise LimitExceeded(
-                    f"{path}: the query would read more than {self.limits.max_cost} rows; "
-                    "ask for smaller pages",
-                    field=path,
-                )
-            edge_type = self.object_type(label + "Edge")
-            node_nodes = self.collect(edge_type, selected.get("edges", [])).get("node", [])
-            outer = self._depth_factor
-            self._depth_factor = max(1, outer * first)
-            try:
-                projection = self.project(label, t, node_nodes) if node_nodes else "{}"
-            finally:
-                self._depth_factor = outer
-            items = (
-                "COLLECT { " + match + (" WHERE " + " AND ".join(paging) if paging else "")
-                + " WITH " + t + " ORDER BY " + sort + direction + ", " + key + direction
-                + " LIMIT " + self.param(first + 1)
-                + " RETURN {c: '" + label + ":' + " + t + "." + tmap.global_key + ", n: "
-                + projection + "} }"
-            )  # fmt: skip
-            page = self.param(first)
-            rows, x = "rows_" + t, "x_" + t  # names of their own: connections nest
-            parts.append("edges: [" + x + " IN " + rows + "[0.." + page + "] | {cursor: "
-                         + x + ".c, node: " + x + ".n}]")  # fmt: skip
-            parts.append(
-                "pageInfo: {hasNextPage: size(" + rows + ") > " + page
-                + ", hasPreviousPage: " + ("true" if args.get("after") else "false")
-                + ", startCursor: head(" + rows + ").c, endCursor: last(" + rows + "[0.."
-                + page + "]).c}"
-            )  # fmt: skip
-            return "[" + rows + " IN [" + items + "] | {" + ", ".join(parts) + "}][0]"
-        return "{" + ", ".join(parts) + "}"
+        edge_type = self.object_type(label + "Edge")
+        node_nodes = self.collect(edge_type, selected.get("edges", [])).get("node", [])
+        outer = self._depth_factor
+        self._depth_factor = max(1, outer * first)
+        try:
+            projection = self.project(label, t, node_nodes) if node_nodes else "{}"
+        finally:
+            self._depth_factor = outer
+        key = t + "." + tmap.key
+        direction = " DESC" if sort.descending else ""
+        items = (
+            "COLLECT { " + match + (" WHERE " + " AND ".join(paging) if paging else "")
+            + " WITH " + t + " ORDER BY " + sort.expression(t) + direction + ", " + key
+            + direction + " LIMIT " + self.param(first + 1)
+            + " RETURN {c: '" + label + ":' + " + t + "." + tmap.global_key + ", n: "
+            + projection + "} }"
+        )  # fmt: skip
+        page = self.param(first)
+        rows, x = "rows_" + t, "x_" + t  # names of their own: connections nest
+        parts.append("edges: [" + x + " IN " + rows + "[0.." + page + "] | {cursor: "
+                     + x + ".c, node: " + x + ".n}]")  # fmt: skip
+        parts.append(
+            "pageInfo: {hasNextPage: size(" + rows + ") > " + page
+            + ", hasPreviousPage: " + ("true" if args.get("after") else "false")
+            + ", startCursor: head(" + rows + ").c, endCursor: last(" + rows + "[0.."
+            + page + "]).c}"
+        )  # fmt: skip
+        return "[" + rows + " IN [" + items + "] | {" + ", ".join(parts) + "}][0]"
 
     def one(
         self,
