@@ -165,7 +165,7 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 
-# Every event's parties, exactly one each (DESIGN.md section 3).
+# Every event's parties, exactly one each (the links of hub/catalog/).
 EVENT_PARTIES: dict[str, tuple[tuple[str, str], ...]] = {
     "Filling": (("OF", "Cylinder"), ("AT", "Enterprise"), ("BY", "Person")),
     "Delivery": (

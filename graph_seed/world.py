@@ -1,6 +1,7 @@
 """Fuzhou as the generator sees it: districts and their shares, scales, name pools, dates.
 
-Figures come from DOMAIN.md; where it gives an estimate the value here is a setting, not a fact.
+Figures come from the public figures behind docs/domain.md; where one is an estimate the value
+here is a setting, not a fact.
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ class Settings(BaseSettings):
     # Pins the hub's clock (hub/clock.py) at one moment with its offset, for tests and demos:
     # "today" and "now" are then that moment's in Fuzhou. Refused in production.
     hub_clock_pin: datetime | None = None
-    # Pages of lists: `first` may not exceed this (DESIGN.md section 5).
+    # Pages of lists: `first` may not exceed this (docs/architecture.md).
     hub_max_page: int = 100
     # Requests per minute each client (or, for the public, each address) may make to /graphql;
     # bursts up to `burst` pass at once. 0 turns the limit off.

@@ -1,4 +1,4 @@
-"""Identifier validation, in one home: the seeder uses it now, ingestion later (DOMAIN.md).
+"""Identifier validation, in one home, for the seeder and ingestion (docs/domain.md).
 
 Each `check_*` function returns None when the value is valid, or a short human reason when it is
 not; nothing here raises on bad input. The `*_check_char` functions compute check characters, so

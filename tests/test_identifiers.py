@@ -1,4 +1,4 @@
-"""Identifier validation: the examples of DOMAIN.md, and properties over generated codes."""
+"""Identifier validation: the examples of docs/domain.md, and properties over generated codes."""
 
 from __future__ import annotations
 

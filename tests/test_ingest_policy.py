@@ -34,7 +34,7 @@ from tests.ingest_support import (
 
 pytestmark = pytest.mark.neo4j
 
-# role -> the mutations it may run (DESIGN.md section 4); every other cell is FORBIDDEN.
+# role -> the mutations it may run (docs/access-policy.md); every other cell is FORBIDDEN.
 ALLOWED: dict[str, set[str]] = {
     "market": {"registerEnterprises", "recordInspections", "setCylinderStatus"},
     "housing": {"setEnterpriseLicences"},

@@ -1,4 +1,4 @@
-"""The closed loop: each rule of DOMAIN.md refuses its item with its own code, and the rest of
+"""The closed loop: each rule of docs/domain.md refuses its item with its own code, and the rest of
 the batch is written all the same."""
 
 from __future__ import annotations

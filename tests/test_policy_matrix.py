@@ -1,6 +1,6 @@
 """The access policy as a matrix: every role against every type and every masked field.
 
-The expectations are written out here by hand from DESIGN.md section 4, not read from the policy
+The expectations are written out here by hand from the design, not read from the policy
 table, so that a wrong table cannot pass its own test.
 """
 

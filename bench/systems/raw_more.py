@@ -46,7 +46,7 @@ def _flag(kind: str, label: str) -> str:
 
 
 # The timeline (made, registered, inspections, fillings, deliveries, incidents, status) oldest
-# first, and the five flags, as DOMAIN.md defines them.
+# first, and the five flags, as docs/domain.md defines them.
 W4 = (
     """MATCH (c:Cylinder {code: $code})
 WITH c, [{kind: 'MADE', date: toString(c.madeOn), time: null, status: null,

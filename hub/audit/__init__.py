@@ -1,4 +1,4 @@
-"""The audit trail (DESIGN.md section 5): one hash-chained, signed entry per request.
+"""The audit trail (docs/architecture.md): one hash-chained, signed entry per request.
 
 Why the log lives in Neo4j: it is the one durable store the hub already runs (with its backups,
 its cluster and its transactions), and the hub's replicas share nothing else. A second store

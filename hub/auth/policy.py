@@ -1,4 +1,5 @@
-"""The access policy (DESIGN.md section 4) as data: who reads which type, field and row.
+"""The read policy as data, derived from the catalog (hub/catalog/): who reads which type,
+field and row. docs/access-policy.md shows it (`hub policy show`).
 
 One enforcement mechanism reads this table: the read compiler (hub/resolvers/compiler.py). A type,
 field, filter or traversal that has no entry here is refused for every role.
@@ -31,7 +32,7 @@ TYPE_READERS: dict[Role, frozenset[str]] = {
     for role in Role
 }
 
-# The audit log (DESIGN.md section 5): only these roles read it, and only with `audit:read`.
+# The audit log: only these roles read it, and only with `audit:read`.
 AUDIT_LOG_READERS: frozenset[Role] = frozenset({Role.AUDITOR})
 
 # Row rules: Cypher predicates over the row `_n_`. Every row of a type passes through them, at

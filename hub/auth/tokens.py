@@ -1,7 +1,7 @@
 """Access tokens: RFC 9068 JWTs signed by the hub (authlib's generator over joserfc), and the
 checks every token meets before it becomes a `Principal`.
 
-Claims (DESIGN.md section 5): `iss`, `aud`, `sub` (the client id, or `user:<name>` for a person),
+Claims: `iss`, `aud`, `sub` (the client id, or `user:<name>` for a person),
 `client_id`, `jti`, `iat`, `nbf`, `exp`, `role`, `scope`, and `enterprise` or `district` where the
 client or person is bound to one.
 """

@@ -1,4 +1,5 @@
-"""The write policy (DESIGN.md section 4) as data: which role may run which mutation, and on what.
+"""The write policy as data: which role may run which mutation, and on what (shown in
+docs/access-policy.md, "Write grants").
 
 One enforcement mechanism reads this table: the ingest pipeline (hub/ingest/batch.py). A role
 without a grant for a mutation gets `FORBIDDEN` for every item of it; an enterprise writes only

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from hub.graph.mapping import TYPES
 
-# A cylinder whose due date is within this many days is DUE (DOMAIN.md; a setting, not a fact).
+# A cylinder whose due date is within this many days is DUE (docs/domain.md; a setting, not a fact).
 DUE_WITHIN_DAYS = 30
 
 

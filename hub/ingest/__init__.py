@@ -1,1 +1,1 @@
-"""Ingestion: the validation and batch pipeline behind the mutations (DESIGN.md section 5)."""
+"""Ingestion: the validation and batch pipeline behind the mutations (docs/architecture.md)."""

@@ -1,4 +1,4 @@
-"""Cylinder facts of DOMAIN.md the rules compute with: models, inspection periods, scrap dates."""
+"""Cylinder facts the rules compute with (docs/domain.md): models, inspection periods, scrap."""
 
 from __future__ import annotations
 

@@ -79,7 +79,7 @@ def inspection(f: Fields, p: Principal) -> Draft | None:
 
 
 def next_due(draft: Draft, model: str | None) -> None:
-    """An inspection without its next due date gets the period of DOMAIN.md."""
+    """An inspection without its next due date gets the period of docs/domain.md."""
     if draft.props["nextDue"] is None:
         years = 3 if model == "YSP118" else 4
         draft.props["nextDue"] = add_years(draft.props["time"].date(), years)

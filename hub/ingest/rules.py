@@ -1,4 +1,4 @@
-"""The closed-loop rules of DOMAIN.md, each with its own code, judged against the batch's read.
+"""The closed-loop rules (docs/domain.md), each with its own code, judged against the batch's read.
 
 A rule runs only when every reference of the item exists and is visible (hub/ingest/batch.py
 reports those first), so each can read the state of what the item names.

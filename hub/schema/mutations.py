@@ -1,4 +1,4 @@
-"""The mutations (DESIGN.md section 5): each takes a list of items and answers per item.
+"""The mutations (docs/architecture.md, "A write"): each takes a list of items and answers per item.
 
 What a mutation does lives in hub.ingest (validation, policy, the batch pipeline); this module
 only names the fields and their inputs.

@@ -1,7 +1,7 @@
 """The public checks: anyone, without a token, checks one cylinder code or one trace code.
 
 Narrow types of their own, not the graph types: status, dates and enterprise names only, nothing
-personal (DESIGN.md section 4; DOMAIN.md "a consumer's scan").
+personal (docs/access-policy.md; docs/domain.md, "Food").
 """
 
 from __future__ import annotations
