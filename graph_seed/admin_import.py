@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from graph_seed.cli_support import count_nodes_and_cylinders, migrate_local
+from graph_seed.cli_support import count_nodes_and_cylinders, migrate_local, summary
 from graph_seed.generate import Generation
 from graph_seed.progress import Progress
 from graph_seed.rows import RelKey
@@ -117,8 +117,6 @@ def _warn(text: str) -> None:
 def import_city(
     settings: Settings, gen: Generation, manifest: Path, if_empty: bool, quiet: bool
 ) -> int:
-    from graph_seed.cli import summary
-
     if settings.neo4j_uri:
         _warn("seed: the import loader needs the project-managed local Neo4j")
         return 2

@@ -11,6 +11,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
+from graph_seed.cli_support import summary
 from graph_seed.generate import Generation, generation, run_dry
 from graph_seed.violations import manifest_path, read_planted
 from graph_seed.world import DEFAULT_AS_OF, SCALES
@@ -99,17 +100,3 @@ async def _check(settings: Settings, gen: Generation, planted: dict[str, set[str
         return 1 if failures else 0
 
     return await _with_graph(settings, work)
-
-
-def summary(gen: Generation, seconds: float, loader: str) -> str:
-    m = gen.manifest
-    rows = sum(gen.node_counts.values()) + sum(gen.rel_counts.values())
-    lines = [
-        f"seed {gen.ctx.scale.name} (seed {gen.ctx.seed}, as of {gen.ctx.as_of}) by {loader}: "
-        f"{rows:,} rows in {seconds:.1f} s ({rows / max(seconds, 1e-9):,.0f} rows/s)",
-        "nodes: " + ", ".join(f"{k} {v:,}" for k, v in sorted(gen.node_counts.items())),
-        "relationships: " + ", ".join(f"{k} {v:,}" for k, v in sorted(gen.rel_counts.items())),
-        "planted: "
-        + ", ".join(f"{k} {len(v):,} ({100 * m.share(k):.2f}%)" for k, v in m.planted.items()),
-    ]
-    return "\n".join(lines)

@@ -1,9 +1,11 @@
-"""Small graph helpers the seed command needs (counting, migrating) outside an open graph."""
+"""Small helpers the seed commands share: counting and migrating outside an open graph, and the
+summary line of a load."""
 
 from __future__ import annotations
 
 from neo4j import AsyncManagedTransaction
 
+from graph_seed.generate import Generation
 from hub.config import Settings
 from hub.graph.driver import graph_for, open_driver
 from hub.graph.migrations import migrate
@@ -34,3 +36,17 @@ async def migrate_local(settings: Settings) -> int:
         return await migrate(graph_for(driver, settings).with_timeout(MIGRATE_TIMEOUT_S))
     finally:
         await driver.close()
+
+
+def summary(gen: Generation, seconds: float, loader: str) -> str:
+    m = gen.manifest
+    rows = sum(gen.node_counts.values()) + sum(gen.rel_counts.values())
+    lines = [
+        f"seed {gen.ctx.scale.name} (seed {gen.ctx.seed}, as of {gen.ctx.as_of}) by {loader}: "
+        f"{rows:,} rows in {seconds:.1f} s ({rows / max(seconds, 1e-9):,.0f} rows/s)",
+        "nodes: " + ", ".join(f"{k} {v:,}" for k, v in sorted(gen.node_counts.items())),
+        "relationships: " + ", ".join(f"{k} {v:,}" for k, v in sorted(gen.rel_counts.items())),
+        "planted: "
+        + ", ".join(f"{k} {len(v):,} ({100 * m.share(k):.2f}%)" for k, v in m.planted.items()),
+    ]
+    return "\n".join(lines)

@@ -13,7 +13,6 @@ from neo4j.exceptions import AuthError, ServiceUnavailable
 from graph_seed.cli import register as register_seed
 from hub.audit.cli import register as register_audit
 from hub.auth.cli import register as register_auth
-from hub.auth.policy_cli import register as register_policy
 from hub.check.cli import register_labels
 from hub.config import PROJECT_ROOT, get_settings
 from hub.graph.driver import graph_for, open_driver
@@ -21,6 +20,7 @@ from hub.graph.migrations import migrate
 from hub.neo4j_local import LocalNeo4j, Neo4jError
 
 SCHEMA_FILE = PROJECT_ROOT / "schema.graphql"
+POLICY_DOC = PROJECT_ROOT / "docs" / "access-policy.md"
 
 
 def _local(args: argparse.Namespace) -> LocalNeo4j:
@@ -90,6 +90,28 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_policy(args: argparse.Namespace) -> int:
+    from hub.auth.policy_doc import render
+    from hub.schema import schema
+    from hub.schema.permissions import root_access
+
+    text = render(root_access(schema))
+    name = "docs/" + POLICY_DOC.name
+    if args.check:
+        committed = POLICY_DOC.read_text() if POLICY_DOC.exists() else ""
+        if committed != text:
+            print(f"{name} is out of date: run `hub policy show --write`", file=sys.stderr)
+            return 1
+        print(f"{name} matches the policy")
+    elif args.write:
+        POLICY_DOC.parent.mkdir(exist_ok=True)
+        POLICY_DOC.write_text(text)
+        print(f"wrote {name}")
+    else:
+        print(text, end="")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hub", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -108,6 +130,12 @@ def build_parser() -> argparse.ArgumentParser:
     sch.add_argument("--check", action="store_true", help="fail when the file is out of date")
     sch.set_defaults(func=cmd_schema)
 
+    pol = sub.add_parser("policy", help="the access policy: role x type x field, scopes, grants")
+    pol.add_argument("action", choices=["show"])
+    pol.add_argument("--write", action="store_true", help="write docs/access-policy.md")
+    pol.add_argument("--check", action="store_true", help="fail when that file is out of date")
+    pol.set_defaults(func=cmd_policy)
+
     neo = sub.add_parser("neo4j", help="the project-managed local Neo4j server")
     neo.add_argument("action", choices=["start", "stop", "status", "fetch", "wipe", "password"])
     neo.add_argument("--instance", help="dev (make run), test (make test) or bench")
@@ -125,7 +153,6 @@ EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParse
     register_auth,
     register_audit,
     register_labels,
-    register_policy,
 ]
 
 

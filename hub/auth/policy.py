@@ -100,6 +100,14 @@ def row_rule(principal: Principal, type_name: str, var: str) -> str | None:
     return " AND ".join("(" + r.replace("_n_", var) + ")" for r in rules)
 
 
+def visible(principal: Principal, type_name: str, var: str) -> str:
+    """The predicate over `var` of the rows of `type_name` that `principal` may read: "false"
+    for a type it may not read, "true" where no row rule applies."""
+    if not can_read(principal.role, type_name):
+        return "false"
+    return row_rule(principal, type_name, var) or "true"
+
+
 def can_derive(role: Role, name: str) -> bool:
     """Whether `role` may be given the derived answer `name` (see DERIVED_NEEDS)."""
     needs = DERIVED_NEEDS.get(name)

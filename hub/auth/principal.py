@@ -5,17 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from hub.catalog.roles import Role
 
-class Role(StrEnum):
-    MARKET = "market"
-    HOUSING = "housing"
-    TRANSPORT = "transport"
-    POLICE = "police"
-    EMERGENCY = "emergency"
-    ENTERPRISE = "enterprise"
-    AUDITOR = "auditor"
-    ADMIN = "admin"
-    PUBLIC = "public"
+__all__ = ["PUBLIC", "Principal", "Role", "Scope"]
 
 
 class Scope(StrEnum):

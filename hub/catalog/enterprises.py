@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from hub.auth.principal import Role
 from hub.catalog.entry import Filter, Link, NodeType, Prop
+from hub.catalog.roles import Role
 
 ENTERPRISE = NodeType(
     "Enterprise",

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
-from hub.auth.principal import Role
+from hub.catalog.roles import Role
 
 PropType = Literal["string", "int", "float", "bool", "date", "datetime", "strings"]
 Direction = Literal["out", "in"]

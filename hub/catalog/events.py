@@ -6,8 +6,8 @@ and a `time`; lists of events are newest first and take a time range.
 
 from __future__ import annotations
 
-from hub.auth.principal import Role
 from hub.catalog.entry import Link, NodeType, Prop, PropType, related
+from hub.catalog.roles import Role
 from hub.catalog.scopes import IN_DISTRICT_E, IN_DISTRICT_H, MINE, exists
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from hub.auth.principal import Role
 from hub.catalog.entry import Filter, Link, NodeType, Prop, related
 from hub.catalog.events import event_props
+from hub.catalog.roles import Role
 from hub.catalog.scopes import IN_DISTRICT_E, MINE, exists
 
 # Food is the market regulator's: it and the enterprises in the chain read it.

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from hub.auth.principal import Role
 from hub.catalog.entry import Filter, Link, Mask, Masked, NodeType, Prop
+from hub.catalog.roles import Role
 from hub.catalog.scopes import IN_DISTRICT_E, IN_DISTRICT_H, MINE, exists
 
 HOUSEHOLD_READERS = frozenset(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from hub.auth.principal import Role
 from hub.catalog.entry import Filter, Link, NodeType, Prop, related
+from hub.catalog.roles import Role
 from hub.catalog.scopes import IN_DISTRICT_E, MINE, exists
 
 VEHICLE = NodeType(

@@ -2,20 +2,31 @@
 (exists? visible to the writer? the state the closed-loop rules need), the nodes already stored
 under the batch's keys, and the writer's own enterprise.
 
-Visibility is the read policy's row rule (hub/auth/policy.py) for the writer, so a record the
-writer may not read behaves for a write exactly as for a read. Labels and properties come from
-the allow-lists; every value is a parameter.
+Visibility is the read policy's row rule for the writer, handed in by the caller
+(`Reader.visible`, which hub/auth/policy.py `visible` gives), so a record the writer may not
+read behaves for a write exactly as for a read. Labels and properties come from the allow-lists;
+every value is a parameter.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, LiteralString, cast
 
 from neo4j import AsyncManagedTransaction
 
-from hub.auth import policy
-from hub.auth.principal import Principal
 from hub.graph.migrations import NATURAL_KEYS
+
+
+@dataclass(frozen=True)
+class Reader:
+    """The writer as this read needs it: the rows of each label it sees (a predicate over `n`,
+    with `$scopeEnterprise` / `$scopeDistrict`), and its bindings."""
+
+    visible: dict[str, str]
+    enterprise: str | None
+    district: str | None
+
 
 # label -> the state the rules read, as a Cypher map over `n`.
 STATE: dict[str, str] = {
@@ -41,13 +52,7 @@ def _native(value: Any) -> Any:
     return to_native() if to_native else value
 
 
-def _visible(principal: Principal, label: str) -> str:
-    if not policy.can_read(principal.role, label):
-        return "false"
-    return policy.row_rule(principal, label, "n") or "true"
-
-
-def state_statement(principal: Principal, labels: list[str], label: str) -> str:
+def state_statement(reader: Reader, labels: list[str], label: str) -> str:
     parts: list[str] = []
     for i, ref_label in enumerate(labels):
         if ref_label not in STATE:
@@ -57,7 +62,7 @@ def state_statement(principal: Principal, labels: list[str], label: str) -> str:
             "OPTIONAL MATCH (n:" + ref_label + " {" + NATURAL_KEYS[ref_label] + ": k}) "
             "RETURN collect({label: '" + ref_label + "', key: k, exists: n IS NOT NULL, "
             "visible: CASE WHEN n IS NULL THEN false "
-            "ELSE (" + _visible(principal, ref_label) + ") END, "
+            "ELSE (" + reader.visible.get(ref_label, "false") + ") END, "
             "state: CASE WHEN n IS NULL THEN null ELSE " + STATE[ref_label] + " END}) "
             "AS r" + str(i) + " }"
         )  # fmt: skip
@@ -77,7 +82,7 @@ def state_statement(principal: Principal, labels: list[str], label: str) -> str:
 
 async def read_state(
     tx: AsyncManagedTransaction,
-    principal: Principal,
+    reader: Reader,
     refs: dict[str, list[str]],
     label: str,
     keys: list[str],
@@ -85,9 +90,9 @@ async def read_state(
     """{refs: [{label, key, exists, visible, state}], existing: [{key, hash, status}], me}."""
     labels = sorted(refs)
     params: dict[str, Any] = {"r" + str(i): refs[lbl] for i, lbl in enumerate(labels)}
-    params |= {"keys": keys, "me": principal.enterprise}
-    params |= {"scopeEnterprise": principal.enterprise, "scopeDistrict": principal.district}
+    params |= {"keys": keys, "me": reader.enterprise}
+    params |= {"scopeEnterprise": reader.enterprise, "scopeDistrict": reader.district}
     # Assembled from allow-listed labels, keys and the policy's predicates; values are params.
-    query = cast(LiteralString, state_statement(principal, labels, label))  # type: ignore[redundant-cast]
+    query = cast(LiteralString, state_statement(reader, labels, label))  # type: ignore[redundant-cast]
     record = await (await tx.run(query, params)).single(strict=True)
     return {k: _native(v) for k, v in record.data().items()}

@@ -1,8 +1,8 @@
 """The statements of graph exploration: a neighbourhood grown level by level under a node cap,
 and the shortest path over nodes the caller may see.
 
-The policy arrives as Cypher fragments over a variable (`NodeView`), built by
-hub/resolvers/traversal.py from hub/auth/policy.py; relationship types come from the allow-list
+The policy arrives as Cypher fragments over a variable (`NodeView`) that
+hub/resolvers/traversal.py builds with the read policy; relationship types come from the allow-list
 of hub/graph/model.py; every value is a `$parameter`.
 """
 

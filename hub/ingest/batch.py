@@ -16,13 +16,14 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 
+from hub.auth import policy
 from hub.auth.principal import Principal
 from hub.auth.write_policy import Grant, Write, grant_for
 from hub.config import Settings
 from hub.errors import LimitExceeded, Unavailable
 from hub.graph import ingest_write as repo
 from hub.graph.driver import Graph
-from hub.graph.ingest_read import read_state
+from hub.graph.ingest_read import Reader, read_state
 from hub.ingest.codes import Code, ItemError
 from hub.ingest.fields import Fields, Moment
 from hub.ingest.item import Item, Spec
@@ -99,9 +100,12 @@ async def _write_batch(
         for ref in item.draft.refs:
             refs.setdefault(ref.label, set()).add(ref.key)
     keys = [] if spec.updates else [i.draft.key for i in todo if i.draft]
-    read = await read_state(
-        tx, principal, {k: sorted(v) for k, v in refs.items()}, spec.label, keys
+    reader = Reader(
+        {label: policy.visible(principal, label, "n") for label in refs},
+        principal.enterprise,
+        principal.district,
     )
+    read = await read_state(tx, reader, {k: sorted(v) for k, v in refs.items()}, spec.label, keys)
     state = state_from(read)
     for item in todo:
         judge(spec, grant, principal, moment, state, item)

@@ -8,18 +8,25 @@ see, so no filter can serve as an oracle.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from hub.auth import policy
 from hub.catalog import API_TYPES, Filter
 from hub.errors import Forbidden
 from hub.graph.model import PROPERTIES
 
-if TYPE_CHECKING:
-    from hub.resolvers.compiler import Compiler
+
+class Builder(Protocol):
+    """What a predicate needs of the statement it joins (hub/resolvers/compiler.py Compiler)."""
+
+    def param(self, value: Any) -> str: ...
+    def var(self) -> str: ...
+    def row_rule(self, type_name: str, var: str) -> str | None: ...
+    def require_type(self, type_name: str, field_path: str) -> None: ...
+
 
 # A predicate builder: (compiler, row variable, value) -> Cypher predicate.
-Predicate = Callable[["Compiler", str, Any], str]
+Predicate = Callable[[Builder, str, Any], str]
 
 
 def _plain(value: Any) -> Any:
@@ -50,7 +57,7 @@ def _contains(prop: str) -> Predicate:
 def _related(pattern: str, label: str, prop: str) -> Predicate:
     """Rows with a related `label` row whose `prop` equals the value, and that is in scope."""
 
-    def build(c: Compiler, v: str, value: Any) -> str:
+    def build(c: Builder, v: str, value: Any) -> str:
         r = c.var()
         conditions = [r + "." + prop + " = " + c.param(_plain(value))]
         rule = c.row_rule(label, r)
@@ -93,7 +100,7 @@ TIME_RANGE: dict[str, Predicate] = {
 
 
 def filter_predicates(
-    c: Compiler, label: str, var: str, given: dict[str, Any], path: str
+    c: Builder, label: str, var: str, given: dict[str, Any], path: str
 ) -> list[str]:
     out: list[str] = []
     for name, value in given.items():

@@ -1,0 +1,21 @@
+"""The roles a catalog entry grants to: one per department or kind of caller.
+
+A role is nothing until an entry names it (`readers`, a mask's `full_for`, a row scope); the write
+grants (hub/auth/write_policy.py) name roles too. The principal (hub/auth/principal.py) carries one.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    MARKET = "market"
+    HOUSING = "housing"
+    TRANSPORT = "transport"
+    POLICE = "police"
+    EMERGENCY = "emergency"
+    ENTERPRISE = "enterprise"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+    PUBLIC = "public"
