@@ -14,8 +14,8 @@ from joserfc import jwt
 from joserfc.jwk import OctKey
 
 from bench.settings import JWT_SECRET
-from hub.auth import admin, registry
 from hub.graph.driver import Graph
+from hub.oauth import admin, registry
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,10 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from hub.access.principal import PUBLIC, Principal
 from hub.audit.middleware import AuditMiddleware
 from hub.audit.trail import AuditTrail
 from hub.audit.writer import AuditWriter
-from hub.auth.dev import DEV_HEADER, parse_dev_principal
-from hub.auth.principal import PUBLIC, Principal
-from hub.auth.routes import oauth_routes
-from hub.auth.service import DemoCredentialsInProduction, OAuth
 from hub.check.routes import check_routes
 from hub.config import Settings, get_settings
 from hub.context import Context
@@ -37,6 +34,9 @@ from hub.field.routes import field_routes
 from hub.graph.driver import Graph, TransactionCounter, graph_for, open_driver
 from hub.graph.migrations import migrate
 from hub.metrics import Metrics
+from hub.oauth.dev import DEV_HEADER, parse_dev_principal
+from hub.oauth.routes import oauth_routes
+from hub.oauth.service import DemoCredentialsInProduction, OAuth
 from hub.observability import RequestIdMiddleware, configure_logging, request_id_var
 from hub.ratelimit import RateLimiter
 from hub.schema import schema

@@ -12,12 +12,12 @@ from neo4j.exceptions import AuthError, ServiceUnavailable
 
 from graph_seed.cli import register as register_seed
 from hub.audit.cli import register as register_audit
-from hub.auth.cli import register as register_auth
 from hub.check.cli import register_labels
 from hub.config import PROJECT_ROOT, get_settings
 from hub.graph.driver import graph_for, open_driver
 from hub.graph.migrations import migrate
 from hub.neo4j_local import LocalNeo4j, Neo4jError
+from hub.oauth.cli import register as register_auth
 
 SCHEMA_FILE = PROJECT_ROOT / "schema.graphql"
 POLICY_DOC = PROJECT_ROOT / "docs" / "access-policy.md"
@@ -91,7 +91,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_policy(args: argparse.Namespace) -> int:
-    from hub.auth.policy_doc import render
+    from hub.access.policy_doc import render
     from hub.schema import schema
     from hub.schema.permissions import root_access
 

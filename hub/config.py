@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     neo4j_write_retry_s: float = 8.0
     neo4j_connect_timeout_s: float = 5.0
 
-    # OAuth2 (hub.auth): the issuer is the hub's public base URL; tokens are for `hub_audience`.
+    # OAuth2 (hub.oauth): the issuer is the hub's public base URL; tokens are for `hub_audience`.
     hub_issuer: str = "http://127.0.0.1:8000"
     hub_audience: str = "hub"
     hub_token_ttl_s: int = Field(default=600, ge=60, le=900)

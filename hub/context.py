@@ -8,8 +8,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.types import Info as StrawberryInfo
 
+from hub.access.principal import Principal
 from hub.audit.trail import AuditTrail
-from hub.auth.principal import Principal
 from hub.config import Settings
 from hub.graph.driver import Graph
 

@@ -17,12 +17,12 @@ from joserfc import jwt
 from joserfc.jwk import ECKey, Key
 from starlette.applications import Starlette
 
-from hub.auth import admin, registry
-from hub.auth.keys import KeyRing
-from hub.auth.models import OAuthUser
 from hub.config import Settings
 from hub.graph.driver import Graph
 from hub.identifiers import make_uscc
+from hub.oauth import admin, registry
+from hub.oauth.keys import KeyRing
+from hub.oauth.models import OAuthUser
 
 ClientFactory = Callable[[Starlette], AsyncIterator[httpx.AsyncClient]]
 ME = "{ me { subject role scopes enterprise district } }"

@@ -18,8 +18,8 @@ from graphql import (
     get_named_type,
 )
 
-from hub.auth import policy
-from hub.auth.principal import Role
+from hub.access import policy
+from hub.access.principal import Role
 from hub.catalog import ANY, API_TYPES, CATALOG, PROVENANCE, NodeType
 from hub.schema import schema
 from hub.schema.graph import GRAPH_TYPES

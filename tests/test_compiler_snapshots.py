@@ -19,7 +19,7 @@ import strawberry
 from graphql import GraphQLObjectType
 from graphql.execution.values import get_argument_values
 
-from hub.auth.principal import Principal, Role, Scope
+from hub.access.principal import Principal, Role, Scope
 from hub.errors import HubError
 from hub.resolvers import entities
 from hub.resolvers.compiler import Compiler, Limits

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import pytest
 from playwright.async_api import Browser, Page, expect
 
-from hub.auth import admin, registry
 from hub.config import Settings
 from hub.graph.driver import Graph
+from hub.oauth import admin, registry
 from tests.browser_support import chromium, needs_chromium, screenshot_path, serve_hub
 
 CYLINDER = "FZ0000000001"  # tiny seed: delivered to the planted unregistered household

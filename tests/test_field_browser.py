@@ -23,9 +23,9 @@ from playwright.async_api import (
     expect,
 )
 
-from hub.auth import admin, registry
 from hub.config import Settings
 from hub.graph.driver import Graph
+from hub.oauth import admin, registry
 from tests.browser_support import chromium, needs_chromium, screenshot_path, serve_hub
 from tests.graphql import cypher
 

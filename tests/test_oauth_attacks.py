@@ -11,9 +11,9 @@ import httpx
 import pytest
 from joserfc.jwk import ECKey
 
-from hub.auth import admin
 from hub.config import Settings
 from hub.graph.driver import Graph
+from hub.oauth import admin
 from tests.oauth_support import (
     Registrar,
     claims_for,

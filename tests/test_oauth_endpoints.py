@@ -10,10 +10,10 @@ import pytest
 from authlib.oauth2.rfc8414 import AuthorizationServerMetadata
 
 from hub.app import create_app
-from hub.auth import keys
-from hub.auth.admin import NewClient
 from hub.config import Settings
 from hub.graph.driver import Graph
+from hub.oauth import keys
+from hub.oauth.admin import NewClient
 from tests.oauth_support import ClientFactory, Registrar, graphql, token_for
 
 

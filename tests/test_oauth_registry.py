@@ -10,12 +10,12 @@ from contextlib import redirect_stdout
 import pytest
 
 from hub.app import create_app
-from hub.auth import admin, registry
-from hub.auth.service import DemoCredentialsInProduction, OAuth
 from hub.cli import main
 from hub.config import Environment, Settings
 from hub.errors import Unauthenticated
 from hub.graph.driver import Graph, connection_for
+from hub.oauth import admin, registry
+from hub.oauth.service import DemoCredentialsInProduction, OAuth
 from tests.oauth_support import Registrar, claims_for, hub_key, sign, unique
 
 

@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from hub.auth.models import OAuthUser
 from hub.graph.driver import Graph
+from hub.oauth.models import OAuthUser
 from tests.oauth_support import Registrar, graphql, pkce_pair
 
 REDIRECT = "http://127.0.0.1:8000/oauth/callback"

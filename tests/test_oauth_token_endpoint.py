@@ -10,9 +10,9 @@ import pytest
 from joserfc import jws
 
 from hub.app import create_app
-from hub.auth import admin
 from hub.config import Settings
 from hub.graph.driver import Graph
+from hub.oauth import admin
 from tests.oauth_support import (
     USCC,
     ClientFactory,

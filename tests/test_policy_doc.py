@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hub.auth.policy_doc import render
+from hub.access.policy_doc import render
 from hub.cli import POLICY_DOC
 from hub.schema import schema
 from hub.schema.permissions import root_access

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from hub.auth import root_access
-from hub.auth.principal import PUBLIC, Principal, Role, Scope
+from hub.access import root_access
+from hub.access.principal import PUBLIC, Principal, Role, Scope
 from hub.errors import Forbidden
 from hub.schema import schema
 from hub.schema.permissions import root_access as declared_access

@@ -1,7 +1,7 @@
 // The peer: the Neo4j GraphQL Library on Apollo Server over the bench database.
 // Only our type definitions and glue live here; npm installs the library (package-lock.json).
 //
-// Its @authorization rules mirror hub/auth/policy.py for the types the workloads read: a type is
+// Its @authorization rules mirror hub/access/policy.py for the types the workloads read: a type is
 // readable by the roles of TYPE_READERS, and a token's `rows` claim (minted by bench/tokens.py)
 // says which row rule applies: "all", "district" (BY_DISTRICT with the `district` claim) or
 // "enterprise" (BY_ENTERPRISE with the `enterprise` claim). Each jwt `where` holds one condition.
@@ -52,7 +52,7 @@ const W7_CYPHER = `WITH 1 AS guard WHERE $jwt.role = "enterprise"\n` +
     .replaceAll("$sub", "$jwt.sub");
 const block = (s) => JSON.stringify(s);
 
-// TYPE_READERS of hub/auth/policy.py for the types below.
+// TYPE_READERS of hub/access/policy.py for the types below.
 const ALL = ["market", "enterprise"];
 const R = {
   Enterprise: [...ALL, "housing", "transport", "police", "emergency"],

@@ -7,7 +7,7 @@ The peer runs the same W4 and W5 statements as `@cypher` fields (bench/peer/inde
 
 from __future__ import annotations
 
-# Every label the market role reads (hub/auth/policy.py TYPE_READERS) with its global-id key.
+# Every label the market role reads (hub/access/policy.py TYPE_READERS) with its global-id key.
 KEYS = {
     "Enterprise": "uscc", "Cylinder": "code", "Household": "id", "Person": "pid",
     "Vehicle": "plate", "Product": "traceCode", "Filling": "eventId", "Delivery": "eventId",

@@ -7,7 +7,7 @@ field, filter or traversal that has no entry here is refused for every role.
 
 from __future__ import annotations
 
-from hub.auth.principal import Principal, Role
+from hub.access.principal import Principal, Role
 from hub.catalog import API_TYPES, Mask, Masked
 
 __all__ = ["FULL", "Mask", "Masked", "Rule"]

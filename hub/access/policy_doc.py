@@ -6,16 +6,16 @@ grants), so the document cannot say something the code does not do.
 
 from __future__ import annotations
 
-from hub.auth import policy
-from hub.auth.principal import Role
-from hub.auth.root_access import Access
-from hub.auth.write_policy import GRANTS, Grant
+from hub.access import policy
+from hub.access.principal import Role
+from hub.access.root_access import Access
+from hub.access.write_policy import GRANTS, Grant
 from hub.catalog import API_TYPES, Masked
 
 HEADER = (
     "# Access policy\n\n"
     "Generated from the catalog (`hub/catalog/`) and the write grants "
-    "(`hub/auth/write_policy.py`) by `hub policy show --write`; do not edit by hand "
+    "(`hub/access/write_policy.py`) by `hub policy show --write`; do not edit by hand "
     "(`tests/test_policy_doc.py` fails when this file is stale). Deny by default: a role reads "
     "a type, a field in full or a row scope only where this table says so."
 )
@@ -120,7 +120,7 @@ def _root(fields: dict[str, Access | None]) -> list[str]:
     out = [
         "## Root fields and mutations",
         "",
-        "Who may call each, as the field declares it (`hub/auth/root_access.py`); a field that "
+        "Who may call each, as the field declares it (`hub/access/root_access.py`); a field that "
         "declares nothing is refused to everyone.",
         "",
     ]

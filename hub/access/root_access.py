@@ -4,15 +4,15 @@ to, whether the public may call it without a token, and the derived answer it gi
 Each root field of the schema declares one of these (hub/schema/permissions.py attaches it and
 enforces it before the resolver runs); a field that declares none is refused to everyone
 (tests/test_root_access.py holds every root field to this). What a caller then reads of the graph
-is the read policy's (hub/auth/policy.py), what it writes the write policy's.
+is the read policy's (hub/access/policy.py), what it writes the write policy's.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hub.auth import policy
-from hub.auth.principal import Principal, Role, Scope
+from hub.access import policy
+from hub.access.principal import Principal, Role, Scope
 from hub.errors import Forbidden
 
 

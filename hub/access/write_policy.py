@@ -4,7 +4,7 @@ docs/access-policy.md, "Write grants").
 One enforcement mechanism reads this table: the ingest pipeline (hub/ingest/batch.py). A role
 without a grant for a mutation gets `FORBIDDEN` for every item of it; an enterprise writes only
 about itself. References an item names are checked with the read policy's row rules
-(hub/auth/policy.py), so "visible to the writer" means what it means for reads; a grant lists the
+(hub/access/policy.py), so "visible to the writer" means what it means for reads; a grant lists the
 few references that name another party the writer legitimately cannot read (a shipment's
 receiver, a cylinder's maker), which need only exist.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from hub.auth.principal import Role
+from hub.access.principal import Role
 
 
 class Write(StrEnum):

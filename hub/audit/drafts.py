@@ -13,9 +13,9 @@ import json
 from typing import Any
 from urllib.parse import parse_qsl
 
+from hub.access.principal import Principal
 from hub.audit.entry import Decision, Draft, Kind, canonical, sha256_hex
 from hub.audit.trail import AuditTrail
-from hub.auth.principal import Principal
 from hub.errors import ErrorCode
 
 MAX_CLAIMED_ID = 128

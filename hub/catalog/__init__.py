@@ -2,7 +2,7 @@
 
 Every table that restates a type is derived from these entries: the allow-lists of labels,
 properties and relationships (hub/graph/model.py), the GraphQL-to-graph mapping
-(hub/graph/mapping.py), the read policy (hub/auth/policy.py), the filters
+(hub/graph/mapping.py), the read policy (hub/access/policy.py), the filters
 (hub/resolvers/filters.py) and the constraints and indexes (hub/graph/migrations.py). The
 strawberry classes spell their fields out; tests/test_catalog.py holds each against its entry.
 """

@@ -1,7 +1,8 @@
 """The roles a catalog entry grants to: one per department or kind of caller.
 
-A role is nothing until an entry names it (`readers`, a mask's `full_for`, a row scope); the write
-grants (hub/auth/write_policy.py) name roles too. The principal (hub/auth/principal.py) carries one.
+A role is nothing until an entry names it (`readers`, a mask's `full_for`, a row scope); the
+write grants (hub/access/write_policy.py) name roles too. A principal (hub/access/principal.py)
+carries one.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Building blocks of the row scopes: predicates over the row `_n_` that the entries combine.
 
 `$scopeEnterprise` is the uscc an enterprise client is bound to, `$scopeDistrict` the district
-code a district-bound client is limited to (hub/auth/principal.py).
+code a district-bound client is limited to (hub/access/principal.py).
 """
 
 from __future__ import annotations

@@ -16,11 +16,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hub.auth import policy
-from hub.auth.models import OAuthClient
-from hub.auth.routes import AUTHORIZE_PATH, TOKEN_PATH
+from hub.access import policy
 from hub.explorer.text import TEXT
 from hub.graph.mapping import TYPES
+from hub.oauth.models import OAuthClient
+from hub.oauth.routes import AUTHORIZE_PATH, TOKEN_PATH
 from hub.pages import common
 
 PATH = "/explorer"

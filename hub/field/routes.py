@@ -13,8 +13,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hub.auth.routes import AUTHORIZE_PATH, TOKEN_PATH
 from hub.field.text import TEXT
+from hub.oauth.routes import AUTHORIZE_PATH, TOKEN_PATH
 from hub.pages import common
 
 PATH = "/field"

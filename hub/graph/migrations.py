@@ -49,7 +49,7 @@ def _catalog_indexes() -> list[LiteralString]:
 # it runs.
 CONSTRAINTS: list[LiteralString] = [
     *_catalog_constraints(),
-    # The OAuth registry (hub.auth): clients, people, single-use codes, the jti deny list.
+    # The OAuth registry (hub.oauth): clients, people, single-use codes, the jti deny list.
     "CREATE CONSTRAINT oauthclient_clientid_unique IF NOT EXISTS "
     "FOR (n:OAuthClient) REQUIRE n.clientId IS UNIQUE",
     "CREATE CONSTRAINT oauthclient_name_unique IF NOT EXISTS "

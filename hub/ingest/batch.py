@@ -16,9 +16,9 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 
-from hub.auth import policy
-from hub.auth.principal import Principal
-from hub.auth.write_policy import Grant, Write, grant_for
+from hub.access import policy
+from hub.access.principal import Principal
+from hub.access.write_policy import Grant, Write, grant_for
 from hub.config import Settings
 from hub.errors import LimitExceeded, Unavailable
 from hub.graph import ingest_write as repo
@@ -159,7 +159,7 @@ async def run_batch(
     graph: Graph, settings: Settings, principal: Principal, write: Write, raw_items: list[Any]
 ) -> Outcome:
     """Validate and write one mutation's items; per-item results in input order. The caller
-    holds graph:write (declared on every mutation: hub/auth/root_access.py WRITE)."""
+    holds graph:write (declared on every mutation: hub/access/root_access.py WRITE)."""
     limit = settings.hub_write_batch_limit
     if len(raw_items) > limit:
         raise LimitExceeded(

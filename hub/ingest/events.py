@@ -6,7 +6,7 @@ an input: it is the token's enterprise.
 
 from __future__ import annotations
 
-from hub.auth.principal import Principal
+from hub.access.principal import Principal
 from hub.ingest.codes import Code
 from hub.ingest.cylinders import add_years
 from hub.ingest.fields import TEXT_MAX, Fields

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from hub.auth.principal import Principal
-from hub.auth.write_policy import Write
+from hub.access.principal import Principal
+from hub.access.write_policy import Write
 from hub.ingest.codes import Code, ItemError
 from hub.ingest.fields import Fields, Moment
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from hub.auth.principal import Principal, Role
-from hub.auth.write_policy import OWNED_REFERENCES, Grant, Write
+from hub.access.principal import Principal, Role
+from hub.access.write_policy import OWNED_REFERENCES, Grant, Write
 from hub.ingest.codes import Code
 from hub.ingest.fields import Moment
 from hub.ingest.item import Existing, Item, Seen, Spec, State

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hub.auth.principal import Principal
+from hub.access.principal import Principal
 from hub.ingest.codes import Code
 from hub.ingest.cylinders import (
     MODEL_SHAPE,

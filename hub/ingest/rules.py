@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from hub.auth.principal import Principal
-from hub.auth.write_policy import LICENSED_BY_HOUSING
+from hub.access.principal import Principal
+from hub.access.write_policy import LICENSED_BY_HOUSING
 from hub.ingest.codes import Code
 from hub.ingest.events import next_due
 from hub.ingest.fields import Moment

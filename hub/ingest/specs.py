@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hub.auth.write_policy import Write
+from hub.access.write_policy import Write
 from hub.ingest import events, registrations, rules, updates
 from hub.ingest.codes import Code
 from hub.ingest.item import Spec

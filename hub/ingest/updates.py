@@ -3,7 +3,7 @@ licence (housing), a vehicle's permit (transport), a person's identity check (po
 
 from __future__ import annotations
 
-from hub.auth.principal import Principal
+from hub.access.principal import Principal
 from hub.ingest.fields import TEXT_MAX, Fields
 from hub.ingest.item import Draft, Ref
 

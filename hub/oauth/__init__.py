@@ -1,1 +1,2 @@
-"""Who the caller is and what they may see: principals, the access policy, masking, OAuth2."""
+"""Who the caller is: the OAuth2 authorization server, its grants and endpoints, tokens and keys,
+the sign-in pages, and the registry of clients and people."""

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from neo4j.exceptions import ConstraintError
 
-from hub.auth import registry
-from hub.auth.models import OAuthClient, OAuthUser, parse_scopes
-from hub.auth.passwords import hash_secret, new_client_secret
-from hub.auth.principal import Role, Scope
+from hub.access.principal import Role, Scope
 from hub.graph.driver import Graph
 from hub.identifiers import check_uscc
+from hub.oauth import registry
+from hub.oauth.models import OAuthClient, OAuthUser, parse_scopes
+from hub.oauth.passwords import hash_secret, new_client_secret
 
 DISTRICT_CODE = re.compile(r"^\d{6}$")
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,62}$")

@@ -12,11 +12,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from typing import Any, TypeVar
 
-from hub.auth import admin, demo, keys, registry
-from hub.auth.models import OAuthClient, OAuthUser
 from hub.config import get_settings
 from hub.graph.driver import Graph, graph_for, open_driver
 from hub.graph.migrations import migrate
+from hub.oauth import admin, demo, keys, registry
+from hub.oauth.models import OAuthClient, OAuthUser
 
 T = TypeVar("T")
 

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from hub.auth import admin, registry
-from hub.auth.principal import Role, Scope
-from hub.auth.routes import AUTHORIZE_PATH, CALLBACK_PATH, TOKEN_PATH
+from hub.access.principal import Role, Scope
 from hub.config import Settings
 from hub.graph.driver import Graph
+from hub.oauth import admin, registry
+from hub.oauth.routes import AUTHORIZE_PATH, CALLBACK_PATH, TOKEN_PATH
 
 READ_WRITE = f"{Scope.GRAPH_READ} {Scope.GRAPH_WRITE}"
 ROLE_SCOPES: dict[Role, str] = {

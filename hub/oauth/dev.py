@@ -6,7 +6,7 @@ development and test (see `hub.app`), so production callers must bring a real to
 
 from __future__ import annotations
 
-from hub.auth.principal import Principal, Role, Scope
+from hub.access.principal import Principal, Role, Scope
 from hub.errors import Unauthenticated
 
 DEV_HEADER = "x-hub-principal"

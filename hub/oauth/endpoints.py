@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from authlib.oauth2.rfc7009 import RevocationEndpoint as _RevocationEndpoint
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint as _IntrospectionEndpoint
 
-from hub.auth import token_store
-from hub.auth.models import OAuthClient
-from hub.auth.principal import Scope
-from hub.auth.tokens import CheckedToken, InvalidToken
+from hub.access.principal import Scope
+from hub.oauth import token_store
+from hub.oauth.models import OAuthClient
+from hub.oauth.tokens import CheckedToken, InvalidToken
 
 if TYPE_CHECKING:
-    from hub.auth.oauth_server import HubAuthorizationServer
+    from hub.oauth.oauth_server import HubAuthorizationServer
 
 AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
 

@@ -16,11 +16,11 @@ from authlib.oauth2.rfc6749 import grants
 from authlib.oauth2.rfc6749.errors import InvalidRequestError, InvalidScopeError, OAuth2Error
 from authlib.oauth2.rfc7636 import CodeChallenge
 
-from hub.auth import registry, token_store
-from hub.auth.models import AuthCode, OAuthClient, OAuthUser
+from hub.oauth import registry, token_store
+from hub.oauth.models import AuthCode, OAuthClient, OAuthUser
 
 if TYPE_CHECKING:
-    from hub.auth.oauth_server import HubAuthorizationServer
+    from hub.oauth.oauth_server import HubAuthorizationServer
 
 CODE_LIFETIME_S = 300
 

@@ -16,8 +16,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from hub.auth.passwords import verify_secret
-from hub.auth.principal import Role, Scope
+from hub.access.principal import Role, Scope
+from hub.oauth.passwords import verify_secret
 
 CONFIDENTIAL_METHODS = frozenset({"client_secret_basic", "client_secret_post"})
 USER_SUBJECT_PREFIX = "user:"

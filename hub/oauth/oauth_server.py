@@ -21,17 +21,17 @@ from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
 
-from hub.auth import registry
-from hub.auth.endpoints import IntrospectionEndpoint, RevocationEndpoint
-from hub.auth.grants import AuthorizationCodeGrant, ClientCredentialsGrant, S256CodeChallenge
-from hub.auth.keys import KeyRing
-from hub.auth.models import OAuthClient
-from hub.auth.principal import Scope
-from hub.auth.status import StatusCache
-from hub.auth.tokens import TokenGenerator, TokenVerifier
+from hub.access.principal import Scope
 from hub.clock import Clock
 from hub.config import Settings
 from hub.graph.driver import Graph, Work
+from hub.oauth import registry
+from hub.oauth.endpoints import IntrospectionEndpoint, RevocationEndpoint
+from hub.oauth.grants import AuthorizationCodeGrant, ClientCredentialsGrant, S256CodeChallenge
+from hub.oauth.keys import KeyRing
+from hub.oauth.models import OAuthClient
+from hub.oauth.status import StatusCache
+from hub.oauth.tokens import TokenGenerator, TokenVerifier
 
 P = ParamSpec("P")
 T = TypeVar("T")

@@ -8,8 +8,8 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from hub.auth.models import OAuthClient, OAuthUser
 from hub.graph.driver import fetch_all
+from hub.oauth.models import OAuthClient, OAuthUser
 
 # The projection every client read returns (the secret hash only where it is checked).
 _CLIENT: LiteralString = (

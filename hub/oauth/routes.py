@@ -14,12 +14,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from hub.auth import pages, registry
-from hub.auth.models import OAuthClient, OAuthUser
-from hub.auth.oauth_server import NO_STORE, BadForm, HubOAuth2Request, read_form
-from hub.auth.passwords import verify_secret
-from hub.auth.principal import Scope
-from hub.auth.service import OAuth
+from hub.access.principal import Scope
+from hub.oauth import pages, registry
+from hub.oauth.models import OAuthClient, OAuthUser
+from hub.oauth.oauth_server import NO_STORE, BadForm, HubOAuth2Request, read_form
+from hub.oauth.passwords import verify_secret
+from hub.oauth.service import OAuth
 
 log = logging.getLogger("hub.auth")
 

@@ -8,16 +8,16 @@ from dataclasses import dataclass
 
 from neo4j.exceptions import Neo4jError, ServiceUnavailable
 
-from hub.auth import registry
-from hub.auth.keys import KeyRing
-from hub.auth.oauth_server import HubAuthorizationServer
-from hub.auth.principal import Principal
-from hub.auth.status import StatusCache
-from hub.auth.throttle import FailureThrottle
-from hub.auth.tokens import InvalidToken
+from hub.access.principal import Principal
 from hub.config import Settings
 from hub.errors import Unauthenticated, Unavailable
 from hub.graph.driver import Graph
+from hub.oauth import registry
+from hub.oauth.keys import KeyRing
+from hub.oauth.oauth_server import HubAuthorizationServer
+from hub.oauth.status import StatusCache
+from hub.oauth.throttle import FailureThrottle
+from hub.oauth.tokens import InvalidToken
 
 log = logging.getLogger("hub.auth")
 

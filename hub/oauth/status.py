@@ -10,8 +10,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from hub.auth.token_store import AccessStatus, access_status
 from hub.graph.driver import Graph
+from hub.oauth.token_store import AccessStatus, access_status
 
 _MAX_ENTRIES = 10_000
 

@@ -9,8 +9,8 @@ from datetime import datetime
 
 from neo4j import AsyncManagedTransaction
 
-from hub.auth.models import AuthCode
 from hub.graph.driver import fetch_all
+from hub.oauth.models import AuthCode
 
 
 def code_hash(code: str) -> str:

@@ -19,10 +19,10 @@ from joserfc.errors import ClaimError, ExpiredTokenError, JoseError
 from joserfc.jwk import KeySet
 from joserfc.jwt import JWTClaimsRegistry
 
-from hub.auth.keys import ALGORITHM, KeyRing
-from hub.auth.models import USER_SUBJECT_PREFIX, OAuthClient, OAuthUser
-from hub.auth.principal import Principal, Role, Scope
+from hub.access.principal import Principal, Role, Scope
 from hub.config import Settings
+from hub.oauth.keys import ALGORITHM, KeyRing
+from hub.oauth.models import USER_SUBJECT_PREFIX, OAuthClient, OAuthUser
 
 # Only what the hub itself signs with; `none`, HMAC and everything else are refused up front.
 ALLOWED_ALGORITHMS = (ALGORITHM,)
@@ -108,7 +108,7 @@ class TokenVerifier:
     """Signature and claims, in this order: the header (algorithm allow-list, `typ`, a known
     `kid`), the signature with that key only, then `iss`, `aud`, `exp`, `nbf`, `iat` (with a small
     leeway), the lifetime, and the hub's own claims. The deny list and the client's status are
-    checked afterwards, against the registry (see `hub.auth.bearer`)."""
+    checked afterwards, against the registry (see `hub.oauth.bearer`)."""
 
     def __init__(self, settings: Settings, keyring: KeyRing) -> None:
         self.settings = settings

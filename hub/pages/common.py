@@ -18,10 +18,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 
-from hub.auth import registry
-from hub.auth.models import OAuthClient
-from hub.auth.pages import pick_language
-from hub.auth.service import OAuth
+from hub.oauth import registry
+from hub.oauth.models import OAuthClient
+from hub.oauth.pages import pick_language
+from hub.oauth.service import OAuth
 
 __all__ = ["pick_language"]
 

@@ -28,10 +28,10 @@ from graphql.execution.values import (
     get_directive_values,
 )
 
+from hub.access import policy
+from hub.access.masking import masked
+from hub.access.principal import Principal
 from hub.audit.trail import AUDITED_TYPES, REF_KEY
-from hub.auth import policy
-from hub.auth.masking import masked
-from hub.auth.principal import Principal
 from hub.errors import BadUserInput, Forbidden, LimitExceeded
 from hub.graph.mapping import ANY, ANY_LIMIT, TYPES, Link, TypeMap
 from hub.graph.model import PROPERTIES

@@ -22,7 +22,7 @@ async def _result(tx: AsyncManagedTransaction, cypher: str, params: dict[str, An
 
 
 def _compiler(info: Info) -> Compiler:
-    """Who may call these fields is declared on them (hub/auth/root_access.py READ)."""
+    """Who may call these fields is declared on them (hub/access/root_access.py READ)."""
     ctx = info.context
     return Compiler(document(info), ctx.principal, Limits(max_page=ctx.settings.hub_max_page))
 

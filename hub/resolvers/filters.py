@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from hub.auth import policy
+from hub.access import policy
 from hub.catalog import API_TYPES, Filter
 from hub.errors import Forbidden
 from hub.graph.model import PROPERTIES

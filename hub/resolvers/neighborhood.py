@@ -28,7 +28,7 @@ MAX_PURPOSE = 200
 
 def _explorer(info: Info, purpose: str) -> Compiler:
     """The compiler of an exploration, once its caller states a purpose (the scopes it needs are
-    declared on the field: hub/auth/root_access.py EXPLORE)."""
+    declared on the field: hub/access/root_access.py EXPLORE)."""
     field = info.field_name
     stated = " ".join(purpose.split())
     if not stated or len(stated) > MAX_PURPOSE:

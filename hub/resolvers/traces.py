@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from hub.auth import policy
+from hub.access import policy
 from hub.context import Info
 from hub.errors import BadUserInput
 from hub.graph import trace_repo

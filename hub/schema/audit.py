@@ -10,7 +10,7 @@ from typing import Any, cast
 
 import strawberry
 
-from hub.auth.root_access import AUDIT
+from hub.access.root_access import AUDIT
 from hub.context import Info
 from hub.resolvers import audit
 from hub.schema.graph import Connection

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import strawberry
 
-from hub.auth.root_access import EXPLORE, trace
+from hub.access.root_access import EXPLORE, trace
 from hub.context import Info
 from hub.resolvers import neighborhood, traces
 from hub.schema.graph import Cylinder, Enterprise, Household, Node, Product

@@ -10,8 +10,8 @@ from typing import Any
 
 import strawberry
 
-from hub.auth.root_access import WRITE
-from hub.auth.write_policy import Write
+from hub.access.root_access import WRITE
+from hub.access.write_policy import Write
 from hub.context import Info
 from hub.errors import Unavailable
 from hub.ingest.batch import run_batch

@@ -1,5 +1,5 @@
 """One mechanism for who may call a root field: a strawberry permission that enforces the field's
-declared `Access` (hub/auth/root_access.py) before its resolver runs."""
+declared `Access` (hub/access/root_access.py) before its resolver runs."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from strawberry.extensions.field_extension import FieldExtension
 from strawberry.permission import BasePermission, PermissionExtension
 
-from hub.auth.root_access import Access, require
+from hub.access.root_access import Access, require
 
 
 class Declared(BasePermission):

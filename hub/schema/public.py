@@ -10,7 +10,7 @@ from enum import Enum
 
 import strawberry
 
-from hub.auth.root_access import OPEN
+from hub.access.root_access import OPEN
 from hub.context import Info
 from hub.resolvers import public
 from hub.schema.enums import ProductCategory, TestResult

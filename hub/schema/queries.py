@@ -6,7 +6,7 @@ from typing import Any
 
 import strawberry
 
-from hub.auth.root_access import READ
+from hub.access.root_access import READ
 from hub.context import Info
 from hub.resolvers import entities
 from hub.schema.graph import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 import hub
-from hub.auth.root_access import OPEN
+from hub.access.root_access import OPEN
 from hub.context import Info
 from hub.schema.permissions import allow
 
