@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import GraphQLError
-from neo4j import AsyncManagedTransaction
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -31,6 +30,7 @@ from hub.context import Context
 from hub.errors import ErrorCode, HubError, Unauthenticated, Unavailable
 from hub.explorer.routes import explorer_routes
 from hub.field.routes import field_routes
+from hub.graph import health_repo
 from hub.graph.driver import Graph, TransactionCounter, graph_for, open_driver
 from hub.graph.migrations import migrate
 from hub.metrics import Metrics
@@ -159,15 +159,10 @@ async def healthz(_: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-async def _ping(tx: AsyncManagedTransaction) -> int:
-    record = await (await tx.run("RETURN 1 AS ok")).single(strict=True)
-    return int(record["ok"])
-
-
 async def readyz(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
     try:
-        await runtime.graph.read(_ping)
+        await runtime.graph.read(health_repo.ping)
         await runtime.ensure_migrated()
     except AuthError:
         return _not_ready("Neo4j refused the credentials (NEO4J_USER / NEO4J_PASSWORD)")

@@ -1,11 +1,9 @@
-"""Every Cypher statement of the audit log: append a batch under the head's lock, sign the head,
-read the chain back for the verifier and pages of it for auditors.
+"""The audit chain's store: append a batch under the head's lock, sign the head, read the chain
+back for the verifier and pages of it for auditors, over the statements of
+hub/graph/audit_repo.py.
 
-The chain of one id is `(:AuditHead {chain})` (the last seq and hash, and the last signed seq),
-its entries `(:AuditEntry {chain, seq, ...})` (unique on chain and seq) and its signed heads
-`(:AuditSignature {chain, seq, hash, time, signature, keyId})`. Appending first takes the head's
-write lock, so batches from every process and replica queue on it and the sequence stays
-contiguous. No label here is in the read policy: the graph API cannot reach these nodes.
+Appending first takes the head's write lock, so batches from every process and replica queue on
+it and the sequence stays contiguous.
 """
 
 from __future__ import annotations
@@ -19,6 +17,7 @@ from neo4j import AsyncManagedTransaction
 
 from hub.audit.entry import GENESIS, Draft, Entry, chained
 from hub.audit.signing import Signer, head_message
+from hub.graph import audit_repo
 
 
 @dataclass(frozen=True)
@@ -47,19 +46,12 @@ def _seconds_between(earlier: str, later: str) -> float:
     return (datetime.fromisoformat(later) - datetime.fromisoformat(earlier)).total_seconds()
 
 
-async def _lock_head(tx: AsyncManagedTransaction, chain: str) -> Head:
-    # Setting a property takes the node's write lock until commit; reads after it see the
-    # latest committed head, so no two batches can take the same seqs.
-    result = await tx.run(
-        "MERGE (h:AuditHead {chain: $chain}) "
-        "ON CREATE SET h.seq = 0, h.hash = $genesis, h.signedSeq = 0 "
-        "SET h._lock = true "
-        "RETURN h.seq AS seq, h.hash AS hash, h.signedSeq AS signedSeq, h.signedAt AS signedAt",
-        chain=chain,
-        genesis=GENESIS,
-    )
-    r = await result.single(strict=True)
+def _head(r: dict[str, Any]) -> Head:
     return Head(int(r["seq"]), str(r["hash"]), int(r["signedSeq"] or 0), r["signedAt"])
+
+
+async def _lock_head(tx: AsyncManagedTransaction, chain: str) -> Head:
+    return _head(await audit_repo.lock_head(tx, chain, GENESIS))
 
 
 def _signature(chain: str, seq: int, entry_hash: str, signer: Signer, time: str) -> dict[str, Any]:
@@ -71,34 +63,6 @@ def _signature(chain: str, seq: int, entry_hash: str, signer: Signer, time: str)
         "keyId": signer.key_id,
         "signature": signer.sign(head_message(chain, seq, entry_hash, time)),
     }
-
-
-async def _move_head(
-    tx: AsyncManagedTransaction,
-    chain: str,
-    seq: int,
-    entry_hash: str,
-    entries: list[dict[str, Any]],
-    signature: dict[str, Any] | None,
-) -> None:
-    await (
-        await tx.run(
-            "MATCH (h:AuditHead {chain: $chain}) "
-            "SET h.seq = $seq, h.hash = $hash, "
-            "h.signedSeq = coalesce($signedSeq, h.signedSeq), "
-            "h.signedAt = coalesce($signedAt, h.signedAt) "
-            "REMOVE h._lock "
-            "FOREACH (s IN $signatures | CREATE (x:AuditSignature) SET x = s) "
-            "WITH h UNWIND $entries AS e CREATE (a:AuditEntry) SET a = e",
-            chain=chain,
-            seq=seq,
-            hash=entry_hash,
-            signedSeq=signature["seq"] if signature else None,
-            signedAt=signature["time"] if signature else None,
-            signatures=[signature] if signature else [],
-            entries=entries,
-        )
-    ).consume()
 
 
 async def append_batch(
@@ -122,7 +86,7 @@ async def append_batch(
     if sign is not None and sign.due(head, last.seq, now):
         signature = _signature(chain, last.seq, last.hash, sign.signer, now)
     props = [e.properties() for e in entries]
-    await _move_head(tx, chain, last.seq, last.hash, props, signature)
+    await audit_repo.move_head(tx, chain, last.seq, last.hash, props, signature)
     return entries
 
 
@@ -134,7 +98,7 @@ async def sign_head(
     signature = None
     if head.seq > head.signed_seq:
         signature = _signature(chain, head.seq, head.hash, signer, now)
-    await _move_head(tx, chain, head.seq, head.hash, [], signature)
+    await audit_repo.move_head(tx, chain, head.seq, head.hash, [], signature)
     return head.seq if signature else None
 
 
@@ -142,43 +106,23 @@ async def sign_head(
 
 
 async def read_head(tx: AsyncManagedTransaction, chain: str) -> Head | None:
-    result = await tx.run(
-        "MATCH (h:AuditHead {chain: $chain}) "
-        "RETURN h.seq AS seq, h.hash AS hash, h.signedSeq AS signedSeq, h.signedAt AS signedAt",
-        chain=chain,
-    )
-    r = await result.single()
-    if r is None:
-        return None
-    return Head(int(r["seq"]), str(r["hash"]), int(r["signedSeq"] or 0), r["signedAt"])
+    record = await audit_repo.read_head(tx, chain)
+    return None if record is None else _head(record)
 
 
 async def entries_between(
     tx: AsyncManagedTransaction, chain: str, first_seq: int, last_seq: int, limit: int
 ) -> list[Entry]:
     """Entries with first_seq <= seq <= last_seq, in seq order, at most `limit`."""
-    result = await tx.run(
-        "MATCH (a:AuditEntry {chain: $chain}) WHERE $first <= a.seq <= $last "
-        "RETURN properties(a) AS a ORDER BY a.seq LIMIT $limit",
-        chain=chain,
-        first=first_seq,
-        last=last_seq,
-        limit=limit,
-    )
-    return [Entry.from_properties(r["a"]) async for r in result]
+    rows = await audit_repo.entries_between(tx, chain, first_seq, last_seq, limit)
+    return [Entry.from_properties(r) for r in rows]
 
 
 async def signatures_up_to(
     tx: AsyncManagedTransaction, chain: str, last_seq: int | None
 ) -> list[dict[str, Any]]:
     """Signed heads in seq order (all of them when `last_seq` is None)."""
-    result = await tx.run(
-        "MATCH (s:AuditSignature {chain: $chain}) WHERE $last IS NULL OR s.seq <= $last "
-        "RETURN properties(s) AS s ORDER BY s.seq, s.time",
-        chain=chain,
-        last=last_seq,
-    )
-    return [dict(r["s"]) async for r in result]
+    return await audit_repo.signatures_up_to(tx, chain, last_seq)
 
 
 async def audit_page(
@@ -191,38 +135,5 @@ async def audit_page(
 ) -> tuple[list[Entry], int | None]:
     """Newest first: at most first + 1 entries matching `where`, older than `before_seq`, and
     how many match in all when asked."""
-    params = {
-        "chain": chain,
-        "client": where.get("client"),
-        "role": where.get("role"),
-        "operation": where.get("operation"),
-        "decision": where.get("decision"),
-        "since": where.get("since"),
-        "until": where.get("until"),
-        "entity": where.get("entityId"),
-        "purpose": where.get("purpose"),
-        "requestId": where.get("requestId"),
-    }
-    match = (
-        "MATCH (a:AuditEntry {chain: $chain}) WHERE ($client IS NULL OR a.client = $client) "
-        "AND ($role IS NULL OR a.role = $role) "
-        "AND ($operation IS NULL OR a.operation = $operation) "
-        "AND ($decision IS NULL OR a.decision = $decision) "
-        "AND ($since IS NULL OR a.time >= $since) AND ($until IS NULL OR a.time < $until) "
-        "AND ($entity IS NULL OR $entity IN a.entityIds) "
-        "AND ($purpose IS NULL OR a.purpose = $purpose) "
-        "AND ($requestId IS NULL OR a.requestId = $requestId) "
-    )
-    result = await tx.run(
-        match + "AND ($before IS NULL OR a.seq < $before) "
-        "RETURN properties(a) AS a ORDER BY a.seq DESC LIMIT $limit",
-        params,
-        before=before_seq,
-        limit=first + 1,
-    )
-    rows = [Entry.from_properties(r["a"]) async for r in result]
-    total = None
-    if with_total:
-        counted = await tx.run(match + "RETURN count(a) AS n", params)
-        total = int((await counted.single(strict=True))["n"])
-    return rows, total
+    rows, total = await audit_repo.audit_page(tx, chain, where, before_seq, first, with_total)
+    return [Entry.from_properties(r) for r in rows], total

@@ -32,6 +32,19 @@ def rel_pattern(types: list[str]) -> str:
     return ":" + "|".join(sorted(set(types)))
 
 
+def time_window(since: str | None, until: str | None) -> tuple[str, dict[str, Any]]:
+    """The predicate over the neighbour `x` that leaves out events outside [since, until), and its
+    parameters; nodes without a time are not events and always pass."""
+    window, params = "", {}
+    if since is not None:
+        window += " AND (x.time IS NULL OR x.time >= datetime($since))"
+        params["since"] = since
+    if until is not None:
+        window += " AND (x.time IS NULL OR x.time < datetime($until))"
+        params["until"] = until
+    return window, params
+
+
 def _start(var: str, type_name: str, param: str, view: NodeView) -> str:
     m = TYPES[type_name]
     return (

@@ -1,190 +1,105 @@
-"""The client and people registry in Neo4j: every Cypher statement about `:OAuthClient` and
-`:OAuthUser`. Transaction functions take plain values and return plain values."""
+"""The client and people registry, as the authorization server's models: transaction functions
+over the statements of hub/graph/registry_repo.py."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, LiteralString
+from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from hub.graph.driver import fetch_all
+from hub.graph import registry_repo as repo
 from hub.oauth.models import OAuthClient, OAuthUser
-
-# The projection every client read returns (the secret hash only where it is checked).
-_CLIENT: LiteralString = (
-    "c {clientId: c.clientId, name: c.name, role: c.role, scopes: c.scopes, "
-    "enabled: c.enabled, enterprise: c.enterprise, district: c.district, "
-    "redirectUris: c.redirectUris, demo: c.demo, createdAt: c.createdAt, rotatedAt: c.rotatedAt"
-)
-_USER: LiteralString = (
-    "u {username: u.username, role: u.role, scopes: u.scopes, enabled: u.enabled, "
-    "enterprise: u.enterprise, district: u.district, demo: u.demo, createdAt: u.createdAt"
-)
 
 
 async def create_client(tx: AsyncManagedTransaction, client: OAuthClient, now: datetime) -> None:
-    await (
-        await tx.run(
-            "CREATE (c:OAuthClient {clientId: $clientId, name: $name, role: $role, "
-            "scopes: $scopes, enabled: true, enterprise: $enterprise, district: $district, "
-            "secretHash: $secretHash, redirectUris: $redirectUris, demo: $demo, "
-            "createdAt: $now, rotatedAt: $now})",
-            now=now,
-            clientId=client.client_id,
-            name=client.name,
-            role=client.role.value,
-            scopes=list(client.scopes),
-            enterprise=client.enterprise,
-            district=client.district,
-            secretHash=client.secret_hash,
-            redirectUris=list(client.redirect_uris),
-            demo=client.demo,
-        )
-    ).consume()
+    await repo.create_client(
+        tx,
+        {
+            "clientId": client.client_id,
+            "name": client.name,
+            "role": client.role.value,
+            "scopes": list(client.scopes),
+            "enterprise": client.enterprise,
+            "district": client.district,
+            "secretHash": client.secret_hash,
+            "redirectUris": list(client.redirect_uris),
+            "demo": client.demo,
+            "now": now,
+        },
+    )
 
 
 async def find_client(tx: AsyncManagedTransaction, client_id: str) -> OAuthClient | None:
-    rows = await fetch_all(
-        tx,
-        "MATCH (c:OAuthClient {clientId: $clientId}) "
-        "RETURN " + _CLIENT + ", secretHash: c.secretHash} AS c",
-        clientId=client_id,
-    )
-    return OAuthClient.from_record(rows[0]["c"]) if rows else None
+    record = await repo.find_client(tx, client_id)
+    return OAuthClient.from_record(record) if record else None
 
 
 async def find_client_by_name(tx: AsyncManagedTransaction, name: str) -> OAuthClient | None:
-    rows = await fetch_all(
-        tx,
-        "MATCH (c:OAuthClient {name: $name}) RETURN " + _CLIENT + "} AS c",
-        name=name,
-    )
-    return OAuthClient.from_record(rows[0]["c"]) if rows else None
+    record = await repo.find_client_by_name(tx, name)
+    return OAuthClient.from_record(record) if record else None
 
 
 async def list_clients(tx: AsyncManagedTransaction) -> list[OAuthClient]:
-    rows = await fetch_all(
-        tx,
-        "MATCH (c:OAuthClient) RETURN " + _CLIENT + "} AS c ORDER BY c.name",
-    )
-    return [OAuthClient.from_record(r["c"]) for r in rows]
+    return [OAuthClient.from_record(r) for r in await repo.list_clients(tx)]
 
 
 async def set_client_enabled(tx: AsyncManagedTransaction, client_id: str, enabled: bool) -> bool:
-    rows = await fetch_all(
-        tx,
-        "MATCH (c:OAuthClient {clientId: $clientId}) SET c.enabled = $enabled RETURN c.clientId",
-        clientId=client_id,
-        enabled=enabled,
-    )
-    return bool(rows)
+    return await repo.set_client_enabled(tx, client_id, enabled)
 
 
 async def set_client_secret(
     tx: AsyncManagedTransaction, client_id: str, secret_hash: str, now: datetime
 ) -> bool:
-    rows = await fetch_all(
-        tx,
-        "MATCH (c:OAuthClient {clientId: $clientId}) WHERE c.secretHash IS NOT NULL "
-        "SET c.secretHash = $secretHash, c.rotatedAt = $now RETURN c.clientId",
-        clientId=client_id,
-        now=now,
-        secretHash=secret_hash,
-    )
-    return bool(rows)
+    return await repo.set_client_secret(tx, client_id, secret_hash, now)
 
 
 async def delete_client(tx: AsyncManagedTransaction, client_id: str) -> bool:
-    rows = await fetch_all(
-        tx,
-        "MATCH (c:OAuthClient {clientId: $clientId}) DETACH DELETE c RETURN 1 AS deleted",
-        clientId=client_id,
-    )
-    return bool(rows)
+    return await repo.delete_client(tx, client_id)
 
 
 async def demo_credential_names(tx: AsyncManagedTransaction) -> list[str]:
     """The names of every demo client and demo person in the registry."""
-    rows = await fetch_all(
-        tx,
-        "MATCH (c:OAuthClient) WHERE c.demo = true RETURN 'client ' + c.name AS name "
-        "UNION MATCH (u:OAuthUser) WHERE u.demo = true RETURN 'user ' + u.username AS name",
-    )
-    return sorted(str(r["name"]) for r in rows)
+    return await repo.demo_credential_names(tx)
 
 
 async def create_user(tx: AsyncManagedTransaction, user: OAuthUser, now: datetime) -> None:
-    await (
-        await tx.run(
-            "CREATE (u:OAuthUser {username: $username, role: $role, scopes: $scopes, "
-            "enabled: true, enterprise: $enterprise, district: $district, "
-            "passwordHash: $passwordHash, demo: $demo, createdAt: $now})",
-            now=now,
-            username=user.username,
-            role=user.role.value,
-            scopes=list(user.scopes),
-            enterprise=user.enterprise,
-            district=user.district,
-            passwordHash=user.password_hash,
-            demo=user.demo,
-        )
-    ).consume()
+    await repo.create_user(
+        tx,
+        {
+            "username": user.username,
+            "role": user.role.value,
+            "scopes": list(user.scopes),
+            "enterprise": user.enterprise,
+            "district": user.district,
+            "passwordHash": user.password_hash,
+            "demo": user.demo,
+            "now": now,
+        },
+    )
 
 
 async def find_user(tx: AsyncManagedTransaction, username: str) -> OAuthUser | None:
-    rows = await fetch_all(
-        tx,
-        "MATCH (u:OAuthUser {username: $username}) "
-        "RETURN " + _USER + ", passwordHash: u.passwordHash} AS u",
-        username=username,
-    )
-    return OAuthUser.from_record(rows[0]["u"]) if rows else None
+    record = await repo.find_user(tx, username)
+    return OAuthUser.from_record(record) if record else None
 
 
 async def list_users(tx: AsyncManagedTransaction) -> list[OAuthUser]:
-    rows = await fetch_all(
-        tx,
-        "MATCH (u:OAuthUser) RETURN " + _USER + "} AS u ORDER BY u.username",
-    )
-    return [OAuthUser.from_record(r["u"]) for r in rows]
+    return [OAuthUser.from_record(r) for r in await repo.list_users(tx)]
 
 
 async def set_user_enabled(tx: AsyncManagedTransaction, username: str, enabled: bool) -> bool:
-    rows = await fetch_all(
-        tx,
-        "MATCH (u:OAuthUser {username: $username}) SET u.enabled = $enabled RETURN u.username",
-        username=username,
-        enabled=enabled,
-    )
-    return bool(rows)
+    return await repo.set_user_enabled(tx, username, enabled)
 
 
 async def delete_user(tx: AsyncManagedTransaction, username: str) -> bool:
-    rows = await fetch_all(
-        tx,
-        "MATCH (u:OAuthUser {username: $username}) DETACH DELETE u RETURN 1 AS deleted",
-        username=username,
-    )
-    return bool(rows)
+    return await repo.delete_user(tx, username)
 
 
 async def enterprise_per_kind(tx: AsyncManagedTransaction) -> list[dict[str, Any]]:
     """One enterprise (the smallest uscc) of every kind in the graph, for demo clients."""
-    return await fetch_all(
-        tx,
-        "MATCH (e:Enterprise) WHERE e.kind IS NOT NULL "
-        "RETURN e.kind AS kind, min(e.uscc) AS uscc ORDER BY kind",
-    )
+    return await repo.enterprise_per_kind(tx)
 
 
 async def delete_demo_credentials(tx: AsyncManagedTransaction) -> int:
-    rows = await fetch_all(
-        tx,
-        "OPTIONAL MATCH (c:OAuthClient) WHERE c.demo = true "
-        "WITH collect(c) AS clients "
-        "OPTIONAL MATCH (u:OAuthUser) WHERE u.demo = true "
-        "WITH clients + collect(u) AS doomed "
-        "FOREACH (n IN doomed | DETACH DELETE n) RETURN size(doomed) AS deleted",
-    )
-    return int(rows[0]["deleted"])
+    return await repo.delete_demo_credentials(tx)

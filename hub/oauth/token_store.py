@@ -1,5 +1,6 @@
-"""Token state in Neo4j: single-use authorization codes, the `jti` deny list, and the one read the
-resource side makes per token (is the client still enabled, the person too, the jti revoked?)."""
+"""Token state: single-use authorization codes, the `jti` deny list, and the one read the
+resource side makes per token (is the client still enabled, the person too, the jti revoked?),
+over the statements of hub/graph/token_repo.py."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import datetime
 
 from neo4j import AsyncManagedTransaction
 
-from hub.graph.driver import fetch_all
+from hub.graph import token_repo as repo
 from hub.oauth.models import AuthCode
 
 
@@ -19,22 +20,19 @@ def code_hash(code: str) -> str:
 
 
 async def save_auth_code(tx: AsyncManagedTransaction, code: str, auth: AuthCode) -> None:
-    await (
-        await tx.run(
-            "CREATE (a:AuthCode {codeHash: $codeHash, clientId: $clientId, "
-            "redirectUri: $redirectUri, scope: $scope, username: $username, "
-            "codeChallenge: $codeChallenge, codeChallengeMethod: $codeChallengeMethod, "
-            "expiresAt: $expiresAt})",
-            codeHash=code_hash(code),
-            clientId=auth.client_id,
-            redirectUri=auth.redirect_uri,
-            scope=auth.scope,
-            username=auth.username,
-            codeChallenge=auth.code_challenge,
-            codeChallengeMethod=auth.code_challenge_method,
-            expiresAt=auth.expires_at,
-        )
-    ).consume()
+    await repo.save_auth_code(
+        tx,
+        {
+            "codeHash": code_hash(code),
+            "clientId": auth.client_id,
+            "redirectUri": auth.redirect_uri,
+            "scope": auth.scope,
+            "username": auth.username,
+            "codeChallenge": auth.code_challenge,
+            "codeChallengeMethod": auth.code_challenge_method,
+            "expiresAt": auth.expires_at,
+        },
+    )
 
 
 async def take_auth_code(
@@ -42,15 +40,10 @@ async def take_auth_code(
 ) -> AuthCode | None:
     """Redeem a code: it is deleted whatever happens next, so it can never be used twice. Expired
     codes of any client are swept on the way."""
-    await (await tx.run("MATCH (a:AuthCode) WHERE a.expiresAt < $now DELETE a", now=now)).consume()
-    rows = await fetch_all(
-        tx,
-        "MATCH (a:AuthCode {codeHash: $codeHash}) WITH a, a {.*} AS found DELETE a RETURN found",
-        codeHash=code_hash(code),
-    )
-    if not rows:
+    record = await repo.take_auth_code(tx, code_hash(code), now)
+    if record is None:
         return None
-    auth = AuthCode.from_record(rows[0]["found"])
+    auth = AuthCode.from_record(record)
     return auth if auth.client_id == client_id else None
 
 
@@ -64,20 +57,7 @@ async def revoke_jti(
 ) -> None:
     """Deny a token by its id until it would have expired anyway; old entries are swept.
     `now` is epoch seconds (as `exp` is), `revoked_at` the hub's clock."""
-    await (
-        await tx.run("MATCH (r:RevokedToken) WHERE r.expiresAt < $now DELETE r", now=now)
-    ).consume()
-    await (
-        await tx.run(
-            "MERGE (r:RevokedToken {jti: $jti}) "
-            "ON CREATE SET r.clientId = $clientId, r.expiresAt = $expiresAt, "
-            "r.revokedAt = $revokedAt",
-            jti=jti,
-            revokedAt=revoked_at,
-            clientId=client_id,
-            expiresAt=expires_at,
-        )
-    ).consume()
+    await repo.revoke_jti(tx, jti, client_id, expires_at, now, revoked_at)
 
 
 @dataclass(frozen=True)
@@ -95,18 +75,7 @@ class AccessStatus:
 async def access_status(
     tx: AsyncManagedTransaction, client_id: str, username: str | None, jti: str
 ) -> AccessStatus:
-    rows = await fetch_all(
-        tx,
-        "OPTIONAL MATCH (c:OAuthClient {clientId: $clientId}) "
-        "OPTIONAL MATCH (u:OAuthUser {username: $username}) "
-        "OPTIONAL MATCH (r:RevokedToken {jti: $jti}) "
-        "RETURN coalesce(c.enabled, false) AS clientEnabled, coalesce(c.demo, false) AS demo, "
-        "coalesce(u.enabled, false) AS userEnabled, r IS NOT NULL AS revoked",
-        clientId=client_id,
-        username=username or "",
-        jti=jti,
-    )
-    row = rows[0]
+    row = await repo.access_status(tx, client_id, username or "", jti)
     return AccessStatus(
         client_enabled=bool(row["clientEnabled"]),
         user_enabled=username is None or bool(row["userEnabled"]),

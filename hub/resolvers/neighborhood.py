@@ -99,15 +99,8 @@ async def neighborhood(
     projection = _projection(c, view, info, limit)
     if start is None:
         return None
-    params: dict[str, Any] = {**c.params, "start": start[1], "cap": limit, "room": limit + 1}
-    # Events outside [since, until) are left out; nodes without a time are not events.
-    window = ""
-    if since is not None:
-        window += " AND (x.time IS NULL OR x.time >= datetime($since))"
-        params["since"] = since
-    if until is not None:
-        window += " AND (x.time IS NULL OR x.time < datetime($until))"
-        params["until"] = until
+    window, window_params = repo.time_window(since, until)
+    params = {**c.params, "start": start[1], "cap": limit, "room": limit + 1, **window_params}
     cypher = repo.neighborhood(view, start[0], rels, depth, window, projection)
     return await _read(info, cypher, params)
 

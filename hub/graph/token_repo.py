@@ -1,0 +1,83 @@
+"""Token state in Neo4j: single-use authorization codes (stored by hash), the `jti` deny list,
+and the one read the resource side makes per token. Plain values in, records out; hub/oauth/
+token_store.py speaks the authorization server's models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+from hub.graph.driver import fetch_all
+
+
+async def save_auth_code(tx: AsyncManagedTransaction, code: dict[str, Any]) -> None:
+    """`code`: codeHash, clientId, redirectUri, scope, username, codeChallenge,
+    codeChallengeMethod, expiresAt."""
+    await (
+        await tx.run(
+            "CREATE (a:AuthCode {codeHash: $codeHash, clientId: $clientId, "
+            "redirectUri: $redirectUri, scope: $scope, username: $username, "
+            "codeChallenge: $codeChallenge, codeChallengeMethod: $codeChallengeMethod, "
+            "expiresAt: $expiresAt})",
+            code,
+        )
+    ).consume()
+
+
+async def take_auth_code(
+    tx: AsyncManagedTransaction, code_hash: str, now: int
+) -> dict[str, Any] | None:
+    """The code's record, deleted whatever happens next; expired codes are swept on the way."""
+    await (await tx.run("MATCH (a:AuthCode) WHERE a.expiresAt < $now DELETE a", now=now)).consume()
+    rows = await fetch_all(
+        tx,
+        "MATCH (a:AuthCode {codeHash: $codeHash}) WITH a, a {.*} AS found DELETE a RETURN found",
+        codeHash=code_hash,
+    )
+    return dict(rows[0]["found"]) if rows else None
+
+
+async def revoke_jti(
+    tx: AsyncManagedTransaction,
+    jti: str,
+    client_id: str,
+    expires_at: int,
+    now: int,
+    revoked_at: datetime,
+) -> None:
+    """Deny a token by its id until it would have expired anyway; old entries are swept.
+    `now` is epoch seconds (as `exp` is), `revoked_at` the hub's clock."""
+    await (
+        await tx.run("MATCH (r:RevokedToken) WHERE r.expiresAt < $now DELETE r", now=now)
+    ).consume()
+    await (
+        await tx.run(
+            "MERGE (r:RevokedToken {jti: $jti}) "
+            "ON CREATE SET r.clientId = $clientId, r.expiresAt = $expiresAt, "
+            "r.revokedAt = $revokedAt",
+            jti=jti,
+            revokedAt=revoked_at,
+            clientId=client_id,
+            expiresAt=expires_at,
+        )
+    ).consume()
+
+
+async def access_status(
+    tx: AsyncManagedTransaction, client_id: str, username: str, jti: str
+) -> dict[str, Any]:
+    """clientEnabled, demo, userEnabled, revoked."""
+    rows = await fetch_all(
+        tx,
+        "OPTIONAL MATCH (c:OAuthClient {clientId: $clientId}) "
+        "OPTIONAL MATCH (u:OAuthUser {username: $username}) "
+        "OPTIONAL MATCH (r:RevokedToken {jti: $jti}) "
+        "RETURN coalesce(c.enabled, false) AS clientEnabled, coalesce(c.demo, false) AS demo, "
+        "coalesce(u.enabled, false) AS userEnabled, r IS NOT NULL AS revoked",
+        clientId=client_id,
+        username=username,
+        jti=jti,
+    )
+    return rows[0]
