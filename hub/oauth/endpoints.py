@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from authlib.oauth2.rfc7009 import RevocationEndpoint as _RevocationEndpoint
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint as _IntrospectionEndpoint
 
 from hub.access.principal import Scope
 from hub.oauth import token_store
+from hub.oauth.bridge import ServerBridge
 from hub.oauth.models import OAuthClient
 from hub.oauth.tokens import CheckedToken, InvalidToken
-
-if TYPE_CHECKING:
-    from hub.oauth.oauth_server import HubAuthorizationServer
 
 AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
 
@@ -55,7 +53,7 @@ class IssuedToken:
         return None
 
 
-def _lookup(server: HubAuthorizationServer, token_string: str) -> IssuedToken | None:
+def _lookup(server: ServerBridge, token_string: str) -> IssuedToken | None:
     try:
         checked = server.verifier.check(token_string)
     except InvalidToken:
@@ -68,7 +66,7 @@ def _lookup(server: HubAuthorizationServer, token_string: str) -> IssuedToken | 
 
 class IntrospectionEndpoint(_IntrospectionEndpoint):  # type: ignore[misc]
     CLIENT_AUTH_METHODS = AUTH_METHODS
-    server: HubAuthorizationServer
+    server: ServerBridge
 
     def query_token(self, token_string: str, token_type_hint: str | None) -> IssuedToken | None:
         return _lookup(self.server, token_string)
@@ -89,7 +87,7 @@ class IntrospectionEndpoint(_IntrospectionEndpoint):  # type: ignore[misc]
 class RevocationEndpoint(_RevocationEndpoint):  # type: ignore[misc]
     # A sign-in page (a public client) may end its own person's session.
     CLIENT_AUTH_METHODS: ClassVar[list[str]] = [*AUTH_METHODS, "none"]
-    server: HubAuthorizationServer
+    server: ServerBridge
 
     def query_token(self, token_string: str, token_type_hint: str | None) -> IssuedToken | None:
         return _lookup(self.server, token_string)

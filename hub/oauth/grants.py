@@ -10,17 +10,15 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from authlib.oauth2.rfc6749 import grants
 from authlib.oauth2.rfc6749.errors import InvalidRequestError, InvalidScopeError, OAuth2Error
 from authlib.oauth2.rfc7636 import CodeChallenge
 
 from hub.oauth import registry, token_store
+from hub.oauth.bridge import ServerBridge
 from hub.oauth.models import AuthCode, OAuthClient, OAuthUser
-
-if TYPE_CHECKING:
-    from hub.oauth.oauth_server import HubAuthorizationServer
 
 CODE_LIFETIME_S = 300
 
@@ -39,7 +37,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[mis
     # Sign-in clients are public: PKCE, not a secret, binds the code to whoever asked for it.
     TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["none"]
     AUTHORIZATION_CODE_LENGTH = 48
-    server: HubAuthorizationServer
+    server: ServerBridge
 
     def create_authorization_response(self, redirect_uri: str, grant_user: OAuthUser) -> Any:
         try:
