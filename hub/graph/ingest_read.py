@@ -3,7 +3,7 @@
 under the batch's keys, and the writer's own enterprise.
 
 Visibility is the read policy's row rule for the writer, handed in by the caller
-(`Reader.visible`, which hub/access/policy.py `visible` gives), so a record the writer may not
+(`Reader.visible`, which the read policy's `visible` gives), so a record the writer may not
 read behaves for a write exactly as for a read. Labels and properties come from the allow-lists;
 every value is a parameter.
 """
