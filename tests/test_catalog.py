@@ -20,7 +20,7 @@ from graphql import (
 
 from hub.access import policy
 from hub.access.principal import Role
-from hub.catalog import ANY, API_TYPES, CATALOG, PROVENANCE, NodeType
+from hub.catalog import ANY, API_TYPES, CATALOG, PROVENANCE, Mask, Masked, NodeType, Prop
 from hub.schema import schema
 from hub.schema.graph import GRAPH_TYPES
 
@@ -165,3 +165,25 @@ def test_each_link_and_filter_names_a_relationship_of_the_graph(name: str) -> No
         assert entry.prop(key) is not None, f"{name} sorts on {key}"
     if entry.api:
         assert entry.prop(entry.key) is not None
+
+
+def test_a_new_type_read_by_two_roles_gives_nothing_to_any_other_role() -> None:
+    """The worked example of docs/architecture.md: one entry, one masked field, two readers."""
+    alert = NodeType(
+        "Alert",
+        "id",
+        props=(
+            Prop("id", "string", field="alertId"),
+            Prop("phone", "string", mask=Masked(Mask.PHONE, frozenset({Role.POLICE}))),
+        ),
+        readers=frozenset({Role.MARKET, Role.POLICE}),
+    )
+    readers = policy.readers_by_role([*API_TYPES.values(), alert])
+    assert {r for r in Role if "Alert" in readers[r]} == {Role.MARKET, Role.POLICE}
+    for role in Role:  # every other type reads as before
+        assert readers[role] - {"Alert"} == policy.TYPE_READERS[role]
+    rules = policy.field_rules(alert)
+    assert set(rules) == {"id", "alertId", "phone", "recordedBy", "recordedAt"}
+    phone = rules["phone"]
+    assert isinstance(phone, Masked)
+    assert {r for r in Role if r not in phone.full_for} == set(Role) - {Role.POLICE}

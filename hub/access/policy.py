@@ -7,30 +7,38 @@ field, filter or traversal that has no entry here is refused for every role.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from hub.access.principal import Principal, Role
-from hub.catalog import API_TYPES, Mask, Masked
+from hub.catalog import API_TYPES, Mask, Masked, NodeType
 
 __all__ = ["FULL", "Mask", "Masked", "Rule"]
 
 FULL = None  # a field every reader of the type sees in full
 Rule = Masked | None
 
-# type -> field -> rule, for every field of every type of the API: the global id, the scalar
-# fields (masked where the catalog masks them), the provenance and the links. Following a link
-# also needs the target type to be readable (TYPE_READERS).
-FIELDS: dict[str, dict[str, Rule]] = {
-    name: {"id": FULL}
-    | {p.api_name: p.mask for p in entry.props if p.api_name is not None}
-    | {"recordedBy": FULL, "recordedAt": FULL}
-    | {link.field: FULL for link in entry.field_links if link.field is not None}
-    for name, entry in API_TYPES.items()
-}
 
-# Which types each role reads: exactly those whose catalog entry names it (deny by default).
-TYPE_READERS: dict[Role, frozenset[str]] = {
-    role: frozenset(name for name, entry in API_TYPES.items() if role in entry.readers)
-    for role in Role
-}
+def field_rules(entry: NodeType) -> dict[str, Rule]:
+    """Every field of a type and its rule: the global id, the scalar fields (masked where the
+    entry masks them), the provenance and the links. Following a link also needs the target
+    type to be readable (TYPE_READERS)."""
+    return (
+        {"id": FULL}
+        | {p.api_name: p.mask for p in entry.props if p.api_name is not None}
+        | {"recordedBy": FULL, "recordedAt": FULL}
+        | {link.field: FULL for link in entry.field_links if link.field is not None}
+    )
+
+
+def readers_by_role(entries: Iterable[NodeType]) -> dict[Role, frozenset[str]]:
+    """Which types each role reads: exactly those whose entry names it (deny by default)."""
+    listed = list(entries)
+    return {role: frozenset(e.name for e in listed if role in e.readers) for role in Role}
+
+
+# type -> field -> rule, for every type of the API.
+FIELDS: dict[str, dict[str, Rule]] = {name: field_rules(e) for name, e in API_TYPES.items()}
+TYPE_READERS: dict[Role, frozenset[str]] = readers_by_role(API_TYPES.values())
 
 # The audit log: only these roles read it, and only with `audit:read`.
 AUDIT_LOG_READERS: frozenset[Role] = frozenset({Role.AUDITOR})
