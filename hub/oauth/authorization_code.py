@@ -1,10 +1,7 @@
-"""The two grants the hub issues tokens through, and PKCE with S256 only.
-
-- client credentials, for partner systems: secret by HTTP Basic or form, no refresh token, a
-  requested scope beyond the client's registered ones is `invalid_scope`;
-- authorization code with PKCE, for people signing in on the hub's page through a sign-in
-  client: the code is single-use (taken from the store when redeemed), lives five minutes, and
-  the token carries the person's role and the scopes both the person and the client hold.
+"""The authorization-code grant with PKCE (S256 only), for people signing in on the hub's page
+through a sign-in client: the code is single-use (taken from the store when redeemed), lives
+five minutes, and the token carries the person's role and the scopes both the person and the
+client hold. The other grant is hub/oauth/client_credentials.py.
 """
 
 from __future__ import annotations
@@ -21,16 +18,6 @@ from hub.oauth.bridge import ServerBridge
 from hub.oauth.models import AuthCode, OAuthClient, OAuthUser
 
 CODE_LIFETIME_S = 300
-
-
-class ClientCredentialsGrant(grants.ClientCredentialsGrant):  # type: ignore[misc]
-    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["client_secret_basic", "client_secret_post"]
-
-    def validate_requested_scope(self) -> None:
-        super().validate_requested_scope()  # only scopes the hub knows
-        client: OAuthClient = self.request.client
-        if client.get_allowed_scope(self.request.payload.scope) is None:
-            raise InvalidScopeError("The requested scope exceeds the scopes of this client.")
 
 
 class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]

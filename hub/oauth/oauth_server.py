@@ -26,8 +26,9 @@ from hub.clock import Clock
 from hub.config import Settings
 from hub.graph.driver import Graph, Work
 from hub.oauth import registry
+from hub.oauth.authorization_code import AuthorizationCodeGrant, S256CodeChallenge
+from hub.oauth.client_credentials import ClientCredentialsGrant
 from hub.oauth.endpoints import IntrospectionEndpoint, RevocationEndpoint
-from hub.oauth.grants import AuthorizationCodeGrant, ClientCredentialsGrant, S256CodeChallenge
 from hub.oauth.keys import KeyRing
 from hub.oauth.models import OAuthClient
 from hub.oauth.status import StatusCache
