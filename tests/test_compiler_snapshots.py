@@ -22,7 +22,7 @@ from graphql.execution.values import get_argument_values
 from hub.access.principal import Principal, Role, Scope
 from hub.errors import HubError
 from hub.resolvers import entities
-from hub.resolvers.compiler import Compiler, Limits
+from hub.resolvers.compiler import Compiler, Limits, statement
 from hub.resolvers.document import parsed
 from hub.schema import schema
 
@@ -125,7 +125,7 @@ def compile_document(query: str, variables: dict[str, Any], principal: Principal
     if expr is None:
         return {"answer": None}
     params = json.loads(json.dumps(c.params, default=str))
-    return {"cypher": entities.statement(expr), "params": params}
+    return {"cypher": statement(expr), "params": params}
 
 
 CASES = sorted(f"{doc}/{who}" for doc in DOCUMENTS for who in PRINCIPALS)

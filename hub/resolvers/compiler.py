@@ -50,6 +50,11 @@ class Order:
         return var + "." + self.prop if self.ranged else sort_expression(self.label, var, self.prop)
 
 
+def statement(expression: str) -> str:
+    """The statement of a root field whose answer is `expression` (one of the Compiler's)."""
+    return "RETURN " + expression + " AS result"
+
+
 class Compiler(Selection):
     """Writes the statement of one root field for one principal; reads the document through
     `Selection`."""

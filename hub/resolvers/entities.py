@@ -9,7 +9,7 @@ from neo4j import AsyncManagedTransaction
 
 from hub.context import Info
 from hub.graph.mapping import TYPES, Link
-from hub.resolvers.compiler import Compiler, Limits
+from hub.resolvers.compiler import Compiler, Limits, statement
 from hub.resolvers.cursors import parse_global_id
 from hub.resolvers.document import document
 
@@ -31,11 +31,6 @@ async def run(info: Info, compiler: Compiler, expression: str) -> Any:
     result = await info.context.graph.read(_result, statement(expression), compiler.params)
     info.context.audit.note_rows(result)  # the people and households returned, for the log
     return result
-
-
-def statement(expression: str) -> str:
-    """The statement of a root field whose answer is `expression`."""
-    return "RETURN " + expression + " AS result"
 
 
 # The expressions: what each root field compiles to, without running it (the unit tests
