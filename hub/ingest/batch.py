@@ -21,9 +21,9 @@ from hub.access.principal import Principal
 from hub.access.write_policy import Grant, Write, grant_for
 from hub.config import Settings
 from hub.errors import LimitExceeded, Unavailable
-from hub.graph import ingest_write as repo
+from hub.graph import ingest_write_repo as repo
 from hub.graph.driver import Graph
-from hub.graph.ingest_read import Reader, read_state
+from hub.graph.ingest_read_repo import Reader, read_state
 from hub.ingest.codes import Code, ItemError
 from hub.ingest.fields import Fields, Moment
 from hub.ingest.item import Item, Spec
