@@ -96,6 +96,9 @@ PLATE_NEW_ENERGY = re.compile(
 )
 MOBILE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
 
+# Client-chosen keys (event ids, cylinder codes, trace codes, household and incident ids).
+KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$", re.ASCII)
+
 
 def check_plate(value: str) -> str | None:
     """A Fujian (闽) licence plate: ordinary (7 characters) or new-energy (8 characters)."""

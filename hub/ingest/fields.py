@@ -13,11 +13,9 @@ from enum import Enum
 from typing import Any
 
 from hub.clock import FUZHOU
-from hub.identifiers import check_mobile, check_plate, check_resident_id, check_uscc
+from hub.identifiers import KEY, check_mobile, check_plate, check_resident_id, check_uscc
 from hub.ingest.codes import Code, ItemError
 
-# Client-chosen keys (event ids, cylinder codes, trace codes, household and incident ids).
-KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$", re.ASCII)
 DISTRICT = re.compile(r"^\d{6}$", re.ASCII)
 NAME_MAX = 200
 TEXT_MAX = 1000

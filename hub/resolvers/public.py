@@ -13,7 +13,7 @@ from hub.context import Info
 from hub.errors import BadUserInput
 from hub.graph import public_repo
 from hub.graph.trace_repo import DUE_WITHIN_DAYS
-from hub.ingest.fields import KEY
+from hub.identifiers import KEY
 
 # Neither a cylinder code nor a trace code carries a check character (docs/pages.md): a code is
 # any key a registration accepted, so what can be refused before a lookup is a value that cannot
