@@ -40,6 +40,7 @@ from hub.oauth.service import DemoCredentialsInProduction, OAuth
 from hub.observability import RequestIdMiddleware, configure_logging, request_id_var
 from hub.ratelimit import RateLimiter
 from hub.schema import schema
+from hub.sharedstore import WindowStore
 
 log = logging.getLogger("hub.app")
 
@@ -118,11 +119,15 @@ class HubGraphQL(GraphQL[Context, None]):
 class AuthenticatedGraphQL:
     """Authenticates before GraphQL runs: a bad credential is a 401, never a partial answer."""
 
-    def __init__(self, graphql: HubGraphQL, settings: Settings, metrics: Metrics) -> None:
+    def __init__(
+        self, graphql: HubGraphQL, settings: Settings, metrics: Metrics, store: WindowStore
+    ) -> None:
         self.graphql = graphql
         self.settings = settings
         self.metrics = metrics
-        self.limiter = RateLimiter(settings.hub_rate_limit_per_min, settings.hub_rate_limit_burst)
+        self.limiter = RateLimiter(
+            settings.hub_rate_limit_per_min, settings.hub_rate_limit_burst, store
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
@@ -140,7 +145,7 @@ class AuthenticatedGraphQL:
             await response(scope, receive, send)
             return
         caller = principal.subject if not principal.is_public else "ip:" + _client_host(request)
-        wait = self.limiter.retry_after(caller)
+        wait = await self.limiter.retry_after(caller)
         if wait:
             self.metrics.rate_limited.inc()
             message = f"rate limit reached: retry after {wait} s"
@@ -180,10 +185,11 @@ def _not_ready(reason: str) -> Response:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
-    oauth = OAuth.create(settings)
+    store = WindowStore(settings.hub_redis_url)  # shared limits when Redis is configured
+    oauth = OAuth.create(settings, store)
     audit = AuditWriter(settings)
     transactions = TransactionCounter()
-    metrics = Metrics(transactions)
+    metrics = Metrics(transactions, store)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -208,6 +214,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             yield
         finally:
             await audit.stop()
+            await store.close()
             await driver.close()
 
     graphql_app = HubGraphQL(
@@ -219,7 +226,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route(
                 "/graphql",
-                AuthenticatedGraphQL(graphql_app, settings, metrics),
+                AuthenticatedGraphQL(graphql_app, settings, metrics, store),
                 methods=["GET", "POST"],
             ),
             Route("/healthz", healthz),

@@ -47,6 +47,26 @@ def cmd_neo4j(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_redis(args: argparse.Namespace) -> int:
+    from hub.redis_local import LocalRedis, RedisError
+
+    settings = get_settings()
+    local = LocalRedis(args.instance or settings.hub_neo4j_instance, settings.hub_state_dir)
+    try:
+        if args.action == "start":
+            print(local.start())
+        elif args.action == "stop":
+            print(local.stop())
+        elif args.action == "status":
+            print(local.status())
+        elif args.action == "url":
+            print(local.url)
+    except RedisError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_migrate(_: argparse.Namespace) -> int:
     async def run() -> int:
         settings = get_settings()
@@ -141,6 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
     neo.add_argument("--instance", help="dev (make run), test (make test) or bench")
     neo.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for Bolt")
     neo.set_defaults(func=cmd_neo4j)
+
+    red = sub.add_parser("redis", help="the project-managed local Redis (shared limits)")
+    red.add_argument("action", choices=["start", "stop", "status", "url"])
+    red.add_argument("--instance", help="dev (make run) or test (make test); HUB_REDIS_PORT")
+    red.set_defaults(func=cmd_redis)
 
     for register in EXTRA_COMMANDS:
         register(sub)

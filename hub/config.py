@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     # bursts up to `burst` pass at once. 0 turns the limit off.
     hub_rate_limit_per_min: int = 1200
     hub_rate_limit_burst: int = 200
+    # Where replicas share the rate limit and the failed-authentication throttles
+    # (redis://host:port/db); unset, each process counts its own.
+    hub_redis_url: str | None = Field(default=None, repr=False)
     # Writes (hub.ingest): items per mutation call, and how far in the future an event's time
     # may lie (clients' clocks drift).
     hub_write_batch_limit: int = Field(default=1000, ge=1, le=10_000)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
@@ -15,6 +15,7 @@ from graph_seed.loader import load
 from hub.app import create_app
 from hub.config import Settings
 from hub.graph.driver import Graph, graph_for, open_driver
+from tests.servers import redis_server
 
 os.environ.setdefault("HUB_NEO4J_INSTANCE", "test")
 os.environ.setdefault("HUB_ENV", "test")
@@ -68,6 +69,13 @@ def app(settings: Settings) -> Starlette:
 async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
     async for c in _client_for(app):
         yield c
+
+
+@pytest.fixture(scope="session")
+def redis_url(settings: Settings) -> Iterator[str]:
+    """A real Redis (Debian's redis-server) for the tests of limits shared across replicas."""
+    with redis_server(settings) as url:
+        yield url
 
 
 TINY_SEED = 7

@@ -12,12 +12,16 @@ from hub.access.principal import Principal
 from hub.config import Settings
 from hub.errors import Unauthenticated, Unavailable
 from hub.graph.driver import Graph
+<<<<<<< HEAD:hub/oauth/service.py
 from hub.oauth import registry
 from hub.oauth.keys import KeyRing
 from hub.oauth.oauth_server import HubAuthorizationServer
 from hub.oauth.status import StatusCache
 from hub.oauth.throttle import FailureThrottle
 from hub.oauth.tokens import InvalidToken
+=======
+from hub.sharedstore import WindowStore
+>>>>>>> 4d4a5cd (Shared limits: the /graphql rate limit and the failed-authentication throttles count in moving windows (the limits library) in Redis when HUB_REDIS_URL is set, so workers and replicas enforce one limit; without it, in the process as before; Redis down falls back to the process counts. hub redis start|stop|status|url runs Debian's redis-server (make server-deps installs it and HAProxy); make run and make test start it. Metrics sum over workers in Prometheus multiprocess mode):hub/auth/service.py
 
 log = logging.getLogger("hub.auth")
 
@@ -35,7 +39,7 @@ class OAuth:
     server: HubAuthorizationServer
 
     @classmethod
-    def create(cls, settings: Settings) -> OAuth:
+    def create(cls, settings: Settings, store: WindowStore | None = None) -> OAuth:
         keyring = KeyRing(settings)  # generated into the state folder on first start
         status = StatusCache(settings.hub_oauth_status_cache_s)
         return cls(
@@ -43,7 +47,9 @@ class OAuth:
             keyring=keyring,
             status=status,
             throttle=FailureThrottle(
-                settings.hub_oauth_max_failures, settings.hub_oauth_failure_window_s
+                settings.hub_oauth_max_failures,
+                settings.hub_oauth_failure_window_s,
+                store=store or WindowStore(settings.hub_redis_url),
             ),
             server=HubAuthorizationServer(settings, keyring, status),
         )
