@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
+import shutil
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
@@ -85,12 +88,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     host, port = args.host or settings.hub_host, args.port or settings.hub_port
-    print(f"hub serving on http://{host}:{port} (GraphQL at /graphql, health at /readyz)")
+    workers = args.workers or settings.hub_workers
+    if workers > 1:
+        _metrics_dir_for_workers(settings.hub_state_dir / "metrics" / str(port))
+    print(
+        f"hub serving on http://{host}:{port} with {workers} worker(s) "
+        "(GraphQL at /graphql, health at /healthz and /readyz)"
+    )
+    # On SIGTERM uvicorn stops accepting, lets in-flight requests finish for up to the grace
+    # period, then runs the app's shutdown (which flushes and signs the audit batch).
     uvicorn.run(
         "hub.app:app_factory", factory=True, host=host, port=port,
-        log_config=None, access_log=False, workers=args.workers,
+        log_config=None, access_log=False, workers=workers,
+        proxy_headers=True, forwarded_allow_ips=settings.hub_trusted_proxies or "",
+        timeout_graceful_shutdown=int(settings.hub_shutdown_grace_s),
+        timeout_keep_alive=int(settings.hub_keepalive_s), server_header=False,
     )  # fmt: skip
     return 0
+
+
+def _metrics_dir_for_workers(path: Path) -> None:
+    """Prometheus multiprocess mode: the workers (started after this) write their samples to
+    `path`, emptied first, and /metrics sums them."""
+    from hub.metrics import MULTIPROC_ENV
+
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    os.environ[MULTIPROC_ENV] = str(path)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -139,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the hub over HTTP")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--workers", type=int, help="worker processes (HUB_WORKERS, 1)")
     serve.set_defaults(func=cmd_serve)
 
     mig = sub.add_parser("migrate", help="apply constraints and indexes (idempotent)")

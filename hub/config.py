@@ -29,6 +29,13 @@ class Settings(BaseSettings):
     hub_host: str = "127.0.0.1"
     hub_port: int = 8000
     hub_log_level: str = "INFO"
+    # `hub serve`: worker processes; the proxies whose X-Forwarded-For / -Proto are believed
+    # (comma-separated addresses or networks, "" for none); how long a stop waits for
+    # in-flight requests; how long an idle keep-alive connection stays open.
+    hub_workers: int = Field(default=1, ge=1, le=64)
+    hub_trusted_proxies: str = "127.0.0.1"
+    hub_shutdown_grace_s: float = Field(default=20.0, ge=0.0, le=300.0)
+    hub_keepalive_s: float = Field(default=75.0, ge=1.0, le=600.0)
     hub_state_dir: Path = PROJECT_ROOT / "var"
     hub_graphiql: bool = True
     # Pins the hub's clock (hub/clock.py) at one moment with its offset, for tests and demos:
