@@ -31,10 +31,12 @@ browser-deps:
 	@test -x /usr/bin/chromium || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei; }
 
-# Debian's Redis (the shared rate limits and throttles) and HAProxy (the scale-out test's balancer).
+# Debian's Redis (the shared rate limits and throttles), HAProxy (the scale-out test's balancer)
+# and nginx (deploy/nginx/hub.conf is tested in front of a hub).
 server-deps:
-	@test -x /usr/bin/redis-server -a -x /usr/sbin/haproxy || { apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server haproxy; }
+	@test -x /usr/bin/redis-server -a -x /usr/sbin/haproxy -a -x /usr/sbin/nginx || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		redis-server haproxy nginx-light; }
 
 # Helm, built from its Go module into .tools/ (once; cached), for `helm lint` / `helm template`
 # of deploy/helm/hub in the suite. One compile job at a time: the machine is shared.
@@ -60,7 +62,7 @@ run: install page-assets
 # A throwaway Neo4j on its own ports and data folder (it can run beside `make run`), the whole
 # suite, then the server stopped whatever the result; the exit code is pytest's.
 # Redis (the shared limits' tests) too, on HUB_REDIS_PORT or a free port picked here.
-test: install page-assets browser-deps server-deps
+test: install page-assets browser-deps server-deps helm
 	@export HUB_NEO4J_INSTANCE=test HUB_ENV=test; \
 	export HUB_REDIS_PORT=$${HUB_REDIS_PORT:-$$($(VENV)/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}; \
 	$(HUB) neo4j stop >/dev/null; $(HUB) neo4j wipe >/dev/null; \

@@ -181,6 +181,27 @@ def start_haproxy(folder: Path, port: int, bundle: Path, backends: dict[str, int
                   folder / "haproxy.log")  # fmt: skip
 
 
+NGINX = "/usr/sbin/nginx"
+
+
+def start_nginx(folder: Path, server_conf: str) -> Process:
+    """Debian's nginx in the foreground with `server_conf` (deploy/nginx/hub.conf with local
+    ports and paths) as its `http {}` content; `nginx -t` first."""
+    (folder / "hub.conf").write_text(server_conf)
+    temp = "".join(f"{k}_temp_path {folder}/{k};"
+                   for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))  # fmt: skip
+    (folder / "nginx.conf").write_text(
+        f"daemon off; user root; worker_processes 1; pid {folder}/nginx.pid;"
+        f"error_log {folder}/error.log; events {{}} http {{ access_log off; {temp}"
+        f"include {folder}/hub.conf; }}"
+    )
+    command = [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf")]
+    checked = subprocess.run([*command, "-t"], capture_output=True, text=True, check=False)
+    if checked.returncode != 0:
+        raise RuntimeError(f"nginx refused the configuration: {checked.stderr}")
+    return _spawn("nginx", command, dict(os.environ), folder / "nginx.log")
+
+
 async def wait_ready(url: str, seconds: float = 60.0, verify: Any = True) -> None:
     deadline = time.monotonic() + seconds
     async with httpx.AsyncClient(base_url=url, verify=verify, timeout=2.0) as http:

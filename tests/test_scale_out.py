@@ -11,6 +11,7 @@ import asyncio
 import json
 import os
 import secrets
+import socket
 import ssl
 import subprocess
 import sys
@@ -33,6 +34,7 @@ from bench.cluster import (
     run_mix,
     start_haproxy,
     start_hub,
+    start_nginx,
     wait_ready,
 )
 from graph_seed.generate import Generation
@@ -115,6 +117,50 @@ async def test_both_replicas_serve_through_tls_with_one_key_set(cluster: Cluster
         )
     assert jwks_a == jwks_b  # a token either signs, the other verifies
     assert h2.status_code == 200
+
+
+NGINX = Path("/usr/sbin/nginx")
+NGINX_CONF = Path(__file__).resolve().parent.parent / "deploy" / "nginx" / "hub.conf"
+
+
+@pytest.mark.skipif(not NGINX.exists(), reason="nginx is not installed (make server-deps)")
+async def test_the_shipped_nginx_config_terminates_tls_with_http2_and_limits_bodies(
+    cluster: Cluster, tmp_path: Path
+) -> None:
+    ca, bundle = make_certificate(tmp_path)
+    https, http = free_port(), free_port()
+    hub_port = cluster.replicas["a"].rsplit(":", 1)[1]
+    conf = NGINX_CONF.read_text()
+    for old, new in [("server hub:8000", f"server 127.0.0.1:{hub_port}"),
+                     ("listen 443 ", f"listen 127.0.0.1:{https} "),
+                     ("listen 80;", f"listen 127.0.0.1:{http};"),
+                     ("/etc/nginx/tls/tls.crt", str(bundle)),
+                     ("/etc/nginx/tls/tls.key", str(bundle))]:  # fmt: skip
+        assert old in conf
+        conf = conf.replace(old, new)
+    with processes() as started:
+        started.append(start_nginx(tmp_path, conf))
+        url = f"https://127.0.0.1:{https}"
+        tls = ssl.create_default_context(cafile=str(ca))
+        await wait_ready(url, verify=tls)
+        tls.set_alpn_protocols(["h2", "http/1.1"])
+        with socket.create_connection(("127.0.0.1", https)) as raw:
+            with tls.wrap_socket(raw, server_hostname="localhost") as wrapped:
+                alpn = wrapped.selected_alpn_protocol()
+        async with httpx.AsyncClient(base_url=url, verify=ssl.create_default_context(
+                cafile=str(ca)), timeout=10.0) as client:  # fmt: skip
+            me = await client.post("/graphql", json={"query": "{ me { role } }"})
+            huge = await client.post("/graphql", content=b"x" * (9 * 1024 * 1024))
+            metrics = await client.get("/metrics")
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{http}") as plain:
+            redirect = await plain.get("/graphql")
+    assert alpn == "h2"
+    assert me.status_code == 200
+    assert me.json()["data"]["me"]["role"] == "public"
+    assert huge.status_code == 413  # refused at the proxy, never read by the hub
+    assert metrics.status_code == 403
+    assert redirect.status_code == 301
+    assert redirect.headers["location"].startswith("https://")
 
 
 async def test_a_client_spread_over_both_replicas_gets_one_rate_limit(cluster: Cluster) -> None:
