@@ -70,6 +70,22 @@ def cmd_redis(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from hub import backup
+
+    settings = get_settings()
+    if settings.neo4j_uri:
+        print("error: hub backup works on the local server; back a remote one up where it runs "
+              "(README \"Backups\")", file=sys.stderr)  # fmt: skip
+        return 1
+    local = _local(args)
+    if args.command == "backup":
+        print(backup.backup(local, settings, Path(args.to).resolve()))
+    else:
+        print(backup.restore(local, settings, Path(args.dump).resolve()))
+    return 0
+
+
 def cmd_migrate(_: argparse.Namespace) -> int:
     async def run() -> int:
         settings = get_settings()
@@ -185,6 +201,15 @@ def build_parser() -> argparse.ArgumentParser:
     neo.add_argument("--instance", help="dev (make run), test (make test) or bench")
     neo.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for Bolt")
     neo.set_defaults(func=cmd_neo4j)
+
+    bak = sub.add_parser("backup", help="dump the local Neo4j database (stops it meanwhile)")
+    bak.add_argument("--to", required=True, help="the dump file to write")
+    bak.add_argument("--instance", help="dev (make run), test or bench")
+    bak.set_defaults(func=cmd_backup)
+    res = sub.add_parser("restore", help="load a dump into the local Neo4j (replaces its data)")
+    res.add_argument("dump", help="a file written by `hub backup`")
+    res.add_argument("--instance", help="dev (make run), test or bench")
+    res.set_defaults(func=cmd_backup)
 
     red = sub.add_parser("redis", help="the project-managed local Redis (shared limits)")
     red.add_argument("action", choices=["start", "stop", "status", "url"])
