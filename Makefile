@@ -97,6 +97,15 @@ bench-investigation: install
 bench: install
 	@$(VENV)/bin/python -m bench.run
 
+# Throughput of one replica, two replicas and one replica with two workers, side by side, through
+# HAProxy with TLS over the local Neo4j (HUB_NEO4J_INSTANCE, dev by default) and a Redis of its
+# own; writes bench/results/scale-latest.md. A measurement, not part of `make test`.
+scale-demo: install server-deps
+	@$(HUB) neo4j start
+	@$(HUB) migrate >/dev/null
+	@$(HUB) seed --scale tiny --if-empty --quiet
+	@$(VENV)/bin/python -m bench.scale_demo $(SCALE_ARGS)
+
 neo4j-stop: install
 	@$(HUB) neo4j stop
 	@HUB_NEO4J_INSTANCE=test $(HUB) neo4j stop

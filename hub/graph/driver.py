@@ -63,15 +63,22 @@ class Graph:
     counter: TransactionCounter = field(default_factory=TransactionCounter)
     # The hub's one clock travels with its graph: whatever writes or judges by date has both.
     clock: Clock = field(default_factory=Clock)
+    # Shared by this process's sessions: on a cluster (neo4j://) a read after a write waits for
+    # the secondary it lands on to have that write (read-your-writes within a replica).
+    bookmarks: neo4j.api.AsyncBookmarkManager | None = None
 
     async def read(self, work: Work[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         self.counter.reads += 1
-        async with self.driver.session(database=self.database) as session:
+        async with self.driver.session(
+            database=self.database, bookmark_manager=self.bookmarks
+        ) as session:
             return await session.execute_read(self._bounded(work), *args, **kwargs)
 
     async def write(self, work: Work[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         self.counter.writes += 1
-        async with self.driver.session(database=self.database) as session:
+        async with self.driver.session(
+            database=self.database, bookmark_manager=self.bookmarks
+        ) as session:
             return await session.execute_write(self._bounded(work), *args, **kwargs)
 
     def with_timeout(self, seconds: float) -> Graph:
@@ -92,7 +99,7 @@ def graph_for(
 ) -> Graph:
     return Graph(
         driver, settings.neo4j_database, settings.neo4j_tx_timeout_s,
-        counter or TransactionCounter(), settings.clock,
+        counter or TransactionCounter(), settings.clock, AsyncGraphDatabase.bookmark_manager(),
     )  # fmt: skip
 
 
