@@ -77,14 +77,13 @@ class WindowStore:
     async def retry_after(self, key: str, limit: int, window_s: float) -> int | None:
         """Whole seconds until `key` may have another event, or None when it may now."""
         item = _item(limit, window_s, self.namespace)
-        limiter = self._local
+        stats = None
         if self._shared is not None:
             try:
                 stats = await self._shared.get_window_stats(item, key)
-                limiter = self._shared
             except (RedisError, OSError) as exc:
                 self._fell_back(exc)
-        if limiter is self._local:
+        if stats is None:
             stats = await self._local.get_window_stats(item, key)
         if stats.remaining > 0:
             return None

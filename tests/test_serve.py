@@ -95,3 +95,34 @@ def _verify() -> dict[str, Any]:
     assert result.returncode == 0, result.stdout + result.stderr
     report: dict[str, Any] = json.loads(result.stdout)
     return report
+
+
+@pytest.mark.parametrize(
+    ("trusted", "expected"),
+    [("127.0.0.1", [200, 200, 200]), ("192.0.2.1", [200, 200, 429])],
+    ids=["from-a-trusted-proxy", "from-anyone-else"],
+)
+async def test_forwarded_addresses_count_only_from_trusted_proxies(
+    trusted: str, expected: list[int], tmp_path: Path
+) -> None:
+    """The public is rate-limited per address: X-Forwarded-For names that address only when
+    the connection comes from a configured proxy; from anyone else it is ignored."""
+    port = free_port()
+    env = {"HUB_ENV": "test", "HUB_LOG_LEVEL": "WARNING", "HUB_TRUSTED_PROXIES": trusted,
+           "HUB_RATE_LIMIT_PER_MIN": "2", "HUB_RATE_LIMIT_BURST": "2"}  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    with processes() as started:
+        started.append(start_hub(port, env, tmp_path / "hub.log"))
+        await wait_ready(url)
+        async with httpx.AsyncClient(base_url=url, timeout=10.0) as http:
+            statuses = [
+                (
+                    await http.post(
+                        "/graphql",
+                        json={"query": "{ me { role } }"},
+                        headers={"X-Forwarded-For": f"203.0.113.{n}"},
+                    )
+                ).status_code
+                for n in range(3)
+            ]
+    assert statuses == expected

@@ -63,7 +63,7 @@ class Graph:
     counter: TransactionCounter = field(default_factory=TransactionCounter)
     # The hub's one clock travels with its graph: whatever writes or judges by date has both.
     clock: Clock = field(default_factory=Clock)
-    # Shared by this process's sessions: on a cluster (neo4j://) a read after a write waits for
+    # Shared by this process's sessions on a cluster (neo4j://): a read after a write waits for
     # the secondary it lands on to have that write (read-your-writes within a replica).
     bookmarks: neo4j.api.AsyncBookmarkManager | None = None
 
@@ -99,8 +99,17 @@ def graph_for(
 ) -> Graph:
     return Graph(
         driver, settings.neo4j_database, settings.neo4j_tx_timeout_s,
-        counter or TransactionCounter(), settings.clock, AsyncGraphDatabase.bookmark_manager(),
+        counter or TransactionCounter(), settings.clock, _bookmarks_for(driver),
     )  # fmt: skip
+
+
+def _bookmarks_for(driver: AsyncDriver) -> neo4j.api.AsyncBookmarkManager | None:
+    """Through a routing driver (`neo4j://`, a cluster), the sessions chain their bookmarks;
+    to one server (`bolt://`) they only make each transaction wait for the others to close
+    (measured here: with them, 50 concurrent audited requests overran the audit's 5 s)."""
+    if isinstance(driver, neo4j.AsyncNeo4jDriver):
+        return AsyncGraphDatabase.bookmark_manager()
+    return None
 
 
 async def fetch_all(
