@@ -138,13 +138,13 @@ def test_the_containerfile_installs_the_wheel_and_serves_as_non_root() -> None:
         assert name not in text  # no secret baked in
 
 
-def test_the_wheel_is_configured_to_ship_the_explorer_assets() -> None:
+def test_the_wheel_is_configured_to_ship_the_npm_assets_the_pages_serve() -> None:
     import tomllib
 
-    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())
-    artifacts = project["tool"]["hatch"]["build"]["targets"]["wheel"]["artifacts"]
-    asset = "hub/explorer/node_modules/cytoscape/dist/cytoscape.min.js"
-    assert asset in artifacts
     from hub.explorer import routes
+    from hub.pages import common
 
-    assert any(str(p).endswith(asset) for p, _ in routes.ASSETS.values())
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())
+    artifacts = set(project["tool"]["hatch"]["build"]["targets"]["wheel"]["artifacts"])
+    served = [common.ZXING[1], routes.ASSETS["cytoscape.min.js"][0]]
+    assert {str(p.relative_to(PROJECT_ROOT)) for p in served} <= artifacts
