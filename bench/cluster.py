@@ -275,10 +275,10 @@ async def run_mix(
     mix: Mix,
     seconds: float,
     concurrency: int,
-    at: Callable[[float], None] | None = None,
+    at: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
-    """`concurrency` callers in a closed loop for `seconds`; `at(elapsed)` is told after each
-    request (the test kills a replica from there)."""
+    """`concurrency` callers in a closed loop for `seconds`; `at(outcome)` is told of each
+    finished request (the test kills a replica from there)."""
     outcomes: list[Outcome] = []
     begin = time.monotonic()
 
@@ -301,7 +301,7 @@ async def run_mix(
             ended = time.monotonic() - begin
             outcomes.append(Outcome(started, ended, status, served, kind, detail))
             if at is not None:
-                at(time.monotonic() - begin)
+                at(outcomes[-1])
 
     await asyncio.gather(*(caller() for _ in range(concurrency)))
     return outcomes
