@@ -38,9 +38,9 @@ from bench.cluster import (
     wait_ready,
 )
 from graph_seed.generate import Generation
-from hub.auth import admin
 from hub.config import Settings
 from hub.graph.driver import Graph
+from hub.oauth import admin
 from tests.graphql import cypher
 from tests.ingest_support import World, Writer, ago, forget, new_key
 from tests.oauth_support import Registrar, token_for

@@ -12,16 +12,13 @@ from hub.access.principal import Principal
 from hub.config import Settings
 from hub.errors import Unauthenticated, Unavailable
 from hub.graph.driver import Graph
-<<<<<<< HEAD:hub/oauth/service.py
 from hub.oauth import registry
 from hub.oauth.keys import KeyRing
 from hub.oauth.oauth_server import HubAuthorizationServer
 from hub.oauth.status import StatusCache
 from hub.oauth.throttle import FailureThrottle
 from hub.oauth.tokens import InvalidToken
-=======
 from hub.sharedstore import WindowStore
->>>>>>> 4d4a5cd (Shared limits: the /graphql rate limit and the failed-authentication throttles count in moving windows (the limits library) in Redis when HUB_REDIS_URL is set, so workers and replicas enforce one limit; without it, in the process as before; Redis down falls back to the process counts. hub redis start|stop|status|url runs Debian's redis-server (make server-deps installs it and HAProxy); make run and make test start it. Metrics sum over workers in Prometheus multiprocess mode):hub/auth/service.py
 
 log = logging.getLogger("hub.auth")
 
