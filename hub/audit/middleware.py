@@ -3,8 +3,9 @@
 The response is held back until the entry is durable: the request body is read once (and
 replayed to the app), the app's answer is buffered, the entry is written by the group-commit
 writer, and only then is the answer sent. If the entry cannot be written, the caller gets 503
-with `Retry-After` and none of the answer (fail closed); only an HTTP-level refusal (401, 400,
-429), which carries nothing anyway, keeps its own status.
+with `Retry-After` and none of the answer (fail closed); only an HTTP-level answer (401, 400,
+429, 503), which carries nothing anyway, keeps its own status. A mutation that stored data has
+already appended its request's entry in the data's own transaction (hub.audit.atomic).
 """
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hub.audit.drafts import graphql_draft, graphql_request, stated_purpose, token_draft
+from hub.audit.drafts import (
+    graphql_draft,
+    graphql_request,
+    request_hashes,
+    stated_purpose,
+    token_draft,
+)
 from hub.audit.entry import Decision, Draft, Kind
 from hub.audit.trail import AuditTrail
 from hub.audit.writer import AuditUnavailable, AuditWriter
@@ -95,9 +102,10 @@ async def _unavailable(send: Send, token: bool) -> None:
 
 
 def _carries_nothing(draft: Draft) -> bool:
-    """A refusal at the HTTP level (401, 400, 429...) carries no data and no token: it keeps its
-    own answer when its entry cannot be written. Everything else becomes 503."""
-    return draft.status >= 400 and draft.decision in (Decision.REFUSED, Decision.INVALID)
+    """An answer at the HTTP level (401, 400, 429, a write's own 503...) carries no data and no
+    token: it keeps its own words (a write's "retry with the same eventIds") when its entry
+    cannot be written. Everything else becomes 503."""
+    return draft.status >= 400
 
 
 class AuditMiddleware:
@@ -117,6 +125,8 @@ class AuditMiddleware:
         trail.state_purpose(headers.get(PURPOSE_HEADER, b"").decode("utf-8", "replace"))
         request = graphql_request(body) if path == GRAPHQL_PATH else {}
         trail.state_purpose(stated_purpose(request))
+        if path == GRAPHQL_PATH:
+            trail.query_hash, trail.variables_hash = request_hashes(request, body)
         held = _Held()
         try:
             await self.app(scope, _replay(body, extra, receive), held.send)
@@ -130,7 +140,10 @@ class AuditMiddleware:
             draft = token_draft(request_id, authorization, body, held.body, held.status)
         else:
             principal = state.get("principal")
-            draft = graphql_draft(request_id, principal, request, body, trail, held.status)
+            draft = graphql_draft(request_id, principal, trail, held.status)
+            if trail.recorded:  # a write appended this request's entry with its data
+                await held.release(send)
+                return
         try:
             await self.writer.record(draft)
         except AuditUnavailable:

@@ -16,6 +16,7 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 
+from hub.audit.atomic import WriteAudit
 from hub.auth.principal import Principal, Scope
 from hub.auth.write_policy import Grant, Write, grant_for
 from hub.config import Settings
@@ -89,6 +90,7 @@ async def _write_batch(
     principal: Principal,
     moment: Moment,
     prepared: list[Item],
+    audit: WriteAudit | None,
 ) -> list[Item]:
     # A fresh copy per attempt: the driver may run this function again.
     items = [Item(i.index, i.draft, list(i.errors), i.hash) for i in prepared]
@@ -113,6 +115,9 @@ async def _write_batch(
     ]  # fmt: skip
     if rows:
         await _store(tx, spec, rows, valid, principal.subject, moment)
+        written = sum(1 for i in valid if i.ok and not i.replayed)
+        if audit is not None and written:  # the entry commits with the data, or neither does
+            await audit.append(tx, written, moment.now)
     return items
 
 
@@ -152,9 +157,15 @@ async def _store(
 
 
 async def run_batch(
-    graph: Graph, settings: Settings, principal: Principal, write: Write, raw_items: list[Any]
+    graph: Graph,
+    settings: Settings,
+    principal: Principal,
+    write: Write,
+    raw_items: list[Any],
+    audit: WriteAudit | None = None,
 ) -> Outcome:
-    """Validate and write one mutation's items; per-item results in input order."""
+    """Validate and write one mutation's items; per-item results in input order. With `audit`,
+    a transaction that stores anything appends the request's audit entry too."""
     if not principal.has(Scope.GRAPH_WRITE):
         raise Forbidden(f"{write.value} needs the {Scope.GRAPH_WRITE.value} scope", field=write)
     limit = settings.hub_write_batch_limit
@@ -172,12 +183,14 @@ async def run_batch(
     pending = [i for i in items if i.ok and i.index not in follows]
     if pending and grant is not None:
         try:
-            judged = await graph.write(_write_batch, spec, grant, principal, moment, pending)
+            judged = await graph.write(_write_batch, spec, grant, principal, moment, pending, audit)
         except (ServiceUnavailable, SessionExpired, TransientError) as exc:
             log.warning("write batch failed", extra={"fields": {"error": type(exc).__name__}})
             raise Unavailable(RETRY_MESSAGE) from None
         by_index = {i.index: i for i in judged}
         items = [by_index.get(i.index, i) for i in items]
+        if audit is not None and any(i.ok and not i.replayed for i in judged):
+            audit.committed()
     by_index = {i.index: i for i in items}
     return Outcome([_result(spec, by_index[follows.get(i.index, i.index)], i) for i in items])
 

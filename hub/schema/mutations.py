@@ -10,6 +10,8 @@ from typing import Any
 
 import strawberry
 
+from hub.audit.atomic import WriteAudit
+from hub.audit.extension import operation_label
 from hub.auth.write_policy import Write
 from hub.context import Info
 from hub.errors import Unavailable
@@ -39,8 +41,14 @@ from hub.schema.mutation_results import WriteResult, write_result
 async def _run(info: Info, write: Write, items: list[Any]) -> WriteResult:
     ctx = info.context
     raw = [strawberry.asdict(item) for item in items]
+    audit = None
+    if ctx.settings.hub_audit_enabled and ctx.request_id:
+        audit = WriteAudit(
+            ctx.settings.hub_audit_chain, ctx.audit, ctx.request_id, ctx.principal,
+            operation_label(info._raw_info.operation),
+        )  # fmt: skip
     try:
-        outcome = await run_batch(ctx.graph, ctx.settings, ctx.principal, write, raw)
+        outcome = await run_batch(ctx.graph, ctx.settings, ctx.principal, write, raw, audit)
     except Unavailable:
         if ctx.response is not None:  # 503 and when to come back, for any HTTP client
             ctx.response.status_code = 503
