@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
@@ -40,6 +41,7 @@ from hub.metrics import Metrics
 from hub.observability import RequestIdMiddleware, configure_logging, request_id_var
 from hub.ratelimit import RateLimiter
 from hub.schema import schema
+from hub.transport import BadPayload, BodyLimitMiddleware, graphql_payload, send_error
 
 log = logging.getLogger("hub.app")
 
@@ -73,13 +75,20 @@ async def principal_for(request: Request, settings: Settings) -> Principal:
     return PUBLIC
 
 
-def _public_error(error: GraphQLError) -> dict[str, Any]:
-    """What a client may see of an error: our own messages, never internals."""
+# graphql-core words every suggestion (field, argument, input field, enum value, type) this way.
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+
+
+def _public_error(error: GraphQLError, may_introspect: bool) -> dict[str, Any]:
+    """What a client may see of an error: our own messages, never internals; to a caller who may
+    not introspect, no suggested name either (they would map the schema)."""
     original = error.original_error
     if isinstance(original, HubError):
         return {"message": original.message, "path": error.path, "extensions": original.extensions}
     if error.path is None:  # about the document (syntax, validation, variables): safe to show
         formatted = dict(error.formatted)
+        if not may_introspect:
+            formatted["message"] = _SUGGESTION.sub("", str(formatted["message"]))
         code = (error.extensions or {}).get("code", ErrorCode.BAD_USER_INPUT.value)
         formatted["extensions"] = {"code": code}
         return formatted
@@ -111,7 +120,8 @@ class HubGraphQL(GraphQL[Context, None]):
     ) -> GraphQLHTTPResponse:
         data: GraphQLHTTPResponse = {"data": result.data}
         if result.errors:
-            data["errors"] = [_public_error(e) for e in result.errors]
+            principal: Principal = request.state.principal
+            data["errors"] = [_public_error(e, not principal.is_public) for e in result.errors]
         return data
 
 
@@ -126,6 +136,16 @@ class AuthenticatedGraphQL:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
+        if request.method == "POST" and "application/json" in request.headers.get(
+            "content-type", ""
+        ):
+            raw = await request.body()
+            try:
+                graphql_payload(raw)
+            except BadPayload as exc:
+                await send_error(send, 400, str(exc))
+                return
+            receive = _replayed(raw, receive)
         try:
             principal = await principal_for(request, self.settings)
             scope.setdefault("state", {})["principal"] = principal
@@ -149,6 +169,20 @@ class AuthenticatedGraphQL:
             await response(scope, receive, send)
             return
         await self.graphql(scope, receive, send)
+
+
+def _replayed(body: bytes, receive: Receive) -> Receive:
+    """The body read once, then whatever else the client sends."""
+    sent = False
+
+    async def replayed() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replayed
 
 
 def _client_host(request: Request) -> str:
@@ -237,6 +271,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ],
         middleware=[
             Middleware(RequestIdMiddleware, observe=metrics.observe),
+            Middleware(BodyLimitMiddleware, limit=settings.hub_max_body_bytes),
             Middleware(AuditMiddleware, writer=audit),
         ],
         lifespan=lifespan,

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     # Pins the hub's clock (hub/clock.py) at one moment with its offset, for tests and demos:
     # "today" and "now" are then that moment's in Fuzhou. Refused in production.
     hub_clock_pin: datetime | None = None
+    # Request bodies past this many bytes are answered 413 unread (hub.transport).
+    hub_max_body_bytes: int = Field(default=1 << 20, ge=1024, le=64 << 20)
     # Pages of lists: `first` may not exceed this (DESIGN.md section 5).
     hub_max_page: int = 100
     # Requests per minute each client (or, for the public, each address) may make to /graphql;

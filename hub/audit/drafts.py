@@ -17,6 +17,7 @@ from hub.audit.entry import Decision, Draft, Kind, canonical, sha256_hex
 from hub.audit.trail import AuditTrail
 from hub.auth.principal import Principal
 from hub.errors import ErrorCode
+from hub.transport import BadPayload, graphql_payload
 
 MAX_CLAIMED_ID = 128
 REFUSED_CODES = {ErrorCode.UNAUTHENTICATED.value, ErrorCode.FORBIDDEN.value}
@@ -40,12 +41,11 @@ def decide(status: int, codes: set[str]) -> Decision:
 
 
 def graphql_request(body: bytes) -> dict[str, Any]:
-    """The GraphQL request fields of a JSON body; {} when it is not one."""
+    """The GraphQL request fields of a JSON body; {} when it is not a well-formed one."""
     try:
-        parsed = json.loads(body) if body else {}
-    except (ValueError, UnicodeDecodeError):
+        return graphql_payload(body) if body else {}
+    except BadPayload:
         return {}
-    return parsed if isinstance(parsed, dict) else {}
 
 
 def stated_purpose(request: dict[str, Any]) -> str | None:

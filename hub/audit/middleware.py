@@ -16,15 +16,17 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hub.audit.drafts import (
+    decide,
     graphql_draft,
     graphql_request,
     request_hashes,
     stated_purpose,
     token_draft,
 )
-from hub.audit.entry import Decision, Draft, Kind
+from hub.audit.entry import Draft, Kind
 from hub.audit.trail import AuditTrail
 from hub.audit.writer import AuditUnavailable, AuditWriter
+from hub.transport import BodyTooLarge, send_error, too_large_message
 
 GRAPHQL_PATH = "/graphql"
 TOKEN_PATH = "/oauth/token"
@@ -118,8 +120,14 @@ class AuditMiddleware:
         if path not in (GRAPHQL_PATH, TOKEN_PATH) or not self.writer.enabled:
             await self.app(scope, receive, send)
             return
-        body, extra = await _read_body(receive)
         state = scope.setdefault("state", {})
+        try:
+            body, extra = await _read_body(receive)
+        except BodyTooLarge:
+            limit = self.writer.settings.hub_max_body_bytes
+            await send_error(send, 413, too_large_message(limit))
+            await self._record_quietly(self._refusal(scope, path, 413))
+            return
         trail = state["audit"] = AuditTrail()
         headers = dict(scope.get("headers") or [])
         trail.state_purpose(headers.get(PURPOSE_HEADER, b"").decode("utf-8", "replace"))
@@ -153,13 +161,16 @@ class AuditMiddleware:
         await held.release(send)
 
     def _failure(self, scope: Scope, path: str) -> Draft:
+        return self._refusal(scope, path, 500)
+
+    def _refusal(self, scope: Scope, path: str, status: int) -> Draft:
         state = scope.get("state") or {}
         principal = state.get("principal")
         return Draft(
             kind=Kind.TOKEN if path == TOKEN_PATH else Kind.GRAPHQL,
             requestId=str(state.get("request_id", "-")),
-            decision=Decision.ERROR,
-            status=500,
+            decision=decide(status, set()),
+            status=status,
             client=principal.subject if principal else None,
             role=principal.role.value if principal else None,
         )
