@@ -61,12 +61,14 @@ class Runtime:
 
 
 async def principal_for(request: Request, settings: Settings) -> Principal:
-    """Who is calling: the development header (development and test only), else the bearer
-    token's principal (a bad token is `Unauthenticated`), else the public."""
+    """Who is calling: the development header (only where HUB_DEV_PRINCIPAL turns it on), else
+    the bearer token's principal (a bad token is `Unauthenticated`), else the public."""
     dev = request.headers.get(DEV_HEADER)
     if dev is not None:
-        if not settings.is_development:
-            raise Unauthenticated(f"the {DEV_HEADER} header is for development only")
+        if not (settings.hub_dev_principal and settings.is_development):
+            raise Unauthenticated(
+                f"the {DEV_HEADER} header is not accepted here; bring a bearer token"
+            )
         return parse_dev_principal(dev)
     authorization = request.headers.get("authorization")
     if authorization is not None:
@@ -242,6 +244,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         except (ServiceUnavailable, AuthError, Neo4jError, OSError) as exc:
             # Keep serving: /readyz says 503 until the graph answers, then migrates.
             log.warning("Neo4j not ready at start-up", extra={"fields": {"error": str(exc)}})
+        if settings.hub_dev_principal:
+            log.warning(
+                "HUB_DEV_PRINCIPAL is on: the X-Hub-Principal header stands in for a token, "
+                "any caller may act as any role (development only)"
+            )
         await audit.start()
         try:
             yield

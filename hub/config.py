@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     # Pins the hub's clock (hub/clock.py) at one moment with its offset, for tests and demos:
     # "today" and "now" are then that moment's in Fuzhou. Refused in production.
     hub_clock_pin: datetime | None = None
+    # The X-Hub-Principal header (hub.auth.dev) stands in for a token only when this is true:
+    # never by default, refused in production; `hub serve` warns at start-up while it is on.
+    hub_dev_principal: bool = False
     # Request bodies past this many bytes are answered 413 unread (hub.transport).
     hub_max_body_bytes: int = Field(default=1 << 20, ge=1024, le=64 << 20)
     # Pages of lists: `first` may not exceed this (DESIGN.md section 5).
@@ -93,6 +96,8 @@ class Settings(BaseSettings):
             raise ValueError("HUB_CLOCK_PIN needs a zone offset, such as 2026-12-01T23:30:00+08:00")
         if self.hub_env is Environment.PRODUCTION and self.hub_clock_pin is not None:
             raise ValueError("HUB_CLOCK_PIN cannot be set when HUB_ENV=production")
+        if self.hub_env is Environment.PRODUCTION and self.hub_dev_principal:
+            raise ValueError("HUB_DEV_PRINCIPAL must be false when HUB_ENV=production")
         if self.hub_env is Environment.PRODUCTION and not self.neo4j_password:
             raise ValueError("NEO4J_PASSWORD must be set when HUB_ENV=production")
         if self.hub_env is Environment.PRODUCTION and not self.hub_issuer.startswith("https://"):

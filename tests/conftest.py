@@ -18,6 +18,8 @@ from hub.graph.driver import Graph, graph_for, open_driver
 
 os.environ.setdefault("HUB_NEO4J_INSTANCE", "test")
 os.environ.setdefault("HUB_ENV", "test")
+# The suite acts as every role through the development header, turned on for it alone.
+os.environ.setdefault("HUB_DEV_PRINCIPAL", "true")
 
 
 @pytest.fixture(scope="session")
