@@ -96,6 +96,28 @@ class Compiler:
                 field=field_path,
             )
 
+    def require_full(self, type_name: str, prop: str, path: str, use: str) -> None:
+        """Refuse to use the property `prop` of `type_name` as a key, filter or sort unless this
+        role sees every field that reads it in full (policy.sees_in_full)."""
+        tmap = TYPES[type_name]
+        for field_name, read in tmap.properties.items():
+            if read == prop and not policy.sees_in_full(self.principal.role, type_name, field_name):
+                raise Forbidden(
+                    f"the {self.principal.role.value} role sees {type_name}.{field_name} masked "
+                    f"and may not {use} by it ({path})",
+                    field=path,
+                )
+
+    def full_sort(self, type_name: str, prop: str) -> str:
+        """`prop`, or the row's opaque global key when this role sees `prop` masked (an order
+        by hidden digits would tell them)."""
+        tmap = TYPES[type_name]
+        try:
+            self.require_full(type_name, prop, type_name, "sort")
+        except Forbidden:
+            return tmap.global_key
+        return prop
+
     def row_rule(self, type_name: str, var: str) -> str | None:
         """The predicate every row of `type_name` must pass for this principal, if any."""
         return policy.row_rule(self.principal, type_name, var)
@@ -291,7 +313,12 @@ class Compiler:
         if "totalCount" in selected:
             parts.append("totalCount: COUNT { " + match + where + " }")
         if "edges" in selected or "pageInfo" in selected:
-            sort_prop, descending = order or (link.order or tmap.key, link.order == "time")
+            if order is not None:
+                self.require_full(label, order[0], path, "sort")
+                sort_prop, descending = order
+            else:
+                sort_prop = self.full_sort(label, link.order or tmap.key)
+                descending = link.order == "time"
             # A time range already excludes rows without a time: sort on the bare property, so
             # Neo4j walks the time index in order and stops at the page instead of sorting all.
             ranged = sort_prop == "time" and any(
@@ -299,7 +326,7 @@ class Compiler:
                 for k in ("since", "until")
             )
             sort = t + "." + sort_prop if ranged else sort_expression(label, t, sort_prop)
-            key = t + "." + tmap.key
+            key = t + "." + tmap.global_key  # unique, and seen in full by every reader
             direction = " DESC" if descending else ""
             paging = list(conditions)
             if args.get("after"):
@@ -318,7 +345,7 @@ class Compiler:
                     + (anchor_rule + ") AND (" if anchor_rule else "")
                     + sort + " " + op + " " + anchor_sort
                     + " OR (" + sort + " = " + anchor_sort + " AND " + key + " " + op + " "
-                    + a + "." + tmap.key + ")) }"
+                    + a + "." + tmap.global_key + ")) }"
                 )  # fmt: skip
             self.cost += first * max(1, self._depth_factor)
             if self.cost > self.limits.max_cost:
@@ -371,6 +398,8 @@ class Compiler:
         tmap = TYPES[type_name]
         where = self.row_rule(type_name, t)
         prop = tmap.global_key if by_global_key else tmap.key
+        if not by_global_key:
+            self.require_full(type_name, prop, self.info.field_name, "look rows up")
         return (
             "COLLECT { MATCH (" + t + ":" + tmap.label + " {" + prop + ": "
             + self.param(key) + "})" + (" WHERE " + where if where else "")

@@ -1,7 +1,8 @@
 """Typed filters and sort keys, compiled to Cypher predicates with parameters.
 
 A filter that looks at a related type needs that type readable (policy.FILTER_NEEDS) and only
-considers related rows the principal may see, so no filter can serve as an oracle.
+considers related rows the principal may see, and no filter compares a value the principal sees
+masked (policy.sees_in_full), so no filter can serve as an oracle.
 """
 
 from __future__ import annotations
@@ -27,21 +28,34 @@ def _plain(value: Any) -> Any:
     return getattr(value, "value", value)
 
 
+def _reading(prop: str, build: Predicate) -> Predicate:
+    """`build`, marked with the property of the row it compares: a role that sees a field of that
+    property masked may not filter by it (Compiler.require_full)."""
+    build.reads = prop  # type: ignore[attr-defined]
+    return build
+
+
 def _equals(prop: str) -> Predicate:
-    return lambda c, v, value: v + "." + prop + " = " + c.param(_plain(value))
+    return _reading(prop, lambda c, v, value: v + "." + prop + " = " + c.param(_plain(value)))
 
 
 def _one_of(prop: str) -> Predicate:
-    return lambda c, v, value: v + "." + prop + " IN " + c.param(_plain(value))
+    return _reading(prop, lambda c, v, value: v + "." + prop + " IN " + c.param(_plain(value)))
 
 
 def _compare(prop: str, op: str, kind: str) -> Predicate:
-    return lambda c, v, value: v + "." + prop + " " + op + " " + kind + "(" + c.param(value) + ")"
+    return _reading(
+        prop,
+        lambda c, v, value: v + "." + prop + " " + op + " " + kind + "(" + c.param(value) + ")",
+    )
 
 
 def _contains(prop: str) -> Predicate:
-    return lambda c, v, value: (
-        "toLower(" + v + "." + prop + ") CONTAINS toLower(" + c.param(value) + ")"
+    return _reading(
+        prop,
+        lambda c, v, value: (
+            "toLower(" + v + "." + prop + ") CONTAINS toLower(" + c.param(value) + ")"
+        ),
     )
 
 
@@ -49,6 +63,7 @@ def _related(pattern: str, label: str, prop: str) -> Predicate:
     """Rows with a related `label` row whose `prop` equals the value, and that is in scope."""
 
     def build(c: Compiler, v: str, value: Any) -> str:
+        c.require_full(label, prop, label + "." + prop, "filter")
         r = c.var()
         conditions = [r + "." + prop + " = " + c.param(_plain(value))]
         rule = c.row_rule(label, r)
@@ -121,6 +136,9 @@ def filter_predicates(
             raise Forbidden(f"{path}: the filter {name} is not open to any role", field=path)
         for needed in needs:
             c.require_type(needed, path + "(filter: " + name + ")")
+        reads = getattr(builder, "reads", None)
+        if reads is not None:
+            c.require_full(label, reads, path + "(filter: " + name + ")", "filter")
         out.append(builder(c, var, value))
     return out
 
