@@ -40,18 +40,50 @@ async def save_auth_code(tx: AsyncManagedTransaction, code: str, auth: AuthCode)
 async def take_auth_code(
     tx: AsyncManagedTransaction, code: str, client_id: str, now: int
 ) -> AuthCode | None:
-    """Redeem a code: it is deleted whatever happens next, so it can never be used twice. Expired
-    codes of any client are swept on the way."""
-    await (await tx.run("MATCH (a:AuthCode) WHERE a.expiresAt < $now DELETE a", now=now)).consume()
+    """Redeem a code, once: it is marked used whatever happens next and kept until the token it
+    gave would expire. Redeemed again, it answers None and revokes the token of its first use
+    (RFC 6749 section 10.5: whoever holds a copy of the code may hold that token). Spent codes
+    of any client are swept on the way."""
+    await (
+        await tx.run(
+            "MATCH (a:AuthCode) WHERE coalesce(a.keepUntil, a.expiresAt) < $now DELETE a", now=now
+        )
+    ).consume()
+    # The write lock first: of two redemptions at once, the second sees the first's mark.
     rows = await fetch_all(
         tx,
-        "MATCH (a:AuthCode {codeHash: $codeHash}) WITH a, a {.*} AS found DELETE a RETURN found",
+        "MATCH (a:AuthCode {codeHash: $codeHash}) SET a._lock = true "
+        "WITH a, a {.*} AS found SET a.usedAt = coalesce(a.usedAt, $now) REMOVE a._lock "
+        "RETURN found",
         codeHash=code_hash(code),
+        now=now,
     )
     if not rows:
         return None
-    auth = AuthCode.from_record(rows[0]["found"])
+    found = rows[0]["found"]
+    if found.get("usedAt") is not None:
+        if found.get("issuedJti"):
+            await revoke_jti(
+                tx, found["issuedJti"], found["clientId"], int(found["keepUntil"]), now
+            )
+        return None
+    auth = AuthCode.from_record(found)
     return auth if auth.client_id == client_id else None
+
+
+async def note_code_token(
+    tx: AsyncManagedTransaction, code: str, jti: str, expires_at: int
+) -> None:
+    """The token a code gave, kept with the spent code so that its reuse can revoke it."""
+    await (
+        await tx.run(
+            "MATCH (a:AuthCode {codeHash: $codeHash}) "
+            "SET a.issuedJti = $jti, a.keepUntil = $expiresAt",
+            codeHash=code_hash(code),
+            jti=jti,
+            expiresAt=expires_at,
+        )
+    ).consume()
 
 
 async def revoke_jti(
