@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import GraphQLError
-from neo4j import AsyncManagedTransaction
-from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -32,6 +31,7 @@ from hub.auth.service import DemoCredentialsInProduction, OAuth
 from hub.check.routes import check_routes
 from hub.config import Settings, get_settings
 from hub.context import Context
+from hub.deadline import DeadlineMiddleware
 from hub.errors import ErrorCode, HubError, Unauthenticated, Unavailable
 from hub.explorer.routes import explorer_routes
 from hub.field.routes import field_routes
@@ -44,6 +44,7 @@ from hub.schema import schema
 from hub.transport import BadPayload, BodyLimitMiddleware, graphql_payload, send_error
 
 log = logging.getLogger("hub.app")
+RETRY_AFTER = "5"
 
 
 @dataclass
@@ -98,7 +99,8 @@ def _public_error(error: GraphQLError, may_introspect: bool) -> dict[str, Any]:
         message = "the query ran past its time limit; ask for less (smaller pages, fewer hops)"
         code_ = ErrorCode.LIMIT_EXCEEDED.value
         return {"message": message, "path": error.path, "extensions": {"code": code_}}
-    code = ErrorCode.UNAVAILABLE if isinstance(original, ServiceUnavailable) else ErrorCode.INTERNAL
+    outage = isinstance(original, ServiceUnavailable | SessionExpired)
+    code = ErrorCode.UNAVAILABLE if outage else ErrorCode.INTERNAL
     log.error("unexpected error", exc_info=original)
     message = "the graph is unavailable" if code is ErrorCode.UNAVAILABLE else "internal error"
     return {"message": message, "path": error.path, "extensions": {"code": code.value}}
@@ -116,6 +118,17 @@ class HubGraphQL(GraphQL[Context, None]):
             request_id=request_id_var.get(),
             audit=getattr(request.state, "audit", None) or AuditTrail(),
         )
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        # A field the database could not answer makes the whole answer a 503 with Retry-After and
+        # no data: the client retries the request rather than trusting a partial one.
+        if isinstance(response_data, dict) and _unavailable(response_data):
+            response_data["data"] = None
+            sub_response.status_code = 503
+            sub_response.headers["Retry-After"] = RETRY_AFTER
+        return super().create_response(response_data, sub_response)
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -187,6 +200,12 @@ def _replayed(body: bytes, receive: Receive) -> Receive:
     return replayed
 
 
+def _unavailable(response: GraphQLHTTPResponse) -> bool:
+    errors: list[Any] = list(response.get("errors") or [])
+    codes = {(e.get("extensions") or {}).get("code") for e in errors if isinstance(e, dict)}
+    return ErrorCode.UNAVAILABLE.value in codes
+
+
 def _client_host(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
@@ -195,15 +214,10 @@ async def healthz(_: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-async def _ping(tx: AsyncManagedTransaction) -> int:
-    record = await (await tx.run("RETURN 1 AS ok")).single(strict=True)
-    return int(record["ok"])
-
-
 async def readyz(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
     try:
-        await runtime.graph.read(_ping)
+        await runtime.graph.ping()  # one round trip within the deadline, no retry loop
         await runtime.ensure_migrated()
     except AuthError:
         return _not_ready("Neo4j refused the credentials (NEO4J_USER / NEO4J_PASSWORD)")
@@ -213,9 +227,27 @@ async def readyz(request: Request) -> Response:
     return JSONResponse({"status": "ready"})
 
 
+async def unavailable(request: Request, exc: Exception) -> Response:
+    """The database is away (dead, refusing or past the request's deadline): 503 and when to come
+    back, in the shape of the endpoint that was asked."""
+    log.warning("graph unavailable", extra={"fields": {"path": request.url.path}})
+    headers = {"Retry-After": RETRY_AFTER, "Cache-Control": "no-store"}
+    if request.url.path.startswith("/oauth/"):
+        body: dict[str, Any] = {
+            "error": "temporarily_unavailable",
+            "error_description": "the hub cannot reach its database; retry later",
+        }
+    else:
+        message = "the graph is unavailable; retry later"
+        body = {"errors": [{"message": message, "extensions": {"code": "UNAVAILABLE"}}]}
+    return JSONResponse(body, status_code=503, headers=headers)
+
+
 def _not_ready(reason: str) -> Response:
     return JSONResponse(
-        {"status": "unavailable", "reason": reason}, status_code=503, headers={"Retry-After": "5"}
+        {"status": "unavailable", "reason": reason},
+        status_code=503,
+        headers={"Retry-After": RETRY_AFTER},
     )
 
 
@@ -277,11 +309,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *field_routes(),
         ],
         middleware=[
+            Middleware(DeadlineMiddleware, seconds=settings.hub_request_deadline_s),
             Middleware(RequestIdMiddleware, observe=metrics.observe),
             Middleware(BodyLimitMiddleware, limit=settings.hub_max_body_bytes),
             Middleware(AuditMiddleware, writer=audit),
         ],
         lifespan=lifespan,
+        exception_handlers={ServiceUnavailable: unavailable, SessionExpired: unavailable},
     )
     app.state.oauth = oauth
     app.state.audit = audit

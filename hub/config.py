@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     neo4j_tx_timeout_s: float = 10.0
     neo4j_write_retry_s: float = 8.0
     neo4j_connect_timeout_s: float = 5.0
+    # One deadline per request (hub.deadline): connection acquisition, the driver's retries and
+    # the audit wait all end within it; past it the answer is 503 with Retry-After.
+    hub_request_deadline_s: float = Field(default=5.0, gt=0.0, le=60.0)
 
     # OAuth2 (hub.auth): the issuer is the hub's public base URL; tokens are for `hub_audience`.
     hub_issuer: str = "http://127.0.0.1:8000"

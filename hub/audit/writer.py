@@ -18,6 +18,7 @@ import logging
 
 from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
 
+from hub import deadline
 from hub.audit import repo
 from hub.audit.entry import Draft, Entry
 from hub.audit.signing import Signer, load_signer
@@ -89,10 +90,12 @@ class AuditWriter:
         future: asyncio.Future[Entry] = asyncio.get_running_loop().create_future()
         self._pending.append((draft, future))
         self._wake.set()
+        timeout = self.settings.hub_audit_timeout_s
+        left = deadline.remaining()  # the request's own deadline bounds the wait too
+        if left is not None:
+            timeout = max(0.0, min(timeout, left))
         try:
-            return await asyncio.wait_for(
-                asyncio.shield(future), timeout=self.settings.hub_audit_timeout_s
-            )
+            return await asyncio.wait_for(asyncio.shield(future), timeout=timeout)
         except Exception:  # whatever went wrong, nothing is served without its entry
             log.error("audit entry not written", extra={"fields": {"request": draft.requestId}})
             raise AuditUnavailable("the audit log cannot be written; no data is served") from None
@@ -149,6 +152,13 @@ class AuditWriter:
     async def _write(self, drafts: list[Draft]) -> list[Entry]:
         if self.graph is None:
             raise ServiceUnavailable("the audit writer has no graph")
+        # Bounded like a request: a frozen database cannot hold the writer (and every request
+        # queued behind it) for longer than one audit wait.
+        with deadline.bounded(self.settings.hub_audit_timeout_s):
+            return await self._append(drafts)
+
+    async def _append(self, drafts: list[Draft]) -> list[Entry]:
+        assert self.graph is not None
         sign = None
         if self.signer is not None:
             sign = repo.SignPolicy(

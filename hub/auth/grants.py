@@ -67,8 +67,9 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[mis
 
     def query_authorization_code(self, code: str, client: OAuthClient) -> AuthCode | None:
         auth: AuthCode | None = self.server.write(
-            token_store.take_auth_code, code, client.client_id, int(time.time())
-        )
+            token_store.take_auth_code, code, client.client_id, int(time.time()),
+            self.server.clock.now(),
+        )  # fmt: skip
         if auth is None:  # unknown, or reused (its first token is revoked now): read afresh
             self.server.on_loop(self.server.status.forget_client, client.client_id)
             return None

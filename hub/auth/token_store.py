@@ -38,7 +38,7 @@ async def save_auth_code(tx: AsyncManagedTransaction, code: str, auth: AuthCode)
 
 
 async def take_auth_code(
-    tx: AsyncManagedTransaction, code: str, client_id: str, now: int
+    tx: AsyncManagedTransaction, code: str, client_id: str, now: int, revoked_at: datetime
 ) -> AuthCode | None:
     """Redeem a code, once: it is marked used whatever happens next and kept until the token it
     gave would expire. Redeemed again, it answers None and revokes the token of its first use
@@ -64,7 +64,7 @@ async def take_auth_code(
     if found.get("usedAt") is not None:
         if found.get("issuedJti"):
             await revoke_jti(
-                tx, found["issuedJti"], found["clientId"], int(found["keepUntil"]), now
+                tx, found["issuedJti"], found["clientId"], int(found["keepUntil"]), now, revoked_at
             )
         return None
     auth = AuthCode.from_record(found)
