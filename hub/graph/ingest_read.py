@@ -63,10 +63,21 @@ def state_statement(principal: Principal, labels: list[str], label: str) -> str:
         )  # fmt: skip
     if label not in NATURAL_KEYS:
         raise ValueError(f"no key for {label}")
-    parts.append(
-        "CALL { UNWIND $keys AS k MATCH (n:" + label + " {" + NATURAL_KEYS[label] + ": k}) "
-        "RETURN collect({key: k, hash: n.contentHash, status: n.status}) AS existing }"
-    )
+    if label == "Person":
+        # A writer's history with a person is its own: the person it recorded, or its claim
+        # about someone another client recorded (hub.graph.ingest_write), never theirs.
+        parts.append(
+            "CALL { UNWIND $keys AS k OPTIONAL MATCH (o:Person {idNumber: k}) "
+            "WHERE o.recordedBy = $by "
+            "OPTIONAL MATCH (c:PersonClaim {claimedBy: $by, idNumber: k}) "
+            "WITH k, coalesce(o, c) AS n WHERE n IS NOT NULL "
+            "RETURN collect({key: k, hash: n.contentHash, status: n.status}) AS existing }"
+        )
+    else:
+        parts.append(
+            "CALL { UNWIND $keys AS k MATCH (n:" + label + " {" + NATURAL_KEYS[label] + ": k}) "
+            "RETURN collect({key: k, hash: n.contentHash, status: n.status}) AS existing }"
+        )
     parts.append(
         "CALL { OPTIONAL MATCH (m:Enterprise {uscc: $me}) "
         "RETURN CASE WHEN m IS NULL THEN null ELSE {kind: m.kind} END AS me }"
@@ -85,7 +96,7 @@ async def read_state(
     """{refs: [{label, key, exists, visible, state}], existing: [{key, hash, status}], me}."""
     labels = sorted(refs)
     params: dict[str, Any] = {"r" + str(i): refs[lbl] for i, lbl in enumerate(labels)}
-    params |= {"keys": keys, "me": principal.enterprise}
+    params |= {"keys": keys, "me": principal.enterprise, "by": principal.subject}
     params |= {"scopeEnterprise": principal.enterprise, "scopeDistrict": principal.district}
     # Assembled from allow-listed labels, keys and the policy's predicates; values are params.
     query = cast(LiteralString, state_statement(principal, labels, label))  # type: ignore[redundant-cast]

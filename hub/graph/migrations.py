@@ -41,6 +41,10 @@ CONSTRAINTS: list[LiteralString] = [
     "CREATE CONSTRAINT person_idnumber_unique IF NOT EXISTS "
     "FOR (n:Person) REQUIRE n.idNumber IS UNIQUE",
     "CREATE CONSTRAINT person_pid_unique IF NOT EXISTS FOR (n:Person) REQUIRE n.pid IS UNIQUE",
+    # A writer's claim about a person another client recorded (hub.graph.ingest_write): one per
+    # writer and identity number; not a graph type, so no read reaches it.
+    "CREATE CONSTRAINT person_claim_unique IF NOT EXISTS "
+    "FOR (n:PersonClaim) REQUIRE (n.claimedBy, n.idNumber) IS UNIQUE",
     "CREATE CONSTRAINT vehicle_plate_unique IF NOT EXISTS "
     "FOR (n:Vehicle) REQUIRE n.plate IS UNIQUE",
     "CREATE CONSTRAINT product_tracecode_unique IF NOT EXISTS "
