@@ -10,7 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import GraphQLError
-from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import (
+    AuthError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -227,6 +233,17 @@ async def readyz(request: Request) -> Response:
     return JSONResponse({"status": "ready"})
 
 
+async def graph_failed(request: Request, exc: Exception) -> Response:
+    """A database error that reached the HTTP layer (outside GraphQL, which maps its own): a
+    transaction cut by its timeout (the request's deadline) or a transient one is an outage; any
+    other is internal, logged, and said in as few words."""
+    code = getattr(exc, "code", None) or ""
+    if isinstance(exc, TransientError) or "TransactionTimedOut" in code:
+        return await unavailable(request, exc)
+    log.error("graph error", exc_info=exc)
+    return JSONResponse({"error": "internal error"}, status_code=500)
+
+
 async def unavailable(request: Request, exc: Exception) -> Response:
     """The database is away (dead, refusing or past the request's deadline): 503 and when to come
     back, in the shape of the endpoint that was asked."""
@@ -315,7 +332,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Middleware(AuditMiddleware, writer=audit),
         ],
         lifespan=lifespan,
-        exception_handlers={ServiceUnavailable: unavailable, SessionExpired: unavailable},
+        exception_handlers={
+            ServiceUnavailable: unavailable,
+            SessionExpired: unavailable,
+            Neo4jError: graph_failed,
+        },
     )
     app.state.oauth = oauth
     app.state.audit = audit
