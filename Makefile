@@ -51,10 +51,10 @@ test: install page-assets browser-deps
 
 # The property-based fuzz of /graphql (tests/test_fuzz.py) at length: 10,000 generated documents,
 # valid and broken, as several roles, on the same throwaway Neo4j as `make test`; the counts it
-# saw are in test-artifacts/fuzz.json. `make test` runs 150 of them.
-FUZZ_EXAMPLES ?= 10000
+# saw are in test-artifacts/fuzz.json. `make test` runs 240 of them.
+FUZZ_REQUESTS ?= 10000
 fuzz: install
-	@export HUB_NEO4J_INSTANCE=test HUB_ENV=test HUB_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES); \
+	@export HUB_NEO4J_INSTANCE=test HUB_ENV=test HUB_FUZZ_REQUESTS=$(FUZZ_REQUESTS); \
 	$(HUB) neo4j stop >/dev/null; $(HUB) neo4j wipe >/dev/null; \
 	$(HUB) neo4j start || exit 1; \
 	trap '$(HUB) neo4j stop' EXIT; \
