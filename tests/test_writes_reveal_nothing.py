@@ -4,15 +4,22 @@ linked nor altered, and what the writer asserted is held as its own claim, pendi
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import httpx
 import pytest
 
 from hub.graph.driver import Graph
 from tests.graphql import cypher, gql
 from tests.ingest_support import (
+    World,
     Writer,
+    codes,
+    cylinder,
     employee,
     enterprise,
+    filling,
+    forget,
     household,
     new_id_number,
     new_key,
@@ -115,3 +122,37 @@ async def test_registering_an_employee_who_exists_answers_as_for_a_stranger(
         graph, "MATCH (:Person {idNumber: $k})-[:EMPLOYED_BY]->(e) RETURN e.uscc AS u", k=clerk
     )
     assert employers == [{"u": ua}]  # the canonical person was not linked to B
+
+
+@pytest.fixture
+async def world(client: httpx.AsyncClient, graph: Graph) -> AsyncIterator[World]:
+    writer = Writer(client, "t-reveal-w-" + new_key(""))
+    yield await World(writer).build()
+    await forget(graph, writer.subject)
+
+
+async def test_a_follow_up_write_naming_a_claimed_person_answers_as_for_the_writers_own(
+    world: World, client: httpx.AsyncClient, graph: Graph
+) -> None:
+    """Station B names A's certified filler as its own uncertified clerk: B's fillings by that
+    person answer exactly like fillings by a stranger B registered the same way."""
+    b = Writer(client, "t-reveal-b-" + new_key(""))
+    station = new_uscc()
+    try:
+        await b.ok("registerEnterprises", [enterprise(station, "FILLING_STATION")], "market")
+        stranger = new_id_number()
+        for who in (world.filler, stranger):  # A's filler (a claim for B) and a new person
+            await b.ok("registerEmployees", [employee(who, [])], enterprise=station)
+        codes_ = [new_key("C"), new_key("C")]
+        await b.ok("registerCylinders", [cylinder(c, world.maker) for c in codes_],
+                   enterprise=station)  # fmt: skip
+        answers = [
+            await b.results("recordFillings", [filling(c, filler=who)], enterprise=station)
+            for c, who in zip(codes_, (world.filler, stranger), strict=True)
+        ]
+        assert _strip(answers[0]) == _strip(answers[1])
+        assert [codes(r) for r in answers[0]] == [[("filler", "FILLER_NOT_CERTIFIED")]]
+    finally:
+        await forget(graph, b.subject)
+        await graph.write(_cleanup, b.subject)
+        await graph.write(_drop_enterprises, [station])

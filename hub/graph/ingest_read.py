@@ -18,13 +18,22 @@ from hub.auth.principal import Principal
 from hub.graph.migrations import NATURAL_KEYS
 
 # label -> the state the rules read, as a Cypher map over `n`.
+_CLAIM = "MATCH (c:PersonClaim {claimedBy: $by, idNumber: n.idNumber})"
+
 STATE: dict[str, str] = {
     "Enterprise": "{kind: n.kind}",
     "Cylinder": "{status: n.status, model: n.model, nextInspection: n.nextInspection, "
     "scrapDate: n.scrapDate, owner: [(n)-[:OWNED_BY]->(o:Enterprise) | o.uscc][0]}",
     "Household": "{status: n.status, registered: EXISTS { (n)-[:REGISTERED_TO]->(:Person) }}",
-    "Person": "{qualifications: coalesce(n.qualifications, []), "
-    "employers: [(n)-[:EMPLOYED_BY]->(o:Enterprise) | o.uscc]}",
+    # What the writer itself asserted of a person another client recorded (its PersonClaim)
+    # stands for the person in its own checks: a follow-up write then answers as it would for a
+    # person the writer registered itself, and tells nothing of the canonical one.
+    "Person": "CASE WHEN EXISTS { " + _CLAIM + " } THEN "
+    "{qualifications: COLLECT { " + _CLAIM + " UNWIND coalesce(c.qualifications, []) AS q "
+    "RETURN q }, employers: COLLECT { " + _CLAIM + "-[:EMPLOYED_BY]->(o:Enterprise) "
+    "RETURN o.uscc }} "
+    "ELSE {qualifications: coalesce(n.qualifications, []), "
+    "employers: [(n)-[:EMPLOYED_BY]->(o:Enterprise) | o.uscc]} END",
     "Vehicle": "{kind: n.kind, permitExpiry: n.permitExpiry, "
     "operator: [(n)-[:OPERATED_BY]->(o:Enterprise) | o.uscc][0]}",
     "Product": "{failed: EXISTS { (:BatchTest {result: 'FAIL'})-[:OF]->(n) }}",
@@ -44,7 +53,10 @@ def _native(value: Any) -> Any:
 def _visible(principal: Principal, label: str) -> str:
     if not policy.can_read(principal.role, label):
         return "false"
-    return policy.row_rule(principal, label, "n") or "true"
+    rule = policy.row_rule(principal, label, "n") or "true"
+    if label == "Person":  # the writer's own claim makes the person its own to name
+        rule = "(" + rule + ") OR EXISTS { " + _CLAIM + " }"
+    return rule
 
 
 def state_statement(principal: Principal, labels: list[str], label: str) -> str:
