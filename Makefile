@@ -6,8 +6,8 @@ HUB := $(VENV)/bin/hub
 STAMP := $(VENV)/.installed
 SEED_SCALE ?= small
 
-.PHONY: run test lint format clean install neo4j-stop bench bench-ingest page-assets browser-deps bench-investigation \
-	server-deps helm scale-demo
+.PHONY: run test fuzz lint format clean install neo4j-stop bench bench-ingest page-assets browser-deps \
+	bench-investigation server-deps helm scale-demo
 
 install: $(STAMP)
 
@@ -70,6 +70,18 @@ test: install page-assets browser-deps server-deps helm
 	trap '$(HUB) neo4j stop; $(HUB) redis stop' EXIT; \
 	$(HUB) redis start || exit 1; \
 	HUB_TEST_REDIS_URL=$$($(HUB) redis url) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The property-based fuzz of /graphql (tests/test_fuzz.py) at length: 10,000 generated documents,
+# valid and broken, as several roles, on the same throwaway Neo4j as `make test`; the counts it
+# saw are in test-artifacts/fuzz.json. `make test` runs 240 of them.
+FUZZ_REQUESTS ?= 10000
+fuzz: install
+	@export HUB_NEO4J_INSTANCE=test HUB_ENV=test HUB_FUZZ_REQUESTS=$(FUZZ_REQUESTS); \
+	$(HUB) neo4j stop >/dev/null; $(HUB) neo4j wipe >/dev/null; \
+	$(HUB) neo4j start || exit 1; \
+	trap '$(HUB) neo4j stop' EXIT; \
+	$(VENV)/bin/pytest -q tests/test_fuzz.py $(PYTEST_ARGS); status=$$?; \
+	cat test-artifacts/fuzz.json; exit $$status
 
 lint: install
 	$(VENV)/bin/ruff check .

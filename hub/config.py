@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     # Pins the hub's clock (hub/clock.py) at one moment with its offset, for tests and demos:
     # "today" and "now" are then that moment's in Fuzhou. Refused in production.
     hub_clock_pin: datetime | None = None
+    # The X-Hub-Principal header (hub.oauth.dev) stands in for a token only when this is true:
+    # never by default, refused in production; `hub serve` warns at start-up while it is on.
+    hub_dev_principal: bool = False
+    # Request bodies past this many bytes are answered 413 unread (hub.transport).
+    hub_max_body_bytes: int = Field(default=1 << 20, ge=1024, le=64 << 20)
     # Pages of lists: `first` may not exceed this (docs/architecture.md).
     hub_max_page: int = 100
     # Requests per minute each client (or, for the public, each address) may make to /graphql;
@@ -66,6 +71,9 @@ class Settings(BaseSettings):
     neo4j_tx_timeout_s: float = 10.0
     neo4j_write_retry_s: float = 8.0
     neo4j_connect_timeout_s: float = 5.0
+    # One deadline per request (hub.deadline): connection acquisition, the driver's retries and
+    # the audit wait all end within it; past it the answer is 503 with Retry-After.
+    hub_request_deadline_s: float = Field(default=5.0, gt=0.0, le=60.0)
 
     # OAuth2 (hub.oauth): the issuer is the hub's public base URL; tokens are for `hub_audience`.
     hub_issuer: str = "http://127.0.0.1:8000"
@@ -101,6 +109,8 @@ class Settings(BaseSettings):
             raise ValueError("HUB_CLOCK_PIN needs a zone offset, such as 2026-12-01T23:30:00+08:00")
         if self.hub_env is Environment.PRODUCTION and self.hub_clock_pin is not None:
             raise ValueError("HUB_CLOCK_PIN cannot be set when HUB_ENV=production")
+        if self.hub_env is Environment.PRODUCTION and self.hub_dev_principal:
+            raise ValueError("HUB_DEV_PRINCIPAL must be false when HUB_ENV=production")
         if self.hub_env is Environment.PRODUCTION and not self.neo4j_password:
             raise ValueError("NEO4J_PASSWORD must be set when HUB_ENV=production")
         if self.hub_env is Environment.PRODUCTION and not self.hub_issuer.startswith("https://"):

@@ -19,6 +19,12 @@ from tests.servers import redis_server
 
 os.environ.setdefault("HUB_NEO4J_INSTANCE", "test")
 os.environ.setdefault("HUB_ENV", "test")
+# The suite acts as every role through the development header, turned on for it alone.
+os.environ.setdefault("HUB_DEV_PRINCIPAL", "true")
+# A request's deadline (5 s in service) is longer here: the suite shares two cores with whatever
+# else runs, and a cold server compiles its first statements slowly. tests/test_outage.py sets
+# its own short one to time refusals.
+os.environ.setdefault("HUB_REQUEST_DEADLINE_S", "20")
 
 
 # A test that uses any of these fixtures (directly or through another fixture) talks to the

@@ -24,7 +24,7 @@ from hub.resolvers.public import normalized_code
 from hub.sharedstore import WindowStore
 
 PATH = labels.CHECK_PATH
-TIP_PATH = "/tip"  # the whistleblowers' page, linked once it exists (DESIGN.md section 6)
+TIP_PATH = "/tip"  # the whistleblowers' page, linked once it exists
 HERE = Path(__file__).resolve().parent
 ASSETS = common.assets(
     ("check.js", HERE / "static" / "check.js", "text/javascript"),

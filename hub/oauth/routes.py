@@ -67,7 +67,10 @@ class OAuthEndpoints:
             return _oauth_error(400, "invalid_request", str(exc))
         oreq = HubOAuth2Request(request, self.settings, form=form)
         client_id = extract_basic_authorization(oreq.headers)[0] or oreq.form.get("client_id")
-        name, address = f"client:{client_id}" if client_id else None, _address(request)
+        address = _address(request)
+        # Failures count per (source, client): a stranger who knows a client id and fails its
+        # secret is backed off, and the owner, calling from its own address, is not.
+        name = f"client:{client_id}@{address}" if client_id else None
         wait = await self.oauth.throttle.retry_after(name, address)
         if wait is not None:
             return _oauth_error(
