@@ -55,7 +55,6 @@ class AuditWriter:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
-        self._unsigned = False  # this process wrote entries no signature covers yet
 
     @property
     def enabled(self) -> bool:
@@ -70,7 +69,6 @@ class AuditWriter:
         self.signer = load_signer(self.settings)
         self._wake = asyncio.Event()  # bound to the running loop
         self._stopping = False
-        self._unsigned = False
         self._task = asyncio.create_task(self._run(), name="audit-writer")
 
     async def stop(self) -> None:
@@ -133,7 +131,6 @@ class AuditWriter:
                 for _, future in batch:
                     _fail(future, exc)
             return
-        self._unsigned = True
         for (_, future), entry in zip(batch, entries, strict=True):
             if not future.done():
                 future.set_result(entry)
@@ -145,7 +142,6 @@ class AuditWriter:
             log.warning("audit entry failed", extra={"fields": {"error": type(exc).__name__}})
             _fail(future, exc)
             return
-        self._unsigned = True
         if not future.done():
             future.set_result(entry)
 
@@ -170,11 +166,12 @@ class AuditWriter:
         return await self.graph.write(repo.append_batch, self.chain, drafts, sign, now)
 
     async def _sign_quietly(self) -> None:
-        if self.graph is None or self.signer is None or not self._unsigned:
+        # Whoever appended (this writer, a mutation's own transaction, another replica): the
+        # head is signed if entries came after its last signature, and left alone otherwise.
+        if self.graph is None or self.signer is None:
             return
         try:
             now = self.graph.clock.stamp()
             await self.graph.write(repo.sign_head, self.chain, self.signer, now)
-            self._unsigned = False
         except (Neo4jError, ServiceUnavailable, OSError) as exc:
             log.warning("audit head not signed", extra={"fields": {"error": type(exc).__name__}})
