@@ -24,6 +24,7 @@ from hub.errors import LimitExceeded, Unavailable
 from hub.graph import ingest_write_repo as repo
 from hub.graph.driver import Graph
 from hub.graph.ingest_read_repo import Reader, read_state
+from hub.ingest.alerts import incident_firings, raise_for, refusal_firings
 from hub.ingest.codes import Code, ItemError
 from hub.ingest.fields import Fields, Moment
 from hub.ingest.item import Item, Spec
@@ -117,6 +118,11 @@ async def _write_batch(
     ]  # fmt: skip
     if rows:
         await _store(tx, spec, rows, valid, principal.subject, moment)
+    # The linkage, in this same transaction: a refusal and the alert it fires commit together.
+    written = [i for i in valid if i.ok and not i.replayed]
+    firings = refusal_firings(spec, state, principal, moment, todo)
+    firings += incident_firings(spec, moment, written)
+    await raise_for(tx, firings, principal, moment)
     return items
 
 
