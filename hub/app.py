@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -33,6 +34,7 @@ from hub.field.routes import field_routes
 from hub.graph import health_repo
 from hub.graph.driver import Graph, TransactionCounter, graph_for, open_driver
 from hub.graph.migrations import migrate
+from hub.linkage.scan import every as linkage_every
 from hub.metrics import Metrics
 from hub.oauth.dev import DEV_HEADER, parse_dev_principal
 from hub.oauth.routes import oauth_routes
@@ -204,9 +206,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
             # Keep serving: /readyz says 503 until the graph answers, then migrates.
             log.warning("Neo4j not ready at start-up", extra={"fields": {"error": str(exc)}})
         await audit.start()
+        interval = settings.hub_linkage_scan_interval_s
+        schedule = asyncio.create_task(linkage_every(runtime.graph, interval)) if interval else None
         try:
             yield
         finally:
+            if schedule is not None:
+                schedule.cancel()
             await audit.stop()
             await driver.close()
 

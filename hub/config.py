@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     # may lie (clients' clocks drift).
     hub_write_batch_limit: int = Field(default=1000, ge=1, le=10_000)
     hub_write_clock_skew_s: int = Field(default=300, ge=0, le=3600)
+    # The linkage scan (hub.linkage.scan): how often each replica tries to take its lease and
+    # run it; 0 turns the schedule off (`hub linkage scan` still runs it on demand).
+    hub_linkage_scan_interval_s: float = Field(default=86_400.0, ge=0.0)
 
     # Which project-managed Neo4j to use when NEO4J_URI is not given ("dev" for `make run`,
     # "test" for `make test`; each has its own ports and data folder).

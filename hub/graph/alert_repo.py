@@ -17,7 +17,12 @@ from typing import Any, LiteralString, cast
 from neo4j import AsyncManagedTransaction
 
 from hub.graph.migrations import NATURAL_KEYS
-from hub.linkage.firing import ABOUT_LABELS, Firing
+
+# The labels an alert may be ABOUT: a row's `about` names keys of each (hub/linkage/firing.py).
+ABOUT_LABELS = (
+    "Cylinder", "Household", "Person", "Vehicle", "Enterprise", "Product",
+    "Filling", "Delivery", "Incident",
+)  # fmt: skip
 
 
 @cache
@@ -65,13 +70,12 @@ _DISTRICT: LiteralString = (
 
 
 async def raise_alerts(
-    tx: AsyncManagedTransaction, firings: list[Firing], by: str, now: datetime
+    tx: AsyncManagedTransaction, rows: list[dict[str, Any]], by: str, now: datetime
 ) -> list[tuple[str, bool]]:
-    """Write the firings in the caller's transaction: (alert id, created) per firing. A few
-    small statements rather than one large one: each plans in milliseconds."""
-    if not firings:
+    """Write the firings (`Firing.row()`) in the caller's transaction: (alert id, created) per
+    row. A few small statements rather than one large one: each plans in milliseconds."""
+    if not rows:
         return []
-    rows = [f.row() for f in firings]
     result = await tx.run(_RAISE, rows=rows, by=by, now=now)
     raised = [(r["id"], r["created"]) async for r in result]
     for label in ABOUT_LABELS:

@@ -65,6 +65,8 @@ CONSTRAINTS: list[LiteralString] = [
     "FOR (n:AuditEntry) REQUIRE (n.chain, n.seq) IS UNIQUE",
     "CREATE CONSTRAINT audithead_chain_unique IF NOT EXISTS "
     "FOR (n:AuditHead) REQUIRE n.chain IS UNIQUE",
+    # Leases (hub/graph/lease_repo.py): one per named job.
+    "CREATE CONSTRAINT lease_name_unique IF NOT EXISTS FOR (n:Lease) REQUIRE n.name IS UNIQUE",
     "CREATE CONSTRAINT auditsignature_chain_seq_unique IF NOT EXISTS "
     "FOR (n:AuditSignature) REQUIRE (n.chain, n.seq) IS UNIQUE",
 ]

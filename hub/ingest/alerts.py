@@ -61,4 +61,5 @@ def incident_firings(spec: Spec, moment: Moment, written: list[Item]) -> list[Fi
 async def raise_for(
     tx: AsyncManagedTransaction, firings: list[Firing], principal: Principal, moment: Moment
 ) -> list[tuple[str, bool]]:
-    return await alert_repo.raise_alerts(tx, firings, principal.subject, moment.now)
+    rows = [f.row() for f in firings]
+    return await alert_repo.raise_alerts(tx, rows, principal.subject, moment.now)

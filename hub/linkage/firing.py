@@ -10,13 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from hub.access.write_policy import Write
+from hub.graph.alert_repo import ABOUT_LABELS
 from hub.linkage.rules import REFUSALS, RULES_BY_ID
-
-# The labels an alert may be ABOUT (each a relationship pattern of hub/graph/alert_repo.py).
-ABOUT_LABELS = (
-    "Cylinder", "Household", "Person", "Vehicle", "Enterprise", "Product",
-    "Filling", "Delivery", "Incident",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -29,6 +24,7 @@ class Firing:
     district: str | None = None  # else the district of what it is about
     summary: str = ""  # no personal data: codes, dates, plates
     attach: bool = False  # add the cylinders' owner, last filling and last delivery
+    qualifier: str = ""  # a second key of the dedup (the batch a merchant is recalled for)
 
     def row(self) -> dict[str, Any]:
         rule = RULES_BY_ID[self.rule]
@@ -41,7 +37,12 @@ class Firing:
             "name": rule.zh,
             "severity": rule.severity.value,
             "departments": sorted(r.value for r in rule.departments),
-            "openKey": rule.id + "|" + self.subject[0] + ":" + self.subject[1],
+            "openKey": rule.id
+            + "|"
+            + self.subject[0]
+            + ":"
+            + self.subject[1]
+            + ("|" + self.qualifier if self.qualifier else ""),
             "time": self.time.isoformat(),
             "enterprise": self.enterprise if rule.addressee == "subject" else None,
             "district": self.district,
