@@ -42,6 +42,7 @@ from hub.oauth.service import DemoCredentialsInProduction, OAuth
 from hub.observability import RequestIdMiddleware, configure_logging, request_id_var
 from hub.ratelimit import RateLimiter
 from hub.schema import schema
+from hub.webhooks.worker import Worker
 
 log = logging.getLogger("hub.app")
 
@@ -207,12 +208,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
             log.warning("Neo4j not ready at start-up", extra={"fields": {"error": str(exc)}})
         await audit.start()
         interval = settings.hub_linkage_scan_interval_s
-        schedule = asyncio.create_task(linkage_every(runtime.graph, interval)) if interval else None
+        tasks = [asyncio.create_task(linkage_every(runtime.graph, interval))] if interval else []
+        if settings.hub_webhook_poll_s:
+            tasks.append(asyncio.create_task(Worker(runtime.graph, settings).run()))
         try:
             yield
         finally:
-            if schedule is not None:
-                schedule.cancel()
+            for task in tasks:
+                task.cancel()
             await audit.stop()
             await driver.close()
 

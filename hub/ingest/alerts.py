@@ -11,6 +11,7 @@ from hub.graph import alert_repo
 from hub.ingest.fields import Moment
 from hub.ingest.item import Item, Spec, State
 from hub.linkage.firing import Firing, Refusal, from_refusals
+from hub.webhooks import outbox
 
 
 def _refusal(spec: Spec, state: State, principal: Principal, item: Item) -> Refusal:
@@ -62,4 +63,6 @@ async def raise_for(
     tx: AsyncManagedTransaction, firings: list[Firing], principal: Principal, moment: Moment
 ) -> list[tuple[str, bool]]:
     rows = [f.row() for f in firings]
-    return await alert_repo.raise_alerts(tx, rows, principal.subject, moment.now)
+    raised = await alert_repo.raise_alerts(tx, rows, principal.subject, moment.now)
+    await outbox.enqueue(tx, sorted({alert_id for alert_id, created in raised if created}))
+    return raised

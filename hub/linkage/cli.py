@@ -1,4 +1,3 @@
-# ruff: noqa: T201  (a command line prints)
 """`hub linkage scan [--json]`: run the scheduled scan now (on this replica, if it gets the
 lease), and `hub linkage rules`: print the rule table."""
 

@@ -21,6 +21,7 @@ from hub.graph import alert_repo, lease_repo, scan_repo
 from hub.graph.driver import Graph
 from hub.linkage.firing import Firing
 from hub.linkage.rules import RULES
+from hub.webhooks import outbox
 
 LEASE = "linkage-scan"
 LEASE_TTL = timedelta(minutes=15)
@@ -79,6 +80,7 @@ async def scan(graph: Graph, me: str | None = None) -> ScanReport:
                 rows = await scan_repo.find(tx, rule, soon, recent)
                 firings = [_firing(rule, row, graph).row() for row in rows]
                 raised = await alert_repo.raise_alerts(tx, firings, SCANNER, now)
+                await outbox.enqueue(tx, sorted({i for i, created in raised if created}))
                 return [created for _, created in raised]
 
             created = await graph.with_timeout(300).write(one)
