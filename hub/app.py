@@ -13,12 +13,14 @@ from graphql import GraphQLError
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from hub.access.principal import PUBLIC, Principal
@@ -97,10 +99,12 @@ def _public_error(error: GraphQLError) -> dict[str, Any]:
 
 
 class HubGraphQL(GraphQL[Context, None]):
-    async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
+    async def get_context(  # type: ignore[override]
+        self, request: Request | WebSocket, response: Response | None
+    ) -> Context:
         runtime: Runtime = request.app.state.runtime
         return Context(
-            request=request,
+            request=request,  # type: ignore[arg-type]
             response=response,
             principal=request.state.principal,
             graph=runtime.graph,
@@ -128,6 +132,9 @@ class AuthenticatedGraphQL:
         self.limiter = RateLimiter(settings.hub_rate_limit_per_min, settings.hub_rate_limit_burst)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self._websocket(scope, receive, send)
+            return
         request = Request(scope, receive)
         try:
             principal = await principal_for(request, self.settings)
@@ -151,6 +158,17 @@ class AuthenticatedGraphQL:
             response = JSONResponse(body, status_code=429, headers={"Retry-After": str(wait)})
             await response(scope, receive, send)
             return
+        await self.graphql(scope, receive, send)
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A subscription's connection: the same credentials as a request, checked before the
+        upgrade (refused with close code 4401); the feed checks the token again as it runs."""
+        try:
+            principal = await principal_for(HTTPConnection(scope), self.settings)  # type: ignore[arg-type]
+        except (Unauthenticated, Unavailable):
+            await send({"type": "websocket.close", "code": 4401})
+            return
+        scope.setdefault("state", {})["principal"] = principal
         await self.graphql(scope, receive, send)
 
 
@@ -223,14 +241,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         schema,
         graphql_ide="graphiql" if settings.hub_graphiql else None,
         allow_queries_via_get=False,
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
     )
+    authenticated = AuthenticatedGraphQL(graphql_app, settings, metrics)
     app = Starlette(
         routes=[
-            Route(
-                "/graphql",
-                AuthenticatedGraphQL(graphql_app, settings, metrics),
-                methods=["GET", "POST"],
-            ),
+            Route("/graphql", authenticated, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", authenticated),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics.endpoint),

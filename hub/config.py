@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     # worker in this process), the first retry's delay (doubled each time, with jitter, up to
     # the cap), the tries before a delivery is dead, and each POST's timeout.
     hub_webhook_poll_s: float = Field(default=1.0, ge=0.0)
+    # The alertRaised subscription: how often each subscription looks for new alerts (and
+    # checks its token again).
+    hub_alert_feed_poll_s: float = Field(default=0.5, gt=0.0)
     hub_webhook_backoff_s: float = Field(default=10.0, gt=0.0)
     hub_webhook_backoff_cap_s: float = Field(default=3600.0, gt=0.0)
     hub_webhook_max_attempts: int = Field(default=8, ge=1, le=30)

@@ -84,3 +84,9 @@ ALERT_WORK = Access(
     roles=frozenset(r for r in Role if policy.can_read(r, "Alert")),
     what="alerts",
 )
+# The live feed of alerts: graph:read and a role alerts are routed to (the policy filters each).
+ALERT_FEED = Access(
+    scopes=(Scope.GRAPH_READ,),
+    roles=frozenset(r for r in Role if policy.can_read(r, "Alert")),
+    what="alerts",
+)

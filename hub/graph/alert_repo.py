@@ -154,3 +154,17 @@ async def transition(
         note=values.get("note"),
     )
     return [r.data() async for r in result]
+
+
+_RAISED_SINCE: LiteralString = (
+    "MATCH (a:Alert) WHERE a.recordedAt >= $since AND NOT a.id IN $seen "
+    "RETURN a.id AS id ORDER BY a.recordedAt, a.id LIMIT $limit"
+)
+
+
+async def raised_since(
+    tx: AsyncManagedTransaction, since: datetime, seen: list[str], limit: int
+) -> list[str]:
+    """Ids of the alerts raised at or after `since` but those in `seen`, oldest first."""
+    result = await tx.run(_RAISED_SINCE, since=since, seen=seen, limit=limit)
+    return [r["id"] async for r in result]

@@ -26,6 +26,7 @@ from hub.schema.mutations import Mutation
 from hub.schema.public import PublicQuery
 from hub.schema.queries import EntityQuery
 from hub.schema.scalars import SCALARS
+from hub.schema.subscriptions import Subscription
 from hub.schema.system import SystemQuery
 
 
@@ -54,6 +55,7 @@ class HubSchema(strawberry.Schema):
 schema = HubSchema(
     query=Query,
     mutation=RootMutation,
+    subscription=Subscription,
     types=GRAPH_TYPES,
     # Field names are written as the API spells them (camelCase), which is also how the graph
     # names its properties, so one name runs from the graph to the client.
