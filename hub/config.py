@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     # The linkage scan (hub.linkage.scan): how often each replica tries to take its lease and
     # run it; 0 turns the schedule off (`hub linkage scan` still runs it on demand).
     hub_linkage_scan_interval_s: float = Field(default=86_400.0, ge=0.0)
+    # Alerts at ingestion (and their webhook deliveries); off only to measure what they cost.
+    hub_linkage_enabled: bool = True
     # Webhooks (hub.webhooks): how often the delivery worker looks for due deliveries (0: no
     # worker in this process), the first retry's delay (doubled each time, with jitter, up to
     # the cap), the tries before a delivery is dead, and each POST's timeout.

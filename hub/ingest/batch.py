@@ -91,6 +91,7 @@ async def _write_batch(
     principal: Principal,
     moment: Moment,
     prepared: list[Item],
+    linkage: bool = True,
 ) -> list[Item]:
     # A fresh copy per attempt: the driver may run this function again.
     items = [Item(i.index, i.draft, list(i.errors), i.hash) for i in prepared]
@@ -119,10 +120,11 @@ async def _write_batch(
     if rows:
         await _store(tx, spec, rows, valid, principal.subject, moment)
     # The linkage, in this same transaction: a refusal and the alert it fires commit together.
-    written = [i for i in valid if i.ok and not i.replayed]
-    firings = refusal_firings(spec, state, principal, moment, todo)
-    firings += incident_firings(spec, moment, written)
-    await raise_for(tx, firings, principal, moment)
+    if linkage:
+        written = [i for i in valid if i.ok and not i.replayed]
+        firings = refusal_firings(spec, state, principal, moment, todo)
+        firings += incident_firings(spec, moment, written)
+        await raise_for(tx, firings, principal, moment)
     return items
 
 
@@ -181,7 +183,9 @@ async def run_batch(
     pending = [i for i in items if i.ok and i.index not in follows]
     if pending and grant is not None:
         try:
-            judged = await graph.write(_write_batch, spec, grant, principal, moment, pending)
+            judged = await graph.write(
+                _write_batch, spec, grant, principal, moment, pending, settings.hub_linkage_enabled
+            )
         except (ServiceUnavailable, SessionExpired, TransientError) as exc:
             log.warning("write batch failed", extra={"fields": {"error": type(exc).__name__}})
             raise Unavailable(RETRY_MESSAGE) from None
