@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import AsyncIterator
@@ -19,12 +20,14 @@ from neo4j.exceptions import (
 )
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from hub.access.principal import PUBLIC, Principal
@@ -40,6 +43,7 @@ from hub.explorer.routes import explorer_routes
 from hub.field.routes import field_routes
 from hub.graph.driver import Graph, TransactionCounter, graph_for, open_driver
 from hub.graph.migrations import migrate
+from hub.linkage.scan import every as linkage_every
 from hub.metrics import Metrics
 from hub.oauth.dev import DEV_HEADER, parse_dev_principal
 from hub.oauth.routes import oauth_routes
@@ -49,6 +53,7 @@ from hub.ratelimit import RateLimiter
 from hub.schema import schema
 from hub.sharedstore import WindowStore
 from hub.transport import BadPayload, BodyLimitMiddleware, graphql_payload, send_error
+from hub.webhooks.worker import Worker
 
 log = logging.getLogger("hub.app")
 RETRY_AFTER = "5"
@@ -114,10 +119,12 @@ def _public_error(error: GraphQLError, may_introspect: bool) -> dict[str, Any]:
 
 
 class HubGraphQL(GraphQL[Context, None]):
-    async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
+    async def get_context(  # type: ignore[override]
+        self, request: Request | WebSocket, response: Response | None
+    ) -> Context:
         runtime: Runtime = request.app.state.runtime
         return Context(
-            request=request,
+            request=request,  # type: ignore[arg-type]
             response=response,
             principal=request.state.principal,
             graph=runtime.graph,
@@ -161,6 +168,9 @@ class AuthenticatedGraphQL:
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self._websocket(scope, receive, send)
+            return
         request = Request(scope, receive)
         if request.method == "POST" and "application/json" in request.headers.get(
             "content-type", ""
@@ -194,6 +204,17 @@ class AuthenticatedGraphQL:
             response = JSONResponse(body, status_code=429, headers={"Retry-After": str(wait)})
             await response(scope, receive, send)
             return
+        await self.graphql(scope, receive, send)
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A subscription's connection: the same credentials as a request, checked before the
+        upgrade (refused with close code 4401); the feed checks the token again as it runs."""
+        try:
+            principal = await principal_for(HTTPConnection(scope), self.settings)  # type: ignore[arg-type]
+        except (Unauthenticated, Unavailable):
+            await send({"type": "websocket.close", "code": 4401})
+            return
+        scope.setdefault("state", {})["principal"] = principal
         await self.graphql(scope, receive, send)
 
 
@@ -305,9 +326,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 "any caller may act as any role (development only)"
             )
         await audit.start()
+        interval = settings.hub_linkage_scan_interval_s
+        tasks = [asyncio.create_task(linkage_every(runtime.graph, interval))] if interval else []
+        if settings.hub_webhook_poll_s:
+            tasks.append(asyncio.create_task(Worker(runtime.graph, settings).run()))
         try:
             yield
         finally:
+            for task in tasks:
+                task.cancel()
             await audit.stop()
             await store.close()
             await driver.close()
@@ -316,14 +343,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         schema,
         graphql_ide="graphiql" if settings.hub_graphiql else None,
         allow_queries_via_get=False,
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
     )
+    authenticated = AuthenticatedGraphQL(graphql_app, settings, metrics, store)
     app = Starlette(
         routes=[
-            Route(
-                "/graphql",
-                AuthenticatedGraphQL(graphql_app, settings, metrics, store),
-                methods=["GET", "POST"],
-            ),
+            Route("/graphql", authenticated, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", authenticated),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics.endpoint),

@@ -19,8 +19,10 @@ from hub.check.cli import register_labels
 from hub.config import PROJECT_ROOT, get_settings
 from hub.graph.driver import graph_for, open_driver
 from hub.graph.migrations import migrate
+from hub.linkage.cli import register as register_linkage
 from hub.neo4j_local import LocalNeo4j, Neo4jError
 from hub.oauth.cli import register as register_auth
+from hub.webhooks.cli import register as register_webhooks
 
 SCHEMA_FILE = PROJECT_ROOT / "schema.graphql"
 POLICY_DOC = PROJECT_ROOT / "docs" / "access-policy.md"
@@ -227,6 +229,8 @@ EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParse
     register_auth,
     register_audit,
     register_labels,
+    register_linkage,
+    register_webhooks,
 ]
 
 

@@ -59,6 +59,22 @@ class Settings(BaseSettings):
     # may lie (clients' clocks drift).
     hub_write_batch_limit: int = Field(default=1000, ge=1, le=10_000)
     hub_write_clock_skew_s: int = Field(default=300, ge=0, le=3600)
+    # The linkage scan (hub.linkage.scan): how often each replica tries to take its lease and
+    # run it; 0 turns the schedule off (`hub linkage scan` still runs it on demand).
+    hub_linkage_scan_interval_s: float = Field(default=86_400.0, ge=0.0)
+    # Alerts at ingestion (and their webhook deliveries); off only to measure what they cost.
+    hub_linkage_enabled: bool = True
+    # Webhooks (hub.webhooks): how often the delivery worker looks for due deliveries (0: no
+    # worker in this process), the first retry's delay (doubled each time, with jitter, up to
+    # the cap), the tries before a delivery is dead, and each POST's timeout.
+    hub_webhook_poll_s: float = Field(default=1.0, ge=0.0)
+    # The alertRaised subscription: how often each subscription looks for new alerts (and
+    # checks its token again).
+    hub_alert_feed_poll_s: float = Field(default=0.5, gt=0.0)
+    hub_webhook_backoff_s: float = Field(default=10.0, gt=0.0)
+    hub_webhook_backoff_cap_s: float = Field(default=3600.0, gt=0.0)
+    hub_webhook_max_attempts: int = Field(default=8, ge=1, le=30)
+    hub_webhook_timeout_s: float = Field(default=5.0, gt=0.0)
 
     # Which project-managed Neo4j to use when NEO4J_URI is not given ("dev" for `make run`,
     # "test" for `make test`; each has its own ports and data folder).

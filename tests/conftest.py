@@ -40,7 +40,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    return Settings()
+    # No webhook worker inside the app under test: tests/test_webhooks.py runs its own workers
+    # (the same class), so that it decides when one runs, stops or restarts.
+    return Settings(hub_webhook_poll_s=0.0)
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,10 @@ def test_every_root_field_and_mutation_declares_who_may_call_it() -> None:
 def test_every_mutation_needs_graph_write() -> None:
     mutations = {n: a for n, a in DECLARED.items() if n.startswith("Mutation.")}
     assert mutations
-    assert all(a == root_access.WRITE for a in mutations.values())
+    alert_work = {"Mutation.acknowledgeAlerts", "Mutation.assignAlerts", "Mutation.resolveAlerts"}
+    assert all(a == root_access.WRITE for n, a in mutations.items() if n not in alert_work)
+    assert all(mutations[n] == root_access.ALERT_WORK for n in alert_work)
+    assert all(a is not None and Scope.GRAPH_WRITE in a.scopes for a in mutations.values())
 
 
 def _caller(role: Role, *scopes: Scope) -> Principal:

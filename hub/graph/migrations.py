@@ -69,6 +69,13 @@ CONSTRAINTS: list[LiteralString] = [
     "FOR (n:AuditEntry) REQUIRE (n.chain, n.seq) IS UNIQUE",
     "CREATE CONSTRAINT audithead_chain_unique IF NOT EXISTS "
     "FOR (n:AuditHead) REQUIRE n.chain IS UNIQUE",
+    # Leases (hub/graph/lease_repo.py): one per named job.
+    "CREATE CONSTRAINT lease_name_unique IF NOT EXISTS FOR (n:Lease) REQUIRE n.name IS UNIQUE",
+    # Webhooks (hub/graph/webhook_repo.py): endpoints and the outbox of deliveries.
+    "CREATE CONSTRAINT webhookendpoint_id_unique IF NOT EXISTS "
+    "FOR (n:WebhookEndpoint) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT webhookdelivery_id_unique IF NOT EXISTS "
+    "FOR (n:WebhookDelivery) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT auditsignature_chain_seq_unique IF NOT EXISTS "
     "FOR (n:AuditSignature) REQUIRE (n.chain, n.seq) IS UNIQUE",
 ]
@@ -79,6 +86,8 @@ INDEXES: list[LiteralString] = [
     "CREATE INDEX revokedtoken_expiresat IF NOT EXISTS FOR (n:RevokedToken) ON (n.expiresAt)",
     "CREATE INDEX auditentry_time IF NOT EXISTS FOR (n:AuditEntry) ON (n.time)",
     "CREATE INDEX auditentry_client IF NOT EXISTS FOR (n:AuditEntry) ON (n.client)",
+    "CREATE INDEX webhookdelivery_status_nextat IF NOT EXISTS "
+    "FOR (n:WebhookDelivery) ON (n.status, n.nextAt)",
 ]
 
 

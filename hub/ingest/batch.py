@@ -25,6 +25,7 @@ from hub.errors import LimitExceeded, Unavailable
 from hub.graph import ingest_write_repo as repo
 from hub.graph.driver import Graph
 from hub.graph.ingest_read_repo import Reader, read_state
+from hub.ingest.alerts import incident_firings, raise_for, refusal_firings
 from hub.ingest.codes import Code, ItemError
 from hub.ingest.fields import Fields, Moment
 from hub.ingest.item import Item, Spec
@@ -92,6 +93,7 @@ async def _write_batch(
     moment: Moment,
     prepared: list[Item],
     audit: WriteAudit | None,
+    linkage: bool = True,
 ) -> list[Item]:
     # A fresh copy per attempt: the driver may run this function again.
     items = [Item(i.index, i.draft, list(i.errors), i.hash) for i in prepared]
@@ -123,6 +125,12 @@ async def _write_batch(
         written = sum(1 for i in valid if i.ok and not i.replayed)
         if audit is not None and written:  # the entry commits with the data, or neither does
             await audit.append(tx, written, moment.now)
+    # The linkage, in this same transaction: a refusal and the alert it fires commit together.
+    if linkage:
+        fresh = [i for i in valid if i.ok and not i.replayed]
+        firings = refusal_firings(spec, state, principal, moment, todo)
+        firings += incident_firings(spec, moment, fresh)
+        await raise_for(tx, firings, principal, moment)
     return items
 
 
@@ -187,7 +195,10 @@ async def run_batch(
     pending = [i for i in items if i.ok and i.index not in follows]
     if pending and grant is not None:
         try:
-            judged = await graph.write(_write_batch, spec, grant, principal, moment, pending, audit)
+            judged = await graph.write(
+                _write_batch, spec, grant, principal, moment, pending, audit,
+                settings.hub_linkage_enabled,
+            )  # fmt: skip
         except (ServiceUnavailable, SessionExpired, TransientError) as exc:
             log.warning("write batch failed", extra={"fields": {"error": type(exc).__name__}})
             raise Unavailable(RETRY_MESSAGE) from None

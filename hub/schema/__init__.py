@@ -17,6 +17,7 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from strawberry.schema.config import StrawberryConfig
 
 from hub.audit.extension import AuditExtension
+from hub.schema.alerts import AlertMutation
 from hub.schema.audit import AuditQuery
 from hub.schema.graph import GRAPH_TYPES, read_key
 from hub.schema.guards import IntrospectionNeedsToken, OneOperationOrNamed
@@ -25,11 +26,17 @@ from hub.schema.mutations import Mutation
 from hub.schema.public import PublicQuery
 from hub.schema.queries import EntityQuery
 from hub.schema.scalars import SCALARS
+from hub.schema.subscriptions import Subscription
 from hub.schema.system import SystemQuery
 
 
 @strawberry.type
 class Query(EntityQuery, InvestigationQuery, PublicQuery, SystemQuery, AuditQuery):
+    pass
+
+
+@strawberry.type(name="Mutation")
+class RootMutation(Mutation, AlertMutation):
     pass
 
 
@@ -47,7 +54,8 @@ class HubSchema(strawberry.Schema):
 
 schema = HubSchema(
     query=Query,
-    mutation=Mutation,
+    mutation=RootMutation,
+    subscription=Subscription,
     types=GRAPH_TYPES,
     # Field names are written as the API spells them (camelCase), which is also how the graph
     # names its properties, so one name runs from the graph to the client.
