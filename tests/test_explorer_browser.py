@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 
 import pytest
+from neo4j import AsyncManagedTransaction
 from playwright.async_api import Browser, Page, expect
 
 from hub.config import Settings
@@ -78,9 +79,13 @@ async def test_an_investigator_follows_a_flagged_cylinder_to_its_household_and_v
     page = await context.new_page()
     await _sign_in(page, hub, "case T-2026-7")
     assert "demo" not in (await page.inner_text("#account"))
-    await page.select_option("#kind", "cylinder")
-    await page.fill("#q", CYLINDER)
-    await page.click("#search button[type=submit]")
+    # Typed in lower case, as people type: the type-ahead lists it under cylinders.
+    await page.fill("#q", CYLINDER.lower())
+    hit = page.locator(".hit-group[data-type=Cylinder] a.hit").first
+    await expect(hit).to_have_attribute("data-id", f"Cylinder:{CYLINDER}", timeout=20_000)
+    await expect(page.locator(".hit-group[data-type=Cylinder] h3")).to_have_text("气瓶")
+    await page.screenshot(path=screenshot_path("explorer-search.png"), full_page=True)
+    await hit.click()
     await page.wait_for_selector("#fields")
     listed = await page.locator("#node-list a").all_inner_texts()
     assert f"Cylinder:{CYLINDER}" in listed
@@ -127,9 +132,8 @@ async def test_masked_values_are_shown_masked_and_english_is_on_request(
     page = await context.new_page()
     await _sign_in(page, hub, "case T-2026-8")
     assert await page.title() == "Explorer · Fuzhou safety traceability hub"
-    await page.select_option("#kind", "cylinder")
     await page.fill("#q", CYLINDER)
-    await page.click("#search button[type=submit]")
+    await page.press("#q", "Enter")
     await page.wait_for_selector("#fields")
     await page.click("#trace")
     await page.wait_for_selector(".timeline .entry")
@@ -137,6 +141,27 @@ async def test_masked_values_are_shown_masked_and_english_is_on_request(
     assert "Driver" in timeline
     assert "*" in timeline  # people's names arrive masked for the market role
     await context.close()
+
+
+async def test_a_plate_typed_in_part_finds_the_vehicle(
+    hub: Hub, browser: Browser, graph: Graph
+) -> None:
+    [row] = await graph.read(_first_plate)
+    context = await browser.new_context(locale="zh-CN", viewport={"width": 1000, "height": 800})
+    page = await context.new_page()
+    await _sign_in(page, hub, "case T-2026-9")
+    await page.fill("#q", row[:5])
+    hits = page.locator(".hit-group[data-type=Vehicle] a.hit")
+    await expect(hits.first).to_be_visible(timeout=20_000)  # a first search plans its statement
+    assert f"Vehicle:{row}" in [await h.get_attribute("data-id") for h in await hits.all()]
+    await page.locator(f'a.hit[data-id="Vehicle:{row}"]').click()
+    await expect(page.locator("#fields")).to_contain_text(row, timeout=20_000)
+    await context.close()
+
+
+async def _first_plate(tx: AsyncManagedTransaction) -> list[str]:
+    result = await tx.run("MATCH (v:Vehicle) RETURN v.plate AS p ORDER BY p LIMIT 1")
+    return [r["p"] async for r in result]
 
 
 async def test_the_explorer_serves_cytoscape_itself(served: str) -> None:

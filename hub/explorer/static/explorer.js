@@ -8,10 +8,6 @@ const { signIn, finishSignIn, signOut, gql } = Hub.session(store);
 const app = document.getElementById("app");
 const account = document.getElementById("account");
 
-const KINDS = [
-  ["cylinder", "Cylinder"], ["vehicle", "Vehicle"], ["enterprise", "Enterprise"],
-  ["household", "Household"], ["product", "Product"], ["person", "Person"],
-];
 const COLORS = {
   Cylinder: "#d9480f", Household: "#2b8a3e", Person: "#5f3dc4", Vehicle: "#1864ab",
   Enterprise: "#495057", Delivery: "#e67700", Filling: "#c2255c", Inspection: "#0b7285",
@@ -74,18 +70,55 @@ async function neighbourhood(id) {
   return data.neighborhood;
 }
 
+// --- search: one box, type-ahead over names, codes, plates, addresses, USCCs and ids ----------
+
+// What a hit shows: a name, code or plate the caller may read (people's names arrive masked
+// unless the role sees them in full).
+const HIT_FIELDS = {
+  Cylinder: "code", Vehicle: "plate", Enterprise: "name uscc", Household: "householdId address",
+  Product: "name traceCode", Person: "name", Incident: "incidentId location",
+};
+
+function hitFragment() {
+  return Object.entries(HIT_FIELDS).filter(([type]) => readable(type))
+    .map(([type, fields]) => `... on ${type} { ${fields} }`).join(" ");
+}
+
+function hitLabel(n) {
+  const key = n.id.split(/:(.*)/s)[1];
+  const parts = [n.name, n.code, n.plate, n.householdId, n.incidentId, n.traceCode].filter(Boolean);
+  const extra = [n.uscc, n.address, n.location].filter((v) => v && !parts.includes(v));
+  return [parts[0] || key, ...parts.slice(1), ...extra].join(" · ");
+}
+
+let typed = 0;
+async function typeAhead() {
+  const value = document.getElementById("q").value.trim();
+  const box = document.getElementById("hits");
+  const mine = ++typed;
+  if (value.length < 2) { box.replaceChildren(); return; }
+  await new Promise((done) => setTimeout(done, 200));
+  if (mine !== typed) return; // a newer keystroke asks instead
+  try {
+    const data = await gql(
+      `query($t: String!) { search(text: $t, first: 6) { type more
+         nodes { __typename id ${hitFragment()} } } }`, { t: value });
+    if (mine !== typed) return;
+    box.replaceChildren(...(data.search.length ? [] : [el("p", { class: "warn" }, T.not_found)]),
+      ...data.search.map((g) => el("section", { class: "hit-group", "data-type": g.type },
+        el("h3", {}, T["type_" + g.type] || g.type, g.more ? " …" : ""),
+        el("ul", {}, ...g.nodes.map((n) => el("li", {},
+          el("a", { href: "#", class: "hit", "data-id": n.id,
+            onclick: (ev) => { ev.preventDefault(); box.replaceChildren(); focus(n.id); } },
+            hitLabel(n))))))));
+  } catch (err) { box.replaceChildren(el("p", { class: "error" }, T.error + err.message)); }
+}
+
 async function search(event) {
   event.preventDefault();
-  const kind = document.getElementById("kind").value;
-  const value = document.getElementById("q").value.trim();
-  const type = Object.fromEntries(KINDS)[kind];
-  status("");
-  try {
-    const sub = await neighbourhood(type + ":" + value);
-    if (!sub) { status(T.not_found, "warn"); return; }
-    addSubgraph(sub);
-    await select(type + ":" + value);
-  } catch (err) { status(T.error + err.message, "error"); }
+  await typeAhead();
+  const first = document.querySelector("#hits a.hit");
+  if (first) first.click();
 }
 
 async function select(id) {
@@ -225,15 +258,15 @@ function investigation() {
     app.replaceChildren(form);
     return;
   }
-  const kinds = KINDS.filter(([, type]) => readable(type) && (type !== "Person" || ROLE === "police"));
   app.replaceChildren(
     el("p", { id: "purpose-now" }, T.purpose_now + purpose + " ",
       el("button", { onclick: () => { store.removeItem("purpose"); investigation(); } }, T.purpose_new)),
-    el("form", { id: "search", onsubmit: search },
-      el("label", { for: "kind" }, T.search_kind),
-      el("select", { id: "kind" }, ...kinds.map(([k]) => el("option", { value: k }, T["kind_" + k]))),
-      el("input", { id: "q", required: "required" }),
+    el("form", { id: "search", role: "search", onsubmit: search },
+      el("label", { for: "q" }, T.search_label),
+      el("input", { id: "q", type: "search", autocomplete: "off", maxlength: "100",
+        placeholder: T.search_hint, oninput: typeAhead }),
       el("button", { type: "submit" }, T.search)),
+    el("div", { id: "hits" }),
     el("p", { id: "status" }),
     el("div", { class: "layout" },
       el("div", { id: "graph" }),
