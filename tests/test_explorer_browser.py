@@ -15,6 +15,7 @@ from neo4j import AsyncManagedTransaction
 from playwright.async_api import Browser, Page, expect
 
 from hub.config import Settings
+from hub.explorer.text import TEXT
 from hub.graph.driver import Graph
 from hub.oauth import admin, registry
 from tests.browser_support import chromium, needs_chromium, screenshot_path, serve_hub
@@ -87,9 +88,15 @@ async def test_an_investigator_follows_a_flagged_cylinder_to_its_household_and_v
     await page.screenshot(path=screenshot_path("explorer-search.png"), full_page=True)
     await hit.click()
     await page.wait_for_selector("#fields")
-    listed = await page.locator("#node-list a").all_inner_texts()
+    links = await page.locator("#node-list a").all()
+    listed = [await a.get_attribute("data-id") or "" for a in links]
     assert f"Cylinder:{CYLINDER}" in listed
     assert any(n.startswith("Delivery:") for n in listed)
+    # Labelled by name, code or date in the reader's language, not by type and key.
+    labels = await page.locator("#node-list a").all_inner_texts()
+    assert f"气瓶 {CYLINDER}" in labels
+    assert any(t.startswith("配送 20") for t in labels)
+    await expect(page.locator("#legend")).to_contain_text("配送")
 
     # The trace: flagged entries, each delivery with its vehicle and household.
     await page.click("#trace")
@@ -101,23 +108,31 @@ async def test_an_investigator_follows_a_flagged_cylinder_to_its_household_and_v
     await expect(page.locator("#fields")).to_contain_text("UNREGISTERED")
 
     # Expand a delivery: its vehicle joins the graph; pick the cylinder and the vehicle.
-    delivery = page.locator("#node-list a", has_text="Delivery:").first
+    delivery = page.locator('#node-list a[data-id^="Delivery:"]').first
     await delivery.click()
     await page.wait_for_selector("#expand")
     await page.click("#expand")
-    await expect(page.locator("#node-list a", has_text="Vehicle:").first).to_be_visible()
-    await page.locator("#node-list a", has_text=f"Cylinder:{CYLINDER}").click()
+    vehicle = page.locator('#node-list a[data-id^="Vehicle:"]').first
+    await expect(vehicle).to_be_visible()
+    await page.locator(f'#node-list a[data-id="Cylinder:{CYLINDER}"]').click()
     await page.wait_for_selector("#pick-a")
     await page.click("#pick-a")
-    await page.locator("#node-list a", has_text="Vehicle:").first.click()
+    await vehicle.click()
     await page.wait_for_selector("#pick-b")
     await page.click("#pick-b")
     await page.click("#find-path")
     await page.wait_for_selector("#path-nodes li")
-    path = await page.locator("#path-nodes li").all_inner_texts()
+    stops = page.locator("#path-nodes li.stop")
+    path = [await li.get_attribute("data-id") or "" for li in await stops.all()]
     assert path[0] == f"Cylinder:{CYLINDER}"
     assert path[-1].startswith("Vehicle:")
     assert len(path) >= 3
+    # Every hop is named by its relationship, in Chinese.
+    hops = await page.locator("#path-nodes li.hop").all_inner_texts()
+    assert len(hops) == len(path) - 1
+    words = {v for k, v in TEXT["zh"].items() if k.startswith("rel_")}
+    assert all(h[0] in "↑↓" and h[2:] in words for h in hops), hops
+    await page.screenshot(path=screenshot_path("explorer-path.png"), full_page=True)
 
     await page.screenshot(path=screenshot_path("explorer.png"), full_page=True)
     await context.close()

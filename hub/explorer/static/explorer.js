@@ -15,12 +15,31 @@ const COLORS = {
   Sale: "#a61e4d", Tip: "#343a40",
 };
 
+// Each type's shape on the canvas (its colour is COLORS); the legend shows both.
+const SHAPES = {
+  Enterprise: "hexagon", Cylinder: "barrel", Household: "round-rectangle", Person: "ellipse",
+  Vehicle: "round-tag", Product: "diamond", Incident: "star", Tip: "vee",
+};
+const EVENT_SHAPE = "round-triangle";
+// The fields a node's label is made of, first present first (people's names arrive masked
+// unless the role sees them in full).
+const LABEL_FIELDS = ["name", "plate", "code", "householdId", "traceCode", "incidentId", "time"];
+const BUNDLE = 8; // more new neighbours of one type than this arrive as one group
+
+if (window.cytoscapeFcose) cytoscape.use(window.cytoscapeFcose);
+
 let ROLE = null;
 const readable = (type) => (CONFIG.readable[ROLE] || []).includes(type);
 
 function nodeFragment() {
-  return readable("Person") ? "... on Person { name }" : "";
+  return Object.keys(CONFIG.fields).filter(readable).map((type) => {
+    const fields = LABEL_FIELDS.filter((f) => CONFIG.fields[type].includes(f));
+    return fields.length ? `... on ${type} { ${fields.join(" ")} }` : "";
+  }).join(" ");
 }
+
+const typeWord = (type) => T["type_" + type] || type;
+const relWord = (type) => T["rel_" + type] || type;
 
 // --- the investigation ------------------------------------------------------------------------
 
@@ -36,36 +55,103 @@ function status(message, kind) {
 
 function label(node) {
   const [type, key] = node.id.split(/:(.*)/s);
-  if (type === "Person" && node.name) return node.name;
-  return type + "\n" + key;
+  const field = LABEL_FIELDS.find((f) => node[f]);
+  const value = field === "time" ? node.time.slice(0, 10) : field ? node[field] : key;
+  return typeWord(type) + "\n" + value;
 }
 
-function addSubgraph(sub) {
-  const added = [];
-  for (const n of sub.nodes) {
-    if (!cy.getElementById(n.id).length) {
-      cy.add({ group: "nodes", data: { id: n.id, label: label(n), type: n.__typename } });
-    }
-    nodeData.set(n.id, n);
-    added.push(n.id);
-  }
-  for (const e of sub.edges) {
+function addEdges(edges) {
+  for (const e of edges) {
     const id = e.from + ">" + e.type + ">" + e.to;
-    if (!cy.getElementById(id).length) {
-      cy.add({ group: "edges", data: { id, source: e.from, target: e.to, label: e.type } });
+    if (!cy.getElementById(id).length && cy.getElementById(e.from).length
+        && cy.getElementById(e.to).length) {
+      cy.add({ group: "edges", data: { id, source: e.from, target: e.to, label: relWord(e.type),
+        rel: e.type } });
     }
   }
-  cy.layout({ name: "cose", animate: false, nodeDimensionsIncludeLabels: true }).run();
+}
+
+function addNode(n, near) {
+  const at = near && near.length ? near.position() : { x: 0, y: 0 };
+  const jitter = () => (Math.random() - 0.5) * 80;
+  cy.add({ group: "nodes", data: { id: n.id, label: label(n), type: n.__typename },
+    position: { x: at.x + jitter(), y: at.y + jitter() } });
+  nodeData.set(n.id, n);
+}
+
+// New nodes join next to `around`; more than BUNDLE new neighbours of one type around it wait
+// in one group node, opened by a tap. Nodes already placed do not move (fcose, fixed nodes).
+function addSubgraph(sub, around) {
+  const placed = cy.nodes().filter((n) => !n.hasClass("bundle"));
+  const anchor = around ? cy.getElementById(around) : null;
+  const fresh = sub.nodes.filter((n) => !cy.getElementById(n.id).length);
+  const byType = new Map();
+  for (const n of fresh) byType.set(n.__typename, [...(byType.get(n.__typename) || []), n]);
+  for (const [type, nodes] of byType) {
+    if (around && nodes.length > BUNDLE) {
+      const id = "bundle:" + around + ":" + type;
+      if (!cy.getElementById(id).length) {
+        cy.add({ group: "nodes", classes: "bundle", data: { id, type, label: typeWord(type)
+          + " × " + nodes.length, members: nodes, edges: sub.edges },
+          position: anchor.position() });
+        cy.add({ group: "edges", classes: "bundle-edge", data: { id: id + ">", source: around,
+          target: id, label: T.bundle } });
+      }
+    } else {
+      for (const n of nodes) addNode(n, anchor);
+    }
+  }
+  for (const n of sub.nodes) if (cy.getElementById(n.id).length) nodeData.set(n.id, n);
+  addEdges(sub.edges);
+  arrange(placed);
   renderNodeList();
   if (sub.truncated) status(T.truncated, "warn");
-  return added;
+  return sub.nodes.map((n) => n.id);
+}
+
+function openBundle(bundle) {
+  const anchor = cy.getElementById(bundle.id().split(":").slice(1, -1).join(":"));
+  const placed = cy.nodes().filter((n) => !n.hasClass("bundle"));
+  const { members, edges } = bundle.data();
+  bundle.remove();
+  for (const n of members) if (!cy.getElementById(n.id).length) addNode(n, anchor);
+  addEdges(edges);
+  arrange(placed);
+  renderNodeList();
+}
+
+function arrange(placed) {
+  const started = performance.now();
+  const fixed = placed.filter((n) => n.cy()).map((n) => ({ nodeId: n.id(), position: n.position() }));
+  const options = window.cytoscapeFcose
+    ? { name: "fcose", animate: false, randomize: fixed.length === 0, nodeDimensionsIncludeLabels: true,
+        fixedNodeConstraint: fixed.length ? fixed : undefined, idealEdgeLength: 90 }
+    : { name: "cose", animate: false };
+  cy.layout(options).run();
+  window.lastLayoutMs = performance.now() - started;
+}
+
+// The expand options: the relationship types ticked (all: no filter) and the time window,
+// dates in Fuzhou's day.
+function expandOptions() {
+  const boxes = [...document.querySelectorAll("#rel-types input")];
+  const ticked = boxes.filter((b) => b.checked).map((b) => b.value);
+  const day = (id, end) => {
+    const v = document.getElementById(id).value;
+    return v ? v + (end ? "T23:59:59.999+08:00" : "T00:00:00+08:00") : null;
+  };
+  return { types: ticked.length === boxes.length ? null : ticked, since: day("since"),
+    until: day("until", true) };
 }
 
 async function neighbourhood(id) {
+  const { types, since, until } = expandOptions();
   const data = await gql(
-    `query($id: ID!, $p: String!) { neighborhood(id: $id, purpose: $p, depth: 1, limit: 60) {
+    `query($id: ID!, $p: String!, $types: [String!], $since: DateTime, $until: DateTime) {
+       neighborhood(id: $id, purpose: $p, depth: 1, limit: 200, types: $types, since: $since,
+         until: $until) {
        truncated nodes { __typename id ${nodeFragment()} } edges { from to type } } }`,
-    { id, p: store.getItem("purpose") },
+    { id, p: store.getItem("purpose"), types, since, until },
   );
   return data.neighborhood;
 }
@@ -144,7 +230,14 @@ async function select(id) {
   const actions = el("div", { class: "actions" },
     el("button", { id: "expand", onclick: () => expand(id) }, T.expand),
     el("button", { id: "pick-a", onclick: () => pick("a", id) }, T.pick_a),
-    el("button", { id: "pick-b", onclick: () => pick("b", id) }, T.pick_b));
+    el("button", { id: "pick-b", onclick: () => pick("b", id) }, T.pick_b),
+    el("button", { id: "pin", onclick: () => {
+      const n = cy.getElementById(id);
+      if (n.locked()) n.unlock(); else n.lock();
+      n.toggleClass("pinned", n.locked());
+    } }, cy.getElementById(id).locked() ? T.unpin : T.pin),
+    el("button", { id: "hide", onclick: () => { cy.getElementById(id).remove(); renderNodeList(); } },
+      T.hide));
   if (type === "Cylinder") {
     actions.append(el("button", { id: "trace", onclick: () => trace(id.split(":")[1]) }, T.trace));
   }
@@ -153,8 +246,10 @@ async function select(id) {
 
 async function expand(id) {
   try {
+    const started = performance.now();
     const sub = await neighbourhood(id);
-    if (sub) addSubgraph(sub);
+    if (sub) addSubgraph(sub, cy.getElementById(id).length ? id : null);
+    window.lastExpandMs = performance.now() - started;
   } catch (err) { status(T.error + err.message, "error"); }
 }
 
@@ -178,8 +273,17 @@ async function findPath() {
     addSubgraph(path);
     for (const n of path.nodes) cy.getElementById(n.id).addClass("path");
     for (const e of path.edges) cy.getElementById(e.from + ">" + e.type + ">" + e.to).addClass("path");
-    result.replaceChildren(el("ol", { id: "path-nodes" },
-      ...path.nodes.map((n) => el("li", {}, n.id))));
+    // The hop list: each node by its label, each hop by its relationship and direction.
+    const hops = [];
+    path.nodes.forEach((n, i) => {
+      hops.push(el("li", { class: "stop", "data-id": n.id }, label(n).replace("\n", " ")));
+      const next = path.nodes[i + 1];
+      if (!next) return;
+      const e = path.edges.find((x) => (x.from === n.id && x.to === next.id)
+        || (x.from === next.id && x.to === n.id));
+      if (e) hops.push(el("li", { class: "hop" }, (e.from === n.id ? "↓ " : "↑ ") + relWord(e.type)));
+    });
+    result.replaceChildren(el("ul", { id: "path-nodes" }, ...hops));
   } catch (err) { status(T.error + err.message, "error"); }
 }
 
@@ -237,11 +341,24 @@ async function focus(id) {
   await select(id);
 }
 
+function renderLegend() {
+  const types = [...new Set(cy.nodes().map((n) => n.data("type")))].sort();
+  document.getElementById("legend").replaceChildren(...types.map((t) => el("li", {},
+    el("span", { class: "swatch", style: null, "data-type": t }), typeWord(t))));
+  for (const sw of document.querySelectorAll("#legend .swatch")) {
+    const t = sw.getAttribute("data-type");
+    sw.style.background = COLORS[t] || "#868e96";
+    sw.style.borderRadius = SHAPES[t] === "ellipse" ? "50%" : SHAPES[t] ? "2px" : "0";
+    sw.title = SHAPES[t] || EVENT_SHAPE;
+  }
+}
+
 function renderNodeList() {
+  renderLegend();
   const list = document.getElementById("node-list");
-  list.replaceChildren(...cy.nodes().map((n) => el("li", {},
+  list.replaceChildren(...cy.nodes().filter((n) => !n.hasClass("bundle")).map((n) => el("li", {},
     el("a", { href: "#", "data-id": n.id(), onclick: (ev) => { ev.preventDefault(); select(n.id()); } },
-      n.data("type") === "Person" ? n.data("label") : n.id()))));
+      n.data("label").replace("\n", " ")), " ", el("code", {}, n.id()))));
 }
 
 function investigation() {
@@ -269,9 +386,21 @@ function investigation() {
     el("div", { id: "hits" }),
     el("p", { id: "status" }),
     el("div", { class: "layout" },
-      el("div", { id: "graph" }),
+      el("div", { class: "canvas" },
+        el("div", { class: "controls" },
+          el("button", { id: "fit", onclick: () => cy.fit(undefined, 30) }, T.fit),
+          el("button", { id: "zoom-in", onclick: () => cy.zoom(cy.zoom() * 1.25) }, "+"),
+          el("button", { id: "zoom-out", onclick: () => cy.zoom(cy.zoom() / 1.25) }, "−")),
+        el("div", { id: "graph" }),
+        el("section", { class: "legend" }, el("h2", {}, T.legend), el("ul", { id: "legend" }))),
       el("aside", {},
         el("section", { id: "details" }),
+        el("details", { id: "expand-options" }, el("summary", {}, T.expand_options),
+          el("fieldset", { id: "rel-types" }, el("legend", {}, T.relationships),
+            ...CONFIG.relationships.map((r) => el("label", {},
+              el("input", { type: "checkbox", value: r, checked: "checked" }), relWord(r)))),
+          el("label", {}, T.since + " ", el("input", { id: "since", type: "date" })),
+          el("label", {}, " " + T.until + " ", el("input", { id: "until", type: "date" }))),
         el("section", { id: "path" },
           el("p", {}, T.from + ": ", el("code", { id: "path-a" }, "-")),
           el("p", {}, T.to + ": ", el("code", { id: "path-b" }, "-")),
@@ -283,15 +412,26 @@ function investigation() {
     container: document.getElementById("graph"),
     style: [
       { selector: "node", style: { label: "data(label)", "text-wrap": "wrap", "font-size": 8,
-        "background-color": (n) => COLORS[n.data("type")] || "#868e96", width: 18, height: 18 } },
+        "text-valign": "bottom", "text-margin-y": 3, "text-max-width": 90,
+        "background-color": (n) => COLORS[n.data("type")] || "#868e96",
+        shape: (n) => SHAPES[n.data("type")] || EVENT_SHAPE, width: 22, height: 22 } },
       { selector: "edge", style: { label: "data(label)", "font-size": 6, width: 1,
-        "curve-style": "bezier", "target-arrow-shape": "triangle" } },
+        "curve-style": "bezier", "target-arrow-shape": "triangle", "text-rotation": "autorotate",
+        "text-background-color": "#fff", "text-background-opacity": 0.85,
+        "text-background-padding": 1, color: "#495057", "line-color": "#adb5bd",
+        "target-arrow-color": "#adb5bd" } },
+      { selector: ".bundle", style: { width: 34, height: 34, "border-width": 2,
+        "border-style": "dashed", "border-color": "#212529", "font-weight": "bold" } },
+      { selector: ".bundle-edge", style: { "line-style": "dashed" } },
+      { selector: ".pinned", style: { "border-width": 2, "border-color": "#1971c2" } },
       { selector: ".selected", style: { "border-width": 3, "border-color": "#000" } },
       { selector: ".path", style: { "line-color": "#f03e3e", "target-arrow-color": "#f03e3e",
         width: 3, "border-width": 3, "border-color": "#f03e3e" } },
     ],
   });
-  cy.on("tap", "node", (ev) => select(ev.target.id()));
+  cy.on("tap", "node", (ev) => {
+    if (ev.target.hasClass("bundle")) openBundle(ev.target); else select(ev.target.id());
+  });
 }
 
 async function main() {
