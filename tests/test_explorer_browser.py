@@ -6,6 +6,7 @@ test-artifacts/ (git-ignored)."""
 from __future__ import annotations
 
 import asyncio
+import re
 import secrets
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -105,7 +106,9 @@ async def test_an_investigator_follows_a_flagged_cylinder_to_its_household_and_v
     assert "向未实名登记用户配送" in flagged or "非产权单位充装" in flagged
     household = page.locator(".timeline .party", has_text="HH").first
     await household.click()
-    await expect(page.locator("#fields")).to_contain_text("UNREGISTERED")
+    # Field names and stored values in the reader's language, from one table.
+    await expect(page.locator("#fields")).to_contain_text("未实名登记")
+    await expect(page.locator("#fields")).to_contain_text("燃气用户编号")
 
     # Expand a delivery: its vehicle joins the graph; pick the cylinder and the vehicle.
     delivery = page.locator('#node-list a[data-id^="Delivery:"]').first
@@ -150,6 +153,9 @@ async def test_masked_values_are_shown_masked_and_english_is_on_request(
     await page.fill("#q", CYLINDER)
     await page.press("#q", "Enter")
     await page.wait_for_selector("#fields")
+    await expect(page.locator("#fields")).to_contain_text("Cylinder code")
+    recorded = await page.locator('#fields td[data-field="recordedAt"]').inner_text()
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", recorded), recorded
     await page.click("#trace")
     await page.wait_for_selector(".timeline .entry")
     timeline = await page.inner_text("#timeline")

@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hub.access import policy
+from hub.explorer import labels
 from hub.explorer.text import TEXT
 from hub.graph import investigation_repo
 from hub.graph.mapping import TYPES
@@ -67,6 +68,7 @@ def _config(lang: str, client: OAuthClient | None, uri: str) -> dict[str, object
         "readable": {r.value: sorted(t) for r, t in policy.TYPE_READERS.items()},
         "fields": {t: ["id", *m.properties] for t, m in TYPES.items()},
         "relationships": list(investigation_repo.REL_TYPES),
+        "labels": labels.for_language(lang),
     }
 
 

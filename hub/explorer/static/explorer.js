@@ -38,6 +38,18 @@ function nodeFragment() {
   }).join(" ");
 }
 
+// Dates and times in one format: 2026-07-20 and 2026-07-20 17:40 (the API's times are
+// Fuzhou's, +08:00); stored enumerations and field names in the reader's language.
+function when(value) {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(value || "");
+  return m ? m[1] + " " + m[2] : value || "";
+}
+function shown(value) {
+  if (Array.isArray(value)) return value.map(shown).join("、");
+  const text = String(value);
+  return CONFIG.labels.values[text] || when(text);
+}
+const fieldWord = (name) => CONFIG.labels.fields[name] || name;
 const typeWord = (type) => T["type_" + type] || type;
 const relWord = (type) => T["rel_" + type] || type;
 
@@ -219,11 +231,14 @@ async function select(id) {
       { id });
     const table = el("table", { id: "fields" });
     for (const [k, v] of Object.entries(data.node || {})) {
-      if (v === null || typeof v === "object") continue;
-      const text = Array.isArray(v) ? v.join(", ") : String(v);
-      const cell = el("td", {}, text);
-      if (/\*{2,}|^.\*$/.test(text)) cell.append(el("span", { class: "masked" }, " (" + T.masked + ")"));
-      table.append(el("tr", {}, el("th", {}, k), cell));
+      if (v === null || (typeof v === "object" && !Array.isArray(v))) continue;
+      const text = shown(v);
+      const cell = el("td", { "data-field": k }, text);
+      if (/\*{2,}|^.\*$/.test(String(v))) {
+        cell.classList.add("is-masked");
+        cell.append(el("span", { class: "masked" }, " (" + T.masked + ")"));
+      }
+      table.append(el("tr", {}, el("th", { title: k }, fieldWord(k)), cell));
     }
     details.append(table);
   } catch (err) { details.append(el("p", { class: "error" }, T.error + err.message)); }
@@ -310,8 +325,8 @@ async function trace(code) {
     const list = el("ol", { class: "timeline" });
     for (const entry of result.timeline) {
       const item = el("li", { class: "entry" },
-        el("time", {}, entry.time || entry.date || ""), " ", T[entry.kind] || entry.kind,
-        entry.status ? " " + entry.status : "");
+        el("time", {}, when(entry.time || entry.date)), " ", T[entry.kind] || entry.kind,
+        entry.status ? " " + shown(entry.status) : "");
       const n = entry.node;
       if (n) {
         item.append(" ", el("a", { href: "#", onclick: (ev) => { ev.preventDefault(); focus(n.id); } }, n.id));
@@ -331,7 +346,7 @@ async function trace(code) {
       list.append(item);
     }
     const cylinderFlags = result.flags.filter((f) => !f.event)
-      .map((f) => el("li", { class: "flag" }, "⚠ " + T[f.kind] + " " + (f.date || "")));
+      .map((f) => el("li", { class: "flag" }, "⚠ " + T[f.kind] + " " + when(f.date)));
     box.replaceChildren(el("h2", {}, T.trace + " " + code), el("ul", {}, ...cylinderFlags), list);
   } catch (err) { box.replaceChildren(el("p", { class: "error" }, T.error + err.message)); }
 }
