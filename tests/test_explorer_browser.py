@@ -10,6 +10,7 @@ import re
 import secrets
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from neo4j import AsyncManagedTransaction
@@ -195,3 +196,57 @@ async def test_the_explorer_serves_cytoscape_itself(served: str) -> None:
     status, head = await asyncio.to_thread(fetch, "/explorer/static/cytoscape.min.js")
     assert status == 200
     assert "cytoscape" in head.lower() or len(head) == 200
+
+
+async def test_the_scene_is_exported_and_survives_a_language_switch_and_a_token_expiry(
+    hub: Hub, browser: Browser
+) -> None:
+    context = await browser.new_context(
+        locale="zh-CN", viewport={"width": 1300, "height": 900}, accept_downloads=True
+    )
+    page = await context.new_page()
+    await _sign_in(page, hub, "case T-2026-10")
+    await page.fill("#q", CYLINDER)
+    await page.locator(f'a.hit[data-id="Cylinder:{CYLINDER}"]').click(timeout=20_000)
+    await page.wait_for_selector("#fields")
+
+    async def on_canvas() -> list[str]:
+        links = await page.locator("#node-list a").all()
+        return sorted([await a.get_attribute("data-id") or "" for a in links])
+
+    scene = await on_canvas()
+    assert f"Cylinder:{CYLINDER}" in scene
+
+    async with page.expect_download() as csv_download:
+        await page.click("#export-csv")
+    csv_path = Path(await (await csv_download.value).path())
+    csv = await asyncio.to_thread(csv_path.read_text, encoding="utf-8-sig")
+    lines = csv.strip().splitlines()
+    assert lines[0] == "kind,id,type,label,from,to"
+    assert sorted(line.split(",")[1] for line in lines if line.startswith("node,")) == scene
+    assert any(line.startswith("edge,") for line in lines)
+    async with page.expect_download() as png_download:
+        await page.click("#export-png")
+    png = await asyncio.to_thread(Path(await (await png_download.value).path()).read_bytes)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+    # The language switch reloads the page: the scene and the purpose are still there, in English.
+    await page.click("a.switch")
+    await expect(page.locator("#purpose-now")).to_contain_text("case T-2026-10")
+    await expect(page.locator("#node-list a").first).to_be_visible()
+    assert await on_canvas() == scene
+    await expect(page.locator("#node-list")).to_contain_text(f"Cylinder {CYLINDER}")
+
+    # A token that no longer works: the next call signs in again, and nothing is lost.
+    await page.evaluate("sessionStorage.setItem('token', 'expired')")
+    await page.locator(f'#node-list a[data-id="Cylinder:{CYLINDER}"]').click()
+    await page.wait_for_selector("#username", timeout=20_000)
+    await page.fill("#username", hub.username)
+    await page.fill("#password", hub.password)
+    await page.click("button[type=submit]")
+    await expect(page.locator("#purpose-now")).to_contain_text("case T-2026-10")
+    await expect(page.locator("#node-list a").first).to_be_visible()
+    assert await on_canvas() == scene
+    await expect(page.locator("#node-list")).to_contain_text(f"Cylinder {CYLINDER}")  # English
+    await page.screenshot(path=screenshot_path("explorer-after-expiry.png"), full_page=True)
+    await context.close()

@@ -4,7 +4,11 @@
 
 const { CONFIG, T, el } = Hub;
 const store = window.sessionStorage;
-const { signIn, finishSignIn, signOut, gql } = Hub.session(store);
+// A token that expires (10 minutes) sends the person to sign in again; the scene and the
+// purpose stay in this tab's sessionStorage and come back after it.
+const { signIn, finishSignIn, signOut, gql } = Hub.session(store, {
+  onExpired: () => { saveScene(); store.removeItem("token"); signIn(); },
+});
 const app = document.getElementById("app");
 const account = document.getElementById("account");
 
@@ -132,6 +136,65 @@ function openBundle(bundle) {
   renderNodeList();
 }
 
+// --- the scene: kept in sessionStorage, so a language switch or a new sign-in finds it again --
+
+function scene() {
+  const nodes = cy.nodes().filter((n) => !n.hasClass("bundle")).map((n) => ({
+    id: n.id(), type: n.data("type"), label: n.data("label"), position: { ...n.position() },
+    pinned: n.locked() }));
+  const edges = cy.edges().filter((e) => !e.hasClass("bundle-edge")).map((e) => ({
+    from: e.data("source"), to: e.data("target"), type: e.data("rel") }));
+  return { nodes, edges };
+}
+
+function saveScene() {
+  if (cy) store.setItem("scene", JSON.stringify(scene()));
+}
+
+function restoreScene(saved) {
+  cy.elements().remove();
+  for (const n of saved.nodes || []) {
+    const node = cy.add({ group: "nodes", data: { id: n.id, label: n.label, type: n.type },
+      position: n.position });
+    if (n.pinned) { node.lock(); node.addClass("pinned"); }
+  }
+  addEdges(saved.edges || []);
+  // Labels follow the language of the page now shown.
+  for (const n of cy.nodes()) {
+    const [type, ...rest] = n.data("label").split("\n");
+    n.data("label", typeWord(n.data("type")) + "\n" + rest.join("\n"));
+  }
+  cy.fit(undefined, 30);
+  renderNodeList();
+}
+
+// --- export: the canvas as PNG, its nodes and edges as CSV -----------------------------------
+
+function download(name, blob) {
+  const a = el("a", { href: URL.createObjectURL(blob), download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+function csvCell(value) {
+  const text = String(value ?? "");
+  return /[",\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+}
+
+function exportCsv() {
+  const { nodes, edges } = scene();
+  const rows = [["kind", "id", "type", "label", "from", "to"],
+    ...nodes.map((n) => ["node", n.id, n.type, n.label.replace("\n", " "), "", ""]),
+    ...edges.map((e) => ["edge", "", e.type, relWord(e.type), e.from, e.to])];
+  const text = "\ufeff" + rows.map((r) => r.map(csvCell).join(",")).join("\r\n") + "\r\n";
+  download("scene.csv", new Blob([text], { type: "text/csv;charset=utf-8" }));
+}
+
+function exportPng() {
+  download("scene.png", cy.png({ output: "blob", full: true, scale: 2, bg: "#ffffff" }));
+}
+
 function arrange(placed) {
   const started = performance.now();
   const fixed = placed.filter((n) => n.cy()).map((n) => ({ nodeId: n.id(), position: n.position() }));
@@ -141,6 +204,7 @@ function arrange(placed) {
     : { name: "cose", animate: false };
   cy.layout(options).run();
   window.lastLayoutMs = performance.now() - started;
+  saveScene();
 }
 
 // The expand options: the relationship types ticked (all: no filter) and the time window,
@@ -251,7 +315,9 @@ async function select(id) {
       if (n.locked()) n.unlock(); else n.lock();
       n.toggleClass("pinned", n.locked());
     } }, cy.getElementById(id).locked() ? T.unpin : T.pin),
-    el("button", { id: "hide", onclick: () => { cy.getElementById(id).remove(); renderNodeList(); } },
+    el("button", { id: "hide", onclick: () => {
+      cy.getElementById(id).remove(); renderNodeList(); saveScene();
+    } },
       T.hide));
   if (type === "Cylinder") {
     actions.append(el("button", { id: "trace", onclick: () => trace(id.split(":")[1]) }, T.trace));
@@ -392,7 +458,9 @@ function investigation() {
   }
   app.replaceChildren(
     el("p", { id: "purpose-now" }, T.purpose_now + purpose + " ",
-      el("button", { onclick: () => { store.removeItem("purpose"); investigation(); } }, T.purpose_new)),
+      el("button", { onclick: () => {
+        store.removeItem("purpose"); store.removeItem("scene"); investigation();
+      } }, T.purpose_new)),
     el("form", { id: "search", role: "search", onsubmit: search },
       el("label", { for: "q" }, T.search_label),
       el("input", { id: "q", type: "search", autocomplete: "off", maxlength: "100",
@@ -405,7 +473,9 @@ function investigation() {
         el("div", { class: "controls" },
           el("button", { id: "fit", onclick: () => cy.fit(undefined, 30) }, T.fit),
           el("button", { id: "zoom-in", onclick: () => cy.zoom(cy.zoom() * 1.25) }, "+"),
-          el("button", { id: "zoom-out", onclick: () => cy.zoom(cy.zoom() / 1.25) }, "−")),
+          el("button", { id: "zoom-out", onclick: () => cy.zoom(cy.zoom() / 1.25) }, "−"),
+          el("button", { id: "export-png", onclick: exportPng }, T.export_png),
+          el("button", { id: "export-csv", onclick: exportCsv }, T.export_csv)),
         el("div", { id: "graph" }),
         el("section", { class: "legend" }, el("h2", {}, T.legend), el("ul", { id: "legend" }))),
       el("aside", {},
@@ -444,6 +514,9 @@ function investigation() {
         width: 3, "border-width": 3, "border-color": "#f03e3e" } },
     ],
   });
+  cy.on("dragfree", "node", saveScene);
+  const saved = store.getItem("scene");
+  if (saved) restoreScene(JSON.parse(saved));
   cy.on("tap", "node", (ev) => {
     if (ev.target.hasClass("bundle")) openBundle(ev.target); else select(ev.target.id());
   });
