@@ -18,10 +18,11 @@ from strawberry.schema.config import StrawberryConfig
 
 from hub.audit.extension import AuditExtension
 from hub.schema.audit import AuditQuery
+from hub.schema.cases import CaseMutation, CaseQuery
 from hub.schema.graph import GRAPH_TYPES, read_key
 from hub.schema.guards import IntrospectionNeedsToken, OneOperationOrNamed
 from hub.schema.investigation import InvestigationQuery
-from hub.schema.mutations import Mutation
+from hub.schema.mutations import Mutation as GraphMutation
 from hub.schema.public import PublicQuery
 from hub.schema.queries import EntityQuery
 from hub.schema.scalars import SCALARS
@@ -30,7 +31,20 @@ from hub.schema.system import SystemQuery
 
 
 @strawberry.type
-class Query(EntityQuery, InvestigationQuery, SearchQuery, PublicQuery, SystemQuery, AuditQuery):
+class Query(
+    EntityQuery,
+    InvestigationQuery,
+    SearchQuery,
+    CaseQuery,
+    PublicQuery,
+    SystemQuery,
+    AuditQuery,
+):
+    pass
+
+
+@strawberry.type
+class Mutation(GraphMutation, CaseMutation):
     pass
 
 
