@@ -250,3 +250,35 @@ async def test_the_scene_is_exported_and_survives_a_language_switch_and_a_token_
     await expect(page.locator("#node-list")).to_contain_text(f"Cylinder {CYLINDER}")  # English
     await page.screenshot(path=screenshot_path("explorer-after-expiry.png"), full_page=True)
     await context.close()
+
+
+async def test_a_case_is_saved_and_reopened_with_its_scene_and_purpose(
+    hub: Hub, browser: Browser
+) -> None:
+    context = await browser.new_context(locale="zh-CN", viewport={"width": 1300, "height": 900})
+    page = await context.new_page()
+    await _sign_in(page, hub, "case T-2026-12")
+    await page.fill("#q", CYLINDER)
+    await page.locator(f'a.hit[data-id="Cylinder:{CYLINDER}"]').click(timeout=20_000)
+    await page.wait_for_selector("#fields")
+    links = await page.locator("#node-list a").all()
+    scene = sorted([await a.get_attribute("data-id") or "" for a in links])
+    title = "超期气瓶 " + secrets.token_hex(3)
+    await page.fill("#case-title", title)
+    await page.fill("#case-notes", "向未实名登记用户配送")
+    await page.click("#save-case")
+    await expect(page.locator("#case-list a.case", has_text=title)).to_be_visible(timeout=20_000)
+
+    # A new investigation empties the canvas; reopening the case brings scene and purpose back.
+    await page.get_by_role("button", name="新的调查").click()
+    await page.fill("#purpose", "something else")
+    await page.click("#purpose-form button")
+    await expect(page.locator("#node-list a")).to_have_count(0)
+    await page.locator("#case-list a.case", has_text=title).click()
+    await expect(page.locator("#purpose-now")).to_contain_text("case T-2026-12")
+    await expect(page.locator("#node-list a").first).to_be_visible()
+    links = await page.locator("#node-list a").all()
+    assert sorted([await a.get_attribute("data-id") or "" for a in links]) == scene
+    await expect(page.locator("#case-notes")).to_have_value("向未实名登记用户配送")
+    await page.screenshot(path=screenshot_path("explorer-case.png"), full_page=True)
+    await context.close()

@@ -168,6 +168,49 @@ function restoreScene(saved) {
   renderNodeList();
 }
 
+// --- cases: the scene saved for the department, reopened, shared inside it ------------------
+
+async function saveCase() {
+  const title = document.getElementById("case-title").value.trim();
+  if (!title) { status(T.case_needs_title, "warn"); return; }
+  try {
+    const data = await gql(
+      `mutation($in: CaseInput!) { saveCase(input: $in) { caseId title } }`,
+      { in: { caseId: store.getItem("case") || null, title, purpose: store.getItem("purpose"),
+        notes: document.getElementById("case-notes").value, scene: JSON.stringify(scene()) } });
+    store.setItem("case", data.saveCase.caseId);
+    status(T.case_saved + data.saveCase.caseId);
+    await listCases();
+  } catch (err) { status(T.error + err.message, "error"); }
+}
+
+async function listCases() {
+  const list = document.getElementById("case-list");
+  try {
+    const data = await gql("{ cases { caseId title purpose updatedAt updatedBy } }", {});
+    list.replaceChildren(...data.cases.map((c) => el("li", {},
+      el("a", { href: "#", class: "case", "data-id": c.caseId,
+        onclick: (ev) => { ev.preventDefault(); openCase(c.caseId); } }, c.title),
+      " ", el("small", {}, when(c.updatedAt) + " · " + c.updatedBy))));
+  } catch (err) { list.replaceChildren(el("li", { class: "error" }, T.error + err.message)); }
+}
+
+async function openCase(caseId) {
+  try {
+    const data = await gql(
+      "query($id: String!) { case(caseId: $id) { caseId title purpose notes scene } }",
+      { id: caseId });
+    const c = data.case;
+    if (!c) { status(T.not_found, "warn"); return; }
+    store.setItem("purpose", c.purpose);
+    store.setItem("case", c.caseId);
+    store.setItem("scene", c.scene);
+    store.setItem("case-title", c.title);
+    store.setItem("case-notes", c.notes);
+    investigation();
+  } catch (err) { status(T.error + err.message, "error"); }
+}
+
 // --- export: the canvas as PNG, its nodes and edges as CSV -----------------------------------
 
 function download(name, blob) {
@@ -459,7 +502,8 @@ function investigation() {
   app.replaceChildren(
     el("p", { id: "purpose-now" }, T.purpose_now + purpose + " ",
       el("button", { onclick: () => {
-        store.removeItem("purpose"); store.removeItem("scene"); investigation();
+        for (const k of ["purpose", "scene", "case", "case-title", "case-notes"]) store.removeItem(k);
+        investigation();
       } }, T.purpose_new)),
     el("form", { id: "search", role: "search", onsubmit: search },
       el("label", { for: "q" }, T.search_label),
@@ -491,6 +535,13 @@ function investigation() {
           el("p", {}, T.to + ": ", el("code", { id: "path-b" }, "-")),
           el("button", { id: "find-path", onclick: findPath }, T.find_path),
           el("div", { id: "path-result" })),
+        el("section", { id: "cases" }, el("h2", {}, T.cases),
+          el("input", { id: "case-title", placeholder: T.case_title, maxlength: "100",
+            value: store.getItem("case-title") || "" }),
+          el("textarea", { id: "case-notes", placeholder: T.case_notes, maxlength: "4000" },
+            store.getItem("case-notes") || ""),
+          el("button", { id: "save-case", onclick: saveCase }, T.save_case),
+          el("ul", { id: "case-list" })),
         el("section", {}, el("h2", {}, T.nodes), el("ul", { id: "node-list" })))),
     el("section", { id: "timeline" }));
   cy = cytoscape({
@@ -517,6 +568,7 @@ function investigation() {
   cy.on("dragfree", "node", saveScene);
   const saved = store.getItem("scene");
   if (saved) restoreScene(JSON.parse(saved));
+  listCases();
   cy.on("tap", "node", (ev) => {
     if (ev.target.hasClass("bundle")) openBundle(ev.target); else select(ev.target.id());
   });

@@ -72,6 +72,7 @@ const Hub = (() => {
       store.removeItem("token");
       store.removeItem("purpose");
       store.removeItem("scene");
+      store.removeItem("case");
       window.location.assign(window.location.pathname + "?lang=" + CONFIG.lang);
     }
 
