@@ -39,13 +39,13 @@ async def test_a_case_is_saved_reopened_and_shared_inside_its_department_only(
     # Another person of the same department opens it and sees it listed.
     opened = await gql(client, OPEN, "police", {"id": case_id}, **EXPLORE, district="350102")
     assert opened["data"]["case"]["title"] == "超期气瓶"
-    listed = await gql(client, LIST, "police", **EXPLORE, district="350102")
+    listed = await gql(client, LIST, "police", {}, **EXPLORE, district="350102")
     assert case_id in [c["caseId"] for c in listed["data"]["cases"]]
     # Outside the department it does not exist: not opened, not listed, not overwritten.
     for role, claims in [("police", {"district": "350104"}), ("market", {}), ("police", {})]:
         other = await gql(client, OPEN, role, {"id": case_id}, **EXPLORE, **claims)
         assert other["data"]["case"] is None
-        others = await gql(client, LIST, role, **EXPLORE, **claims)
+        others = await gql(client, LIST, role, {}, **EXPLORE, **claims)
         assert case_id not in [c["caseId"] for c in others["data"]["cases"]]
         overwrite = await gql(client, SAVE, role, _case(caseId=case_id), **EXPLORE, **claims)
         assert error_codes(overwrite) == ["BAD_USER_INPUT"]
