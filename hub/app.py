@@ -23,7 +23,7 @@ from starlette.middleware import Middleware
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
@@ -36,6 +36,7 @@ from hub.audit.trail import AuditTrail
 from hub.audit.writer import AuditWriter
 from hub.check.routes import check_routes
 from hub.config import Settings, get_settings
+from hub.console.routes import BrowserToConsole, console_routes
 from hub.context import Context
 from hub.deadline import DeadlineMiddleware
 from hub.errors import ErrorCode, HubError, Unauthenticated, Unavailable
@@ -341,14 +342,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     graphql_app = HubGraphQL(
         schema,
-        graphql_ide="graphiql" if settings.hub_graphiql else None,
+        graphql_ide=None,  # the console (/console) serves GraphiQL from npm instead of a CDN
         allow_queries_via_get=False,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
     )
     authenticated = AuthenticatedGraphQL(graphql_app, settings, metrics, store)
+    graphql_endpoint: ASGIApp = authenticated
+    if settings.hub_graphiql:
+        graphql_endpoint = BrowserToConsole(graphql_endpoint)
     app = Starlette(
         routes=[
-            Route("/graphql", authenticated, methods=["GET", "POST"]),
+            Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", authenticated),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
@@ -357,6 +361,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *explorer_routes(),
             *check_routes(settings),
             *field_routes(),
+            *(console_routes() if settings.hub_graphiql else []),
         ],
         middleware=[
             Middleware(DeadlineMiddleware, seconds=settings.hub_request_deadline_s),

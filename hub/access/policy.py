@@ -126,6 +126,19 @@ def visible(principal: Principal, type_name: str, var: str) -> str:
     return row_rule(principal, type_name, var) or "true"
 
 
+def search_fields(role: Role, entry: NodeType) -> tuple[str, ...]:
+    """The properties of a type a role may find rows by in the explorer's search: those the
+    catalog puts in search that the role sees in full, of a type it reads. Never a masked one:
+    finding by the full value of a field shown masked would reveal it."""
+    if not can_read(role, entry.name):
+        return ()
+    return tuple(
+        p.name
+        for p in entry.props
+        if p.search and p.api_name is not None and (p.mask is None or role in p.mask.full_for)
+    )
+
+
 def can_derive(role: Role, name: str) -> bool:
     """Whether `role` may be given the derived answer `name` (see DERIVED_NEEDS)."""
     needs = DERIVED_NEEDS.get(name)

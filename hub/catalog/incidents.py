@@ -10,11 +10,11 @@ INCIDENT = NodeType(
     "Incident",
     "id",
     props=(
-        Prop("id", "string", field="incidentId"),
+        Prop("id", "string", field="incidentId", search=True),
         Prop("time", "datetime", index=True),
         Prop("kind", "string"),  # GAS_LEAK, FIRE, EXPLOSION, FOOD_POISONING, TRAFFIC
         Prop("severity", "string"),  # LOW, MEDIUM, HIGH, CRITICAL
-        Prop("location", "string"),
+        Prop("location", "string", search=True),
         Prop("district", "string"),
     ),
     # Anything may be involved: the target is the Node interface, capped at ANY_LIMIT rows.

@@ -45,6 +45,30 @@ def _catalog_indexes() -> list[LiteralString]:
     return cast(list[LiteralString], out)  # type: ignore[redundant-cast]
 
 
+def search_index(label: str, prop: str) -> str:
+    """The name of the full-text index behind the explorer's search on one property."""
+    return "search_" + label.lower() + "_" + prop.lower()
+
+
+# Lucene's standard tokenizer, lower-cased, no stop words: a code, plate or USCC is one token,
+# each Chinese character one (hub/resolvers/search.py writes queries the same way).
+SEARCH_ANALYZER = "standard-no-stop-words"
+
+
+def _search_indexes() -> list[LiteralString]:
+    """One full-text index per property the catalog puts in search (one per property, so that
+    a search asks only the indexes of the fields its role sees in full)."""
+    out: list[str] = []
+    for entry in CATALOG.values():
+        for prop in (p.name for p in entry.props if p.search):
+            out.append(
+                "CREATE FULLTEXT INDEX " + search_index(entry.label, prop) + " IF NOT EXISTS "
+                "FOR (n:" + entry.label + ") ON EACH [n." + prop + "] "
+                "OPTIONS {indexConfig: {`fulltext.analyzer`: '" + SEARCH_ANALYZER + "'}}"
+            )
+    return cast(list[LiteralString], out)  # type: ignore[redundant-cast]
+
+
 # The hub's own labels, written out in full so that every statement is a literal and reads as
 # it runs.
 CONSTRAINTS: list[LiteralString] = [
@@ -82,6 +106,7 @@ CONSTRAINTS: list[LiteralString] = [
 
 INDEXES: list[LiteralString] = [
     *_catalog_indexes(),
+    *_search_indexes(),
     "CREATE INDEX authcode_expiresat IF NOT EXISTS FOR (n:AuthCode) ON (n.expiresAt)",
     "CREATE INDEX revokedtoken_expiresat IF NOT EXISTS FOR (n:RevokedToken) ON (n.expiresAt)",
     "CREATE INDEX auditentry_time IF NOT EXISTS FOR (n:AuditEntry) ON (n.time)",

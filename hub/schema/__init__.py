@@ -19,24 +19,34 @@ from strawberry.schema.config import StrawberryConfig
 from hub.audit.extension import AuditExtension
 from hub.schema.alerts import AlertMutation
 from hub.schema.audit import AuditQuery
+from hub.schema.cases import CaseMutation, CaseQuery
 from hub.schema.graph import GRAPH_TYPES, read_key
 from hub.schema.guards import IntrospectionNeedsToken, OneOperationOrNamed
 from hub.schema.investigation import InvestigationQuery
-from hub.schema.mutations import Mutation
+from hub.schema.mutations import Mutation as GraphMutation
 from hub.schema.public import PublicQuery
 from hub.schema.queries import EntityQuery
 from hub.schema.scalars import SCALARS
+from hub.schema.search import SearchQuery
 from hub.schema.subscriptions import Subscription
 from hub.schema.system import SystemQuery
 
 
 @strawberry.type
-class Query(EntityQuery, InvestigationQuery, PublicQuery, SystemQuery, AuditQuery):
+class Query(
+    EntityQuery,
+    InvestigationQuery,
+    SearchQuery,
+    CaseQuery,
+    PublicQuery,
+    SystemQuery,
+    AuditQuery,
+):
     pass
 
 
 @strawberry.type(name="Mutation")
-class RootMutation(Mutation, AlertMutation):
+class RootMutation(GraphMutation, CaseMutation, AlertMutation):
     pass
 
 
