@@ -9,8 +9,9 @@ import pytest
 
 from hub.access import root_access
 from hub.access.principal import PUBLIC, Principal, Role, Scope
+from hub.access.root_access import require
 from hub.errors import Forbidden
-from hub.schema import schema
+from hub.schema import schema, whistleblowing
 from hub.schema.permissions import root_access as declared_access
 
 DECLARED = declared_access(schema)
@@ -21,10 +22,33 @@ def test_every_root_field_and_mutation_declares_who_may_call_it() -> None:
     assert undeclared == []
 
 
-def test_every_mutation_needs_graph_write() -> None:
+# The whistleblower's own mutations need no token; the finance step needs reward:pay; triage
+# and the two reward steps are market regulation's (hub/schema/whistleblowing.py).
+WHISTLE = {
+    "Mutation.submitTip": whistleblowing.REPORTER,
+    "Mutation.answerTip": whistleblowing.REPORTER,
+    "Mutation.claimReward": whistleblowing.REPORTER,
+    "Mutation.triageTips": whistleblowing.MARKET_WRITE,
+    "Mutation.grantReward": whistleblowing.MARKET_WRITE,
+    "Mutation.approveReward": whistleblowing.MARKET_WRITE,
+    "Mutation.confirmRewardPaid": whistleblowing.FINANCE,
+}
+
+
+def test_every_mutation_needs_graph_write_but_the_whistleblower_channel() -> None:
     mutations = {n: a for n, a in DECLARED.items() if n.startswith("Mutation.")}
     assert mutations
-    assert all(a == root_access.WRITE for a in mutations.values())
+    assert {n: a for n, a in mutations.items() if n in WHISTLE} == WHISTLE
+    assert all(a == root_access.WRITE for n, a in mutations.items() if n not in WHISTLE)
+
+
+def test_only_the_finance_step_reads_or_pays_a_payout() -> None:
+    finance = Principal(subject="f", role=Role.MARKET, scopes=frozenset({Scope.REWARD_PAY}))
+    market = _caller(Role.MARKET, Scope.GRAPH_READ, Scope.GRAPH_WRITE, Scope.INVESTIGATE)
+    require(whistleblowing.FINANCE, finance, "rewardPayout")
+    for principal in (market, _caller(Role.POLICE, Scope.REWARD_PAY), PUBLIC):
+        with pytest.raises(Forbidden):
+            require(whistleblowing.FINANCE, principal, "rewardPayout")
 
 
 def _caller(role: Role, *scopes: Scope) -> Principal:

@@ -64,17 +64,18 @@ def graphql_draft(
         query_hash: str | None = sha256_hex(query.encode())
     else:  # not a GraphQL request at all: the body itself is what was sent
         query_hash = sha256_hex(body) if body else None
+    anonymous = trail.anonymous  # a whistleblower's request: nothing of who sent it
     return Draft(
         kind=Kind.GRAPHQL,
         requestId=request_id,
         decision=decide(status, trail.codes),
         status=status,
-        client=principal.subject if principal else None,
-        role=principal.role.value if principal else None,
-        purpose=trail.purpose,
+        client=principal.subject if principal and not anonymous else None,
+        role="public" if anonymous else principal.role.value if principal else None,
+        purpose=None if anonymous else trail.purpose,
         operation=trail.operation,
         queryHash=query_hash,
-        variablesHash=sha256_hex(canonical(variables)) if variables else None,
+        variablesHash=sha256_hex(canonical(variables)) if variables and not anonymous else None,
         entityIds=tuple(sorted(trail.refs)),
         resultCount=trail.result_count,
     )

@@ -23,6 +23,10 @@ class AuditTrail:
     refs: set[str] = field(default_factory=set)
     codes: set[str] = field(default_factory=set)
     result_count: int = 0
+    # Set by the whistleblower fields (hub/resolvers/tips.py): the entry then names no client,
+    # no role beyond "public", no purpose and no hash of the variables (a tip's text could be
+    # confirmed by hashing a guess).
+    anonymous: bool = False
 
     def state_purpose(self, purpose: str | None) -> None:
         """A case number or reason; a field's own `purpose` argument wins over the header."""

@@ -21,15 +21,21 @@ from hub.schema.audit import AuditQuery
 from hub.schema.graph import GRAPH_TYPES, read_key
 from hub.schema.guards import IntrospectionNeedsToken
 from hub.schema.investigation import InvestigationQuery
-from hub.schema.mutations import Mutation
+from hub.schema.mutations import Mutation as BaseMutation
 from hub.schema.public import PublicQuery
 from hub.schema.queries import EntityQuery
 from hub.schema.scalars import SCALARS
 from hub.schema.system import SystemQuery
+from hub.schema.whistleblowing import WhistleMutation, WhistleQuery
 
 
 @strawberry.type
-class Query(EntityQuery, InvestigationQuery, PublicQuery, SystemQuery, AuditQuery):
+class Query(EntityQuery, InvestigationQuery, PublicQuery, SystemQuery, AuditQuery, WhistleQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(BaseMutation, WhistleMutation):
     pass
 
 
