@@ -46,13 +46,16 @@ async def test_a_tip_is_received_with_a_claim_code_and_only_its_day(
     code = await submit(http, text, category="UNLICENSED_KITCHEN", channel="INSIDER")
     rows = await cypher(graph, "MATCH (t:Tip {text: $x}) RETURN properties(t) AS p", x=text)
     props = rows[0]["p"]
-    assert props["status"] == "RECEIVED" and props["channel"] == "INSIDER"
-    assert props["claimCodeHash"] != code and code.replace("-", "") not in str(props)
+    assert props["status"] == "RECEIVED"
+    assert props["channel"] == "INSIDER"
+    assert props["claimCodeHash"] != code
+    assert code.replace("-", "") not in str(props)
     assert props["receivedOn"] == graph.clock.today()
     assert (props["recordedAt"].hour, props["recordedAt"].minute) == (0, 0)
     assert props["recordedBy"] == "public"
     status = (await call(http, STATUS, {"c": code}))["data"]["tipStatus"]
-    assert status["status"] == "RECEIVED" and status["receivedOn"] == str(graph.clock.today())
+    assert status["status"] == "RECEIVED"
+    assert status["receivedOn"] == str(graph.clock.today())
 
 
 async def test_a_uscc_named_in_the_tip_links_it_to_the_registered_enterprise(
@@ -71,9 +74,14 @@ async def test_bad_input_is_named_by_field(http: httpx.AsyncClient) -> None:
     for tip, field in (
         ({"category": "HYGIENE", "text": "  "}, "text"),
         ({"category": "HYGIENE", "text": "x" * 4001}, "text"),
-        ({"category": "HYGIENE", "text": "x", "concernsUscc": "91350100MA0000000X"}, "concernsUscc"),
+        (
+            {"category": "HYGIENE", "text": "x", "concernsUscc": "91350100MA0000000X"},
+            "concernsUscc",
+        ),
     ):
-        body = await call(http, "mutation($t: TipInput!) { submitTip(tip: $t) { claimCode } }", {"t": tip})
+        body = await call(
+            http, "mutation($t: TipInput!) { submitTip(tip: $t) { claimCode } }", {"t": tip}
+        )
         assert error_codes(body) == ["BAD_USER_INPUT"]
         assert body["errors"][0]["extensions"]["field"] == field
 
@@ -90,7 +98,8 @@ async def test_numbers_in_the_text_are_flagged_and_masked_but_for_market(
     )
     assert body["data"]["submitTip"]["numbersFlagged"] is True
     stored = await scalar(graph, "MATCH (t:Tip {text: $x}) RETURN t.textMasked", x=text)
-    assert "138****5678" in stored and "350102********1234" in stored
+    assert "138****5678" in stored
+    assert "350102********1234" in stored
     seen = await call(http, TIPS, {"f": {"category": ["OTHER"]}}, MARKET)
     texts = [e["node"]["text"] for e in seen["data"]["tips"]["edges"]]
     assert text in texts  # market regulation reads it in full
@@ -143,8 +152,8 @@ async def test_market_asks_a_question_and_the_reporter_answers_by_claim_code(
     tip_id = await _tip_id(graph, text)
     uscc = await _restaurant(graph)
     household = await scalar(graph, "MATCH (h:Household) RETURN h.id ORDER BY h.id LIMIT 1")
-    items = [{"tipId": tip_id, "status": "UNDER_REVIEW", "assignee": "official-a",
-              "enterprises": [uscc], "households": [household], "question": "几点看到的?"}]  # fmt: skip
+    item = {"tipId": tip_id, "status": "UNDER_REVIEW", "assignee": "official-a"}
+    items = [item | {"enterprises": [uscc], "households": [household], "question": "几点看到的?"}]
     body = await call(http, TRIAGE, {"i": items}, MARKET)
     assert body["data"]["triageTips"] == [
         {"index": 0, "ok": True, "id": "Tip:" + tip_id, "errors": []}
@@ -158,7 +167,9 @@ async def test_market_asks_a_question_and_the_reporter_answers_by_claim_code(
     assert all(date.fromisoformat(m["on"]) == graph.clock.today() for m in progress["messages"])
     seen = await call(http, TIPS, {"f": {"enterprise": uscc, "status": ["UNDER_REVIEW"]}}, MARKET)
     nodes = [e["node"] for e in seen["data"]["tips"]["edges"]]
-    assert any(n["tipId"] == tip_id and n["messageText"] == ["几点看到的?", "晚上十点"] for n in nodes)
+    assert any(
+        n["tipId"] == tip_id and n["messageText"] == ["几点看到的?", "晚上十点"] for n in nodes
+    )
 
 
 async def test_triage_of_an_unknown_link_writes_nothing_and_says_what(
@@ -175,14 +186,11 @@ async def test_triage_of_an_unknown_link_writes_nothing_and_says_what(
     assert await scalar(graph, "MATCH (t:Tip {id: $id}) RETURN t.status", id=tip_id) == "RECEIVED"
 
 
-@pytest.mark.parametrize(
-    ("role", "claims"),
-    [("police", {}), ("housing", {}), ("emergency", {}), ("transport", {}), (None, {})],
-)
+@pytest.mark.parametrize("role", ["police", "housing", "emergency", "transport", "auditor", None])
 async def test_no_other_department_nor_the_public_reads_tips(
-    http: httpx.AsyncClient, role: str | None, claims: dict[str, str]
+    http: httpx.AsyncClient, role: str | None
 ) -> None:
-    body = await gql(http, "{ tips(first: 1) { totalCount } }", role, **claims)
+    body = await gql(http, "{ tips(first: 1) { totalCount } }", role)
     assert error_codes(body) == ["FORBIDDEN"]
 
 
@@ -193,7 +201,7 @@ async def test_the_enterprise_concerned_never_reads_its_tips(
     await submit(http, f"x {new_claim_code()}", concernsUscc=uscc)
     for query in (
         "{ tips(first: 1) { totalCount } }",
-        '{ enterprise(uscc: "%s") { tips(first: 5) { totalCount } } }' % uscc,
+        '{ enterprise(uscc: "' + uscc + '") { tips(first: 5) { totalCount } } }',
     ):
         body = await gql(http, query, "enterprise", enterprise=uscc)
         assert error_codes(body) == ["FORBIDDEN"], body

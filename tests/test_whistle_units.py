@@ -40,17 +40,19 @@ def test_typing_is_forgiving_of_case_separators_and_look_alikes() -> None:
 def test_the_hash_is_keyed() -> None:
     code = new_claim_code()
     assert claim_codes.claim_hash(b"a" * 32, code) != claim_codes.claim_hash(b"b" * 32, code)
-    assert claim_codes.claim_hash(b"a" * 32, code.lower()) == claim_codes.claim_hash(b"a" * 32, code)
+    assert claim_codes.claim_hash(b"a" * 32, code.lower()) == claim_codes.claim_hash(
+        b"a" * 32, code
+    )
 
 
 def test_identity_and_phone_numbers_are_found_and_masked() -> None:
-    text = "老板身份证350102199001011234，电话 138-1234-5678，订单号 202612010001"
+    text = "老板身份证350102199001011234, 电话 138-1234-5678, 订单号 202612010001"
     assert numbers.has_numbers(text)
     masked = numbers.masked(text)
     assert "350102********1234" in masked
     assert "138****5678" in masked
     assert "202612010001" in masked  # an order number is neither
-    assert not numbers.has_numbers("后厨有老鼠，订单号 202612010001")
+    assert not numbers.has_numbers("后厨有老鼠, 订单号 202612010001")
 
 
 def test_a_window_forgets_every_address_it_counted() -> None:

@@ -11,7 +11,9 @@ import httpx
 from hub.app import create_app
 from hub.config import Settings
 
-SUBMIT = """mutation($t: TipInput!) { submitTip(tip: $t) { claimCode numbersFlagged receivedOn } }"""
+SUBMIT = (
+    """mutation($t: TipInput!) { submitTip(tip: $t) { claimCode numbersFlagged receivedOn } }"""
+)
 STATUS = """query($c: String!) { tipStatus(claimCode: $c) {
     status category receivedOn messages { sender on text }
     rewards { rewardId amountYuan status claimedOn paidOn } } }"""

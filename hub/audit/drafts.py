@@ -78,6 +78,7 @@ def graphql_draft(
         variablesHash=sha256_hex(canonical(variables)) if variables and not anonymous else None,
         entityIds=tuple(sorted(trail.refs)),
         resultCount=trail.result_count,
+        time=trail.time if anonymous else "",
     )
 
 

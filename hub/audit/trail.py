@@ -27,6 +27,7 @@ class AuditTrail:
     # no role beyond "public", no purpose and no hash of the variables (a tip's text could be
     # confirmed by hashing a guess).
     anonymous: bool = False
+    time: str = ""  # an anonymous entry's time: the day only (hub.clock.stamp of its midnight)
 
     def state_purpose(self, purpose: str | None) -> None:
         """A case number or reason; a field's own `purpose` argument wins over the header."""

@@ -11,7 +11,7 @@ import secrets
 from datetime import datetime, time
 from typing import Any
 
-from hub.clock import FUZHOU
+from hub.clock import FUZHOU, stamp
 from hub.context import Info
 from hub.errors import BadUserInput, LimitExceeded
 from hub.graph import tips_repo
@@ -26,8 +26,10 @@ STATUSES = ("RECEIVED", "UNDER_REVIEW", "SUBSTANTIATED", "NOT_SUBSTANTIATED", "R
 
 
 def anonymous(info: Info) -> None:
-    """This request's audit entry names nobody (hub/audit/drafts.py)."""
+    """This request's audit entry names nobody and keeps only the day (hub/audit/drafts.py)."""
     info.context.audit.anonymous = True
+    today = info.context.graph.clock.today()
+    info.context.audit.time = stamp(datetime.combine(today, time(0), FUZHOU))
 
 
 def _throttles(info: Info) -> Throttles:
