@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (Chinese text uses full-width punctuation on purpose)
 """/tip in a real browser on an emulated phone (Debian's Chromium, Playwright's Pixel 7): a person
 submits a tip, keeps the claim code, later reads market regulation's question, answers it and
 claims a reward granted and approved by two different officials."""
