@@ -18,6 +18,7 @@ from hub.graph.driver import graph_for, open_driver
 from hub.graph.migrations import migrate
 from hub.neo4j_local import LocalNeo4j, Neo4jError
 from hub.oauth.cli import register as register_auth
+from hub.whistle.cli import register_notices
 
 SCHEMA_FILE = PROJECT_ROOT / "schema.graphql"
 POLICY_DOC = PROJECT_ROOT / "docs" / "access-policy.md"
@@ -153,6 +154,7 @@ EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParse
     register_auth,
     register_audit,
     register_labels,
+    register_notices,
 ]
 
 

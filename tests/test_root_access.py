@@ -11,7 +11,7 @@ from hub.access import root_access
 from hub.access.principal import PUBLIC, Principal, Role, Scope
 from hub.access.root_access import require
 from hub.errors import Forbidden
-from hub.schema import schema, whistleblowing
+from hub.schema import platforms, schema, whistleblowing
 from hub.schema.permissions import root_access as declared_access
 
 DECLARED = declared_access(schema)
@@ -22,8 +22,9 @@ def test_every_root_field_and_mutation_declares_who_may_call_it() -> None:
     assert undeclared == []
 
 
-# The whistleblower's own mutations need no token; the finance step needs reward:pay; triage
-# and the two reward steps are market regulation's (hub/schema/whistleblowing.py).
+# The whistleblower's own mutations need no token; the finance step needs reward:pay; triage,
+# the two reward steps and notices are market regulation's; listings, signals and
+# acknowledgements the platform role's (hub/schema/whistleblowing.py, platforms.py).
 WHISTLE = {
     "Mutation.submitTip": whistleblowing.REPORTER,
     "Mutation.answerTip": whistleblowing.REPORTER,
@@ -32,6 +33,10 @@ WHISTLE = {
     "Mutation.grantReward": whistleblowing.MARKET_WRITE,
     "Mutation.approveReward": whistleblowing.MARKET_WRITE,
     "Mutation.confirmRewardPaid": whistleblowing.FINANCE,
+    "Mutation.issueNotice": whistleblowing.MARKET_WRITE,
+    "Mutation.registerPlatformShops": platforms.PLATFORM_WRITE,
+    "Mutation.reportPlatformSignals": platforms.PLATFORM_WRITE,
+    "Mutation.acknowledgeNotices": platforms.PLATFORM_WRITE,
 }
 
 

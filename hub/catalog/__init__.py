@@ -16,6 +16,7 @@ from hub.catalog import (
     food,
     households,
     incidents,
+    platforms,
     vehicles,
     whistleblowing,
 )
@@ -40,9 +41,21 @@ _ORDER = (
     incidents.INCIDENT,
     whistleblowing.TIP,
     whistleblowing.REWARD,
+    platforms.PLATFORM_SHOP,
+    platforms.NOTICE,
     incidents.ALERT,
 )
-_DOMAINS = (enterprises, cylinders, households, vehicles, events, food, incidents, whistleblowing)
+_DOMAINS = (
+    enterprises,
+    cylinders,
+    households,
+    vehicles,
+    events,
+    food,
+    incidents,
+    whistleblowing,
+    platforms,
+)
 assert {e.name for m in _DOMAINS for e in m.ENTRIES} == {e.name for e in _ORDER}
 
 CATALOG: dict[str, NodeType] = {e.name: e for e in _ORDER}

@@ -22,6 +22,7 @@ from hub.schema.graph import GRAPH_TYPES, read_key
 from hub.schema.guards import IntrospectionNeedsToken
 from hub.schema.investigation import InvestigationQuery
 from hub.schema.mutations import Mutation as BaseMutation
+from hub.schema.platforms import PlatformMutation, PlatformQuery
 from hub.schema.public import PublicQuery
 from hub.schema.queries import EntityQuery
 from hub.schema.scalars import SCALARS
@@ -30,12 +31,20 @@ from hub.schema.whistleblowing import WhistleMutation, WhistleQuery
 
 
 @strawberry.type
-class Query(EntityQuery, InvestigationQuery, PublicQuery, SystemQuery, AuditQuery, WhistleQuery):
+class Query(
+    EntityQuery,
+    InvestigationQuery,
+    PublicQuery,
+    SystemQuery,
+    AuditQuery,
+    WhistleQuery,
+    PlatformQuery,
+):
     pass
 
 
 @strawberry.type
-class Mutation(BaseMutation, WhistleMutation):
+class Mutation(BaseMutation, WhistleMutation, PlatformMutation):
     pass
 
 

@@ -332,7 +332,44 @@ class Reward(Row, Node):
     tip: Tip | None
 
 
+@strawberry.type(description="A shop listed on a delivery platform 平台店铺")
+class PlatformShop(Row, Node):
+    shopKey: str = strawberry.field(description="The platform's USCC, a colon, its shop id")
+    shopId: str | None
+    name: str | None
+    uscc: str | None = strawberry.field(description="The USCC the shop claims 声称的信用代码")
+    licenceNo: str | None = strawberry.field(description="The food licence it shows 食品经营许可证")
+    address: str | None
+    licensed: bool | None = strawberry.field(description="A valid licence in the registry")
+    checkedOn: Date | None
+    status: str | None = strawberry.field(description="LISTED or TAKEN_DOWN")
+    complaints: int | None
+    takenDownOn: Date | None
+    recordedBy: str | None
+    recordedAt: DateTime | None
+    platform: Enterprise | None
+    claims: Enterprise | None
+
+
+@strawberry.type(description="A notice to a platform 责令通知 (take down, rectify)")
+class Notice(Row, Node):
+    noticeId: str
+    kind: str | None = strawberry.field(description="TAKE_DOWN or RECTIFY")
+    reason: str | None
+    deadline: Date | None
+    status: str | None = strawberry.field(description="OPEN, ACKNOWLEDGED or ESCALATED")
+    issuedBy: str | None
+    issuedOn: Date | None
+    acknowledgedOn: Date | None
+    acknowledgement: str | None
+    escalatedOn: Date | None
+    recordedBy: str | None
+    recordedAt: DateTime | None
+    to: Enterprise | None
+    about: PlatformShop | None
+
+
 GRAPH_TYPES: list[type] = [
     Enterprise, Cylinder, Household, Person, Vehicle, Product, Filling, Delivery, Inspection,
-    Shipment, BatchTest, Sale, Incident, Tip, Reward,
+    Shipment, BatchTest, Sale, Incident, Tip, Reward, PlatformShop, Notice,
 ]  # fmt: skip
