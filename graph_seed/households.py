@@ -125,3 +125,19 @@ def tips(ctx: Ctx, chunk: Chunk) -> None:
             rewardYuan=float(rng.choice((200, 500, 1000, 5000))) if status == "REWARDED" else 0.0,
         )
         chunk.rel("Tip", "CONCERNS", "Enterprise", tip_id, rng.choice(ctx.restaurants))
+        if status == "REWARDED":  # a faceless reward, paid: amounts and officials, no person
+            reward = chunk.node(
+                "Reward",
+                at(day, 0),
+                id="RWD-" + tip_id,
+                amountYuan=float(rng.choice((200, 500, 1000))),
+                reason="举报属实",
+                status="PAID",
+                grantedBy="graph_seed-official-a",
+                approvedBy="graph_seed-official-b",
+                grantedOn=day,
+                approvedOn=day,
+                claimedOn=day,
+                paidOn=day,
+            )
+            chunk.rel("Reward", "FOR", "Tip", reward, tip_id)
