@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from datetime import timedelta
 
 from graph_seed.context import Ctx, Home, Station
 from graph_seed.parties import enterprise, lpg_district, short
@@ -141,3 +142,39 @@ def tips(ctx: Ctx, chunk: Chunk) -> None:
                 paidOn=day,
             )
             chunk.rel("Reward", "FOR", "Tip", reward, tip_id)
+
+
+def fake_listings(ctx: Ctx, chunk: Chunk) -> None:
+    """On each platform one shop that claims an unregistered credit code, and the take-down
+    notice the unlicensed-listing rule raised about it."""
+    rng = ctx.rng("listings")
+    for platform in ctx.platforms:
+        day = ctx.days_before(rng, 1, 30)
+        shop = chunk.node(
+            "PlatformShop",
+            at(day, 0),
+            id=platform + ":fake-1",
+            shopId="fake-1",
+            name=rng.choice(DISHES),
+            uscc=ctx.new_uscc(rng, "350102", "92"),
+            licenceNo="JY3501020000000",
+            address="福州市鼓楼区",
+            licensed=False,
+            checkedOn=day,
+            status="LISTED",
+            complaints=rng.randint(0, 9),
+        )
+        chunk.rel("PlatformShop", "ON", "Enterprise", shop, platform)
+        notice = chunk.node(
+            "Notice",
+            at(day, 0),
+            id="NTC-" + shop,
+            kind="TAKE_DOWN",
+            reason="listed without a valid food business licence 无有效食品经营许可",
+            deadline=day + timedelta(days=3),
+            status="OPEN",
+            issuedBy="rule:UNLICENSED_SHOP",
+            issuedOn=day,
+        )
+        chunk.rel("Notice", "TO", "Enterprise", notice, platform)
+        chunk.rel("Notice", "ABOUT", "PlatformShop", notice, shop)
