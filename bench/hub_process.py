@@ -32,6 +32,7 @@ def hub_server(instance: str) -> Iterator[str]:
         "HUB_NEO4J_INSTANCE": instance,
         "HUB_LOG_LEVEL": "WARNING",
         "HUB_RATE_LIMIT_PER_MIN": "0",
+        "HUB_DEV_PRINCIPAL": "true",  # the benchmarks act as roles through the header
     }
     hub = subprocess.Popen(
         [sys.executable, "-m", "hub.cli", "serve", "--port", str(port)],

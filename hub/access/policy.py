@@ -93,6 +93,16 @@ def field_rule(type_name: str, field_name: str) -> Rule | bool:
     return fields[field_name]
 
 
+def sees_in_full(role: Role, type_name: str, field_name: str) -> bool:
+    """Whether `role` reads the field unmasked. Only such a field may serve it as a key, a
+    filter, a sort or a search: a value seen masked is never an input (a lookup by a masked
+    identity number would let guesses undo the mask)."""
+    rule = field_rule(type_name, field_name)
+    if rule is False:
+        return False
+    return not isinstance(rule, Masked) or role in rule.full_for
+
+
 def row_rule(principal: Principal, type_name: str, var: str) -> str | None:
     """The predicate every row of `type_name` must pass for `principal`, over the Cypher variable
     `var`, if any. Its parameters are `$scopeEnterprise` and `$scopeDistrict` (the bindings)."""

@@ -28,6 +28,11 @@ class AuditTrail:
     # confirmed by hashing a guess).
     anonymous: bool = False
     time: str = ""  # an anonymous entry's time: the day only (hub.clock.stamp of its midnight)
+    # The request as sent, hashed (set by the middleware before the app runs).
+    query_hash: str | None = None
+    variables_hash: str | None = None
+    # True once a write appended this request's entry in its own transaction (hub.audit.atomic).
+    recorded: bool = False
 
     def state_purpose(self, purpose: str | None) -> None:
         """A case number or reason; a field's own `purpose` argument wins over the header."""

@@ -49,6 +49,10 @@ def _catalog_indexes() -> list[LiteralString]:
 # it runs.
 CONSTRAINTS: list[LiteralString] = [
     *_catalog_constraints(),
+    # A writer's claim about a person another client recorded (hub.graph.ingest_write_repo): one
+    # per writer and identity number; not a graph type, so no read reaches it.
+    "CREATE CONSTRAINT person_claim_unique IF NOT EXISTS "
+    "FOR (n:PersonClaim) REQUIRE (n.claimedBy, n.idNumber) IS UNIQUE",
     # The OAuth registry (hub.oauth): clients, people, single-use codes, the jti deny list.
     "CREATE CONSTRAINT oauthclient_clientid_unique IF NOT EXISTS "
     "FOR (n:OAuthClient) REQUIRE n.clientId IS UNIQUE",

@@ -19,7 +19,7 @@ from strawberry.schema.config import StrawberryConfig
 from hub.audit.extension import AuditExtension
 from hub.schema.audit import AuditQuery
 from hub.schema.graph import GRAPH_TYPES, read_key
-from hub.schema.guards import IntrospectionNeedsToken
+from hub.schema.guards import IntrospectionNeedsToken, OneOperationOrNamed
 from hub.schema.investigation import InvestigationQuery
 from hub.schema.mutations import Mutation as BaseMutation
 from hub.schema.platforms import PlatformMutation, PlatformQuery
@@ -76,6 +76,7 @@ schema = HubSchema(
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
         IntrospectionNeedsToken,  # after the cache, which would overwrite its verdict
+        OneOperationOrNamed,
         # The limits' rules are made once: the validation cache keys on the rule classes, and a
         # limiter made per request would bring new classes and miss the cache every time.
         lambda: AddValidationRules(LIMIT_RULES),

@@ -88,7 +88,9 @@ class EntityQuery:
         return await entities.page(info, "Household", args)  # type: ignore[no-any-return]
 
     @strawberry.field(
-        extensions=allow(READ), description="A person by resident id number 公民身份号码."
+        extensions=allow(READ),
+        description="A person by resident id number 公民身份号码, for a role that sees the number "
+        "in full (police); others reach people by `node(id:)` and their links.",
     )
     async def person(self, info: Info, idNumber: str) -> Person | None:
         return await entities.one(info, "Person", idNumber)  # type: ignore[no-any-return]
