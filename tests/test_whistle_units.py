@@ -71,6 +71,7 @@ def test_production_refuses_missing_short_or_placeholder_keys() -> None:
     base = {
         "hub_env": Environment.PRODUCTION,
         "hub_graphiql": False,
+        "hub_dev_principal": False,
         "neo4j_password": "p",
         "hub_issuer": "https://hub.example.gov.cn",
         "hub_tip_claim_key": good,
