@@ -17,9 +17,7 @@ from hub.catalog import (
     food,
     households,
     incidents,
-    platforms,
     vehicles,
-    whistleblowing,
 )
 from hub.catalog.entry import ANY, Filter, Link, Mask, Masked, NodeType, Prop, PropType
 
@@ -40,25 +38,11 @@ _ORDER = (
     food.BATCH_TEST,
     food.SALE,
     incidents.INCIDENT,
-    whistleblowing.TIP,
-    whistleblowing.REWARD,
-    platforms.PLATFORM_SHOP,
-    platforms.NOTICE,
+    incidents.TIP,
     incidents.ALERT,
     cases.CASE,
 )
-_DOMAINS = (
-    enterprises,
-    cylinders,
-    households,
-    vehicles,
-    events,
-    food,
-    incidents,
-    whistleblowing,
-    platforms,
-    cases,
-)
+_DOMAINS = (enterprises, cylinders, households, vehicles, events, food, incidents, cases)
 assert {e.name for m in _DOMAINS for e in m.ENTRIES} == {e.name for e in _ORDER}
 
 CATALOG: dict[str, NodeType] = {e.name: e for e in _ORDER}
