@@ -58,6 +58,18 @@ FIELDS: dict[str, tuple[str, str]] = {
     "uscc": ("统一社会信用代码", "USCC"),
     "verified": ("身份已核验", "Identity verified"),
     "volumeL": ("容积（升）", "Volume (L)"),
+    # alerts (hub/linkage)
+    "alertId": ("预警编号", "Alert id"),
+    "assignee": ("承办人", "Assignee"),
+    "departments": ("推送部门", "Departments"),
+    "enterprise": ("相关企业", "Enterprise"),
+    "history": ("处置记录", "History"),
+    "lastTime": ("最近一次", "Last time"),
+    "note": ("备注", "Note"),
+    "occurrences": ("触发次数", "Occurrences"),
+    "resolution": ("处置结果", "Resolution"),
+    "rule": ("规则", "Rule"),
+    "summary": ("摘要", "Summary"),
 }
 
 # stored value -> (zh, en), for the enumerations the graph stores
