@@ -8,9 +8,12 @@ import pytest
 from hub.check.text import TEXT as CHECK
 from hub.explorer.text import TEXT as EXPLORER
 from hub.field.text import TEXT as FIELD
+from hub.tip.text import TEXT as TIP
 
 
-@pytest.mark.parametrize("table", [CHECK, FIELD, EXPLORER], ids=["check", "field", "explorer"])
+@pytest.mark.parametrize(
+    "table", [CHECK, FIELD, EXPLORER, TIP], ids=["check", "field", "explorer", "tip"]
+)
 def test_a_page_has_the_same_words_in_chinese_and_english(table: dict[str, dict[str, str]]) -> None:
     assert set(table) == {"zh", "en"}
     assert set(table["zh"]) == set(table["en"])

@@ -29,6 +29,7 @@ class Mask(StrEnum):
     NAME = "name"  # 张*
     PHONE = "phone"  # 138****5678
     STREET_ONLY = "street_only"  # an address cut to its district and street
+    TEXT_NUMBERS = "text_numbers"  # free text with identity and phone numbers masked
 
 
 @dataclass(frozen=True)
