@@ -14,9 +14,9 @@ import pytest
 from neo4j import AsyncManagedTransaction
 
 from graph_seed.generate import Generation
-from hub.graph import platforms_repo
 from hub.graph.driver import Graph
 from hub.identifiers import make_uscc
+from hub.linkage import whistleblowing
 from tests.graphql import cypher, error_codes, principal_header
 from tests.oauth_support import Registrar, token_for
 from tests.whistle_support import call, whistle_client
@@ -71,6 +71,21 @@ def _platform(uscc: str) -> dict[str, str]:
     return principal_header("platform", scopes="graph:read graph:write", enterprise=uscc)
 
 
+async def _alerts(
+    graph: Graph, rule: str, label: str, platform: str
+) -> dict[str, tuple[list[str], str | None, int]]:
+    """The `rule` alerts about a `label` node that concern `platform`: key -> (departments,
+    addressee, occurrences)."""
+    rows = await cypher(
+        graph,
+        "MATCH (a:Alert {rule: $rule})-[:ABOUT]->(n) WHERE $label IN labels(n) "
+        "AND EXISTS { (a)-[:ABOUT]->(:Enterprise {uscc: $platform}) } "
+        "RETURN n.id AS key, a.departments AS d, a.enterprise AS e, a.occurrences AS o",
+        rule=rule, label=label, platform=platform,
+    )  # fmt: skip
+    return {r["key"]: (r["d"], r["e"], r["o"]) for r in rows}
+
+
 async def test_the_whole_sentinel_loop_with_the_platforms_own_oauth_client(
     http: httpx.AsyncClient, graph: Graph, world: dict[str, Any]
 ) -> None:
@@ -93,6 +108,9 @@ async def test_the_whole_sentinel_loop_with_the_platforms_own_oauth_client(
         assert all(listed[s]["notice"] for s in ("s2", "s3", "s4"))
         again = await call(http, REGISTER, {"i": shops[1:2]}, headers)  # one open notice is enough
         assert again["data"]["registerPlatformShops"][0]["notice"] is None
+        # Each notice raised is an alert to market regulation, once.
+        raised = await _alerts(graph, "UNLICENSED_SHOP", "PlatformShop", world["platform"])
+        assert raised == {listed[s]["shopKey"]: (["market"], None, 1) for s in ("s2", "s3", "s4")}
 
         seen = (await call(http, NOTICES, {"f": {"status": ["OPEN"]}}, headers))["data"]
         notices = {e["node"]["about"]["shopId"]: e["node"] for e in seen["notices"]["edges"]}
@@ -102,11 +120,13 @@ async def test_the_whole_sentinel_loop_with_the_platforms_own_oauth_client(
         acked = await call(http, ACK, {"i": [{"noticeId": first, "note": "已下架"}]}, headers)
         assert acked["data"]["acknowledgeNotices"][0]["ok"] is True
 
-        later = graph.clock.today() + timedelta(days=4)
-        escalated = await graph.write(platforms_repo.escalate_overdue, later)
+        later, now = graph.clock.today() + timedelta(days=4), graph.clock.now()
+        escalated = {r["id"] for r in await graph.write(whistleblowing.escalate, later, "t", now)}
         mine = {notices[s]["noticeId"] for s in ("s3", "s4")}
-        assert mine <= set(escalated)
+        assert mine <= escalated
         assert first not in escalated
+        overdue = await _alerts(graph, "NOTICE_ESCALATED", "Notice", world["platform"])
+        assert overdue == {notice: (["market"], None, 1) for notice in mine}
         market = (await call(http, NOTICES, {"f": {"status": ["ESCALATED"]}}, MARKET))["data"]
         assert mine <= {e["node"]["noticeId"] for e in market["notices"]["edges"]}
     finally:

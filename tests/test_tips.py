@@ -173,6 +173,34 @@ async def test_market_asks_a_question_and_the_reporter_answers_by_claim_code(
     )
 
 
+async def test_linking_a_tip_to_an_enterprise_alerts_market_and_never_the_enterprise(
+    http: httpx.AsyncClient, graph: Graph
+) -> None:
+    text = f"无证经营 {new_claim_code()}"
+    await submit(http, text)
+    tip_id = await _tip_id(graph, text)
+    uscc = await _restaurant(graph)
+    items = [{"tipId": tip_id, "enterprises": [uscc]}]
+    assert (await call(http, TRIAGE, {"i": items}, MARKET))["data"]["triageTips"][0]["ok"]
+    rows = await cypher(
+        graph,
+        "MATCH (a:Alert {rule: 'TIP_LINKED'})-[:ABOUT]->(:Tip {id: $id}) "
+        "MATCH (a)-[:ABOUT]->(e:Enterprise) RETURN a.id AS id, a.departments AS departments, "
+        "a.enterprise AS addressee, a.summary AS summary, e.uscc AS uscc",
+        id=tip_id,
+    )
+    assert [(r["departments"], r["addressee"], r["uscc"]) for r in rows] == [
+        (["market"], None, uscc)
+    ]
+    assert text not in rows[0]["summary"]
+    query = "query($id: ID!) { node(id: $id) { ... on Alert { rule } } }"
+    gid = {"id": "Alert:" + rows[0]["id"]}
+    market = await call(http, query, gid, MARKET)
+    assert market["data"]["node"] == {"rule": "TIP_LINKED"}
+    concerned = principal_header("enterprise", scopes="graph:read", enterprise=uscc)
+    assert (await call(http, query, gid, concerned))["data"]["node"] is None
+
+
 async def test_triage_of_an_unknown_link_writes_nothing_and_says_what(
     http: httpx.AsyncClient, graph: Graph
 ) -> None:

@@ -124,12 +124,15 @@ async def acknowledge(
     return bool(rows)
 
 
-async def escalate_overdue(tx: AsyncManagedTransaction, today: date) -> list[str]:
-    """Every OPEN notice whose deadline has passed (before `today`, Fuzhou's) becomes ESCALATED."""
-    rows = await fetch_all(
+async def escalate_overdue(tx: AsyncManagedTransaction, today: date) -> list[dict[str, Any]]:
+    """Every OPEN notice whose deadline has passed (before `today`, Fuzhou's) becomes ESCALATED:
+    answers each one's id, deadline, shops and platform."""
+    return await fetch_all(
         tx,
         "MATCH (n:Notice {status: 'OPEN'}) WHERE n.deadline < $today "
-        "SET n.status = 'ESCALATED', n.escalatedOn = $today RETURN n.id AS id ORDER BY id",
+        "SET n.status = 'ESCALATED', n.escalatedOn = $today "
+        "RETURN n.id AS id, toString(n.deadline) AS deadline, "
+        "  [(n)-[:ABOUT]->(s:PlatformShop) | s.id] AS shops, "
+        "  [(n)-[:TO]->(p:Enterprise) | p.uscc] AS platforms ORDER BY id",
         today=today,
     )
-    return [r["id"] for r in rows]

@@ -11,10 +11,12 @@ import secrets
 from datetime import date, timedelta
 from typing import Any
 
+from hub.audit.atomic import audited_write
 from hub.context import Info
 from hub.errors import BadUserInput, Forbidden
 from hub.graph import platforms_repo
 from hub.identifiers import KEY, check_uscc
+from hub.linkage import whistleblowing
 from hub.resolvers.tips import text_field
 
 NOTICE_DAYS = 3  # an unlicensed listing must be taken down within three days
@@ -71,8 +73,9 @@ async def register_shops(info: Info, items: list[dict[str, Any]]) -> list[dict[s
         })  # fmt: skip
     graph = info.context.graph
     today = graph.clock.today()
-    return await graph.write(
-        platforms_repo.register_shops, platform, shops, today, graph.clock.now(),
+    return await audited_write(
+        info,
+        whistleblowing.register_shops, platform, shops, today, graph.clock.now(),
         info.context.principal.subject, today + timedelta(days=NOTICE_DAYS),
     )  # fmt: skip
 
@@ -89,7 +92,9 @@ async def report_signals(info: Info, items: list[dict[str, Any]]) -> list[dict[s
                         "count": count})  # fmt: skip
     graph = info.context.graph
     found = set(
-        await graph.write(platforms_repo.record_signals, platform, signals, graph.clock.today())
+        await audited_write(
+            info, platforms_repo.record_signals, platform, signals, graph.clock.today()
+        )
     )
     return [
         {"index": i, "ok": s["shopId"] in found,
@@ -113,7 +118,7 @@ async def issue(info: Info, items: list[dict[str, Any]]) -> list[dict[str, Any]]
             "deadline": deadline, "by": info.context.principal.subject, "today": today,
             "now": graph.clock.now(),
         }  # fmt: skip
-        ok = await graph.write(platforms_repo.issue_notice, props)
+        ok = await audited_write(info, platforms_repo.issue_notice, props)
         errors = [] if ok else [{"field": "shopKey", "message": "no such listed shop"}]
         results.append({"index": index, "ok": ok, "id": "Notice:" + props["id"] if ok else None,
                         "errors": errors})  # fmt: skip
@@ -128,7 +133,9 @@ async def acknowledge(info: Info, items: list[dict[str, Any]]) -> list[dict[str,
     results = []
     for index, item in enumerate(items):
         note = text_field(item.get("note"), "note", 500)
-        ok = await graph.write(platforms_repo.acknowledge, platform, item["noticeId"], note, today)
+        ok = await audited_write(
+            info, platforms_repo.acknowledge, platform, item["noticeId"], note, today
+        )
         errors = [] if ok else [{"field": "noticeId", "message": "no open notice with this id"}]
         found = "Notice:" + item["noticeId"] if ok else None
         results.append({"index": index, "ok": ok, "id": found, "errors": errors})

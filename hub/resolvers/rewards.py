@@ -15,6 +15,7 @@ from typing import Any
 
 from cryptography.fernet import InvalidToken
 
+from hub.audit.atomic import audited_write
 from hub.clock import FUZHOU
 from hub.context import Info
 from hub.errors import BadUserInput, Forbidden, Unavailable
@@ -43,7 +44,7 @@ async def grant(info: Info, tip_id: str, amount_yuan: float, reason: str) -> dic
         "day": today,
         "recordedAt": datetime.combine(today, time(0), FUZHOU),
     }
-    if not await graph.write(tips_repo.grant_reward, props):
+    if not await audited_write(info, tips_repo.grant_reward, props):
         raise BadUserInput(
             "no substantiated tip has this id (a reward needs a SUBSTANTIATED tip)", field="tip"
         )
@@ -52,8 +53,12 @@ async def grant(info: Info, tip_id: str, amount_yuan: float, reason: str) -> dic
 
 async def approve(info: Info, reward_id: str) -> dict[str, Any]:
     graph = info.context.graph
-    why = await graph.write(
-        tips_repo.approve_reward, reward_id, info.context.principal.subject, graph.clock.today()
+    why = await audited_write(
+        info,
+        tips_repo.approve_reward,
+        reward_id,
+        info.context.principal.subject,
+        graph.clock.today(),
     )
     if why == "same_person":
         raise Forbidden(
@@ -71,8 +76,8 @@ async def claim(info: Info, claim_code: str, reward_id: str, instruction: str) -
     hashed, _ = await _reporter_tip(info, claim_code)
     sealed = keys.payout_cipher(info.context.settings).encrypt(text.encode()).decode()
     graph = info.context.graph
-    if not await graph.write(
-        tips_repo.claim_reward, hashed, reward_id, sealed, graph.clock.today()
+    if not await audited_write(
+        info, tips_repo.claim_reward, hashed, reward_id, sealed, graph.clock.today()
     ):
         raise BadUserInput("this tip has no approved reward with that id to claim", field="reward")
     row = await graph.read(tips_repo.tip_for_reporter, hashed)
@@ -98,6 +103,6 @@ async def open_payout(info: Info, reward_id: str) -> dict[str, Any]:
 async def confirm_paid(info: Info, reward_id: str) -> dict[str, Any]:
     """The finance step says it paid: PAID, and the instruction erased in the same write."""
     graph = info.context.graph
-    if not await graph.write(tips_repo.mark_paid, reward_id, graph.clock.today()):
+    if not await audited_write(info, tips_repo.mark_paid, reward_id, graph.clock.today()):
         raise BadUserInput("no CLAIMED reward has this id", field="reward")
     return {"rewardId": reward_id, "status": "PAID"}

@@ -11,11 +11,13 @@ import secrets
 from datetime import datetime, time
 from typing import Any
 
+from hub.audit.atomic import audited_write
 from hub.clock import FUZHOU, stamp
 from hub.context import Info
 from hub.errors import BadUserInput, LimitExceeded
 from hub.graph import tips_repo
 from hub.identifiers import KEY, check_uscc
+from hub.linkage import whistleblowing
 from hub.whistle import claim_codes, keys, numbers
 from hub.whistle.throttle import Throttles, throttles
 
@@ -111,7 +113,7 @@ async def submit(info: Info, item: dict[str, Any]) -> dict[str, Any]:
         "recordedBy": "public",  # whoever sent it, with or without a token
         "recordedAt": datetime.combine(today, time(0), FUZHOU),  # the day, not the hour
     }
-    await info.context.graph.write(tips_repo.create_tip, props)
+    await audited_write(info, tips_repo.create_tip, props)
     limits.submits.count(address)
     return {"claimCode": code, "numbersFlagged": flagged, "receivedOn": today}
 
@@ -155,9 +157,7 @@ async def answer(info: Info, claim_code: str, text: str) -> dict[str, Any]:
     cleaned = text_field(text, "text", MAX_TEXT, required=True) or ""
     hashed, _ = await _reporter_tip(info, claim_code)
     today = info.context.graph.clock.today()
-    await info.context.graph.write(
-        tips_repo.add_message, "hash", hashed, "REPORTER", today, cleaned
-    )
+    await audited_write(info, tips_repo.add_message, "hash", hashed, "REPORTER", today, cleaned)
     row = await info.context.graph.read(tips_repo.tip_for_reporter, hashed)
     return reporter_view(row or {})
 
@@ -170,13 +170,22 @@ async def triage(info: Info, items: list[dict[str, Any]]) -> list[dict[str, Any]
         errors: list[dict[str, str]] = []
         tip_id = item["tipId"]
         question = text_field(item.get("question"), "question", MAX_TEXT)
-        missing = await graph.write(tips_repo.triage, tip_id, item)
+        missing = await audited_write(
+            info,
+            whistleblowing.triage,
+            tip_id,
+            item,
+            info.context.principal.subject,
+            graph.clock.now(),
+        )
         if missing == ["tip"]:
             errors.append({"field": "tipId", "message": "no such tip"})
         else:
             errors += [{"field": "link", "message": f"{m} is not registered"} for m in missing]
         if question and not errors:
             today = graph.clock.today()
-            await graph.write(tips_repo.add_message, "id", tip_id, "MARKET", today, question)
+            await audited_write(
+                info, tips_repo.add_message, "id", tip_id, "MARKET", today, question
+            )
         results.append({"index": index, "ok": not errors, "id": "Tip:" + tip_id, "errors": errors})
     return results

@@ -1,6 +1,7 @@
 """`hub notices escalate`: every OPEN notice to a platform whose deadline has passed (Fuzhou's
 today, from the hub's clock) becomes ESCALATED. Run it daily (cron, a Kubernetes CronJob); it is
-idempotent, and any replica may run it."""
+idempotent, and any replica may run it. Each escalation raises a NOTICE_ESCALATED alert to
+market regulation in the same transaction."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import argparse
 import asyncio
 
 from hub.config import get_settings
-from hub.graph import platforms_repo
 from hub.graph.driver import graph_for, open_driver
+from hub.linkage import whistleblowing
+
+ESCALATOR = "hub-notices-escalate"  # recordedBy of the alerts an escalation raises
 
 
 async def escalate() -> list[str]:
@@ -17,7 +20,10 @@ async def escalate() -> list[str]:
     driver = open_driver(settings)
     try:
         graph = graph_for(driver, settings)
-        return await graph.write(platforms_repo.escalate_overdue, graph.clock.today())
+        rows = await graph.write(
+            whistleblowing.escalate, graph.clock.today(), ESCALATOR, graph.clock.now()
+        )
+        return [row["id"] for row in rows]
     finally:
         await driver.close()
 
