@@ -81,7 +81,7 @@ class Link:
         return ("-[:" + self.rel + "]->") if self.direction == "out" else ("<-[:" + self.rel + "]-")
 
 
-FilterOp = Literal["equals", "one_of", "before", "after", "contains", "related"]
+FilterOp = Literal["equals", "one_of", "before", "after", "contains", "related", "about"]
 
 
 @dataclass(frozen=True)

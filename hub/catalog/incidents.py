@@ -63,6 +63,8 @@ ALERT = NodeType(
         Filter("status", "one_of", "status"),
         Filter("severity", "one_of", "severity"),
         Filter("district", "equals", "district"),
+        # By the global id of what it is ABOUT; a type the reader may not read matches nothing.
+        Filter("about", "about", "id"),
     ),
     sorts=("time",),
     readers=frozenset(set(_ROUTED) | {Role.ENTERPRISE}),
