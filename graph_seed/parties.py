@@ -57,6 +57,8 @@ def enterprise(
         address=address,
         licenceNo=f"{LICENCE_PREFIX[kind]}{district}{rng.randint(0, 99_999):05d}",
         licenceExpiry=ctx.as_of + timedelta(days=rng.randint(60, 1800)),
+        # From the code, not the random stream: adding it left every other value as it was.
+        servicePhone="0591-8" + str(int(uscc[8:17], 36) % 10_000_000).zfill(7),
     )
 
 

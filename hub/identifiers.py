@@ -128,6 +128,18 @@ def check_mobile(value: str) -> str | None:
     return "a mobile number starts with 13 to 19"
 
 
+# A landline with its area code (0591-83301234), a 400 number, or a short service line (12345).
+SERVICE_PHONE = re.compile(r"^(0\d{2,3}-\d{7,8}|400-?\d{3}-?\d{4}|1\d{4}|9\d{4})$", re.ASCII)
+
+
+def check_service_phone(value: str) -> str | None:
+    """An enterprise's public service number: a mobile, a landline written with its area code
+    and a hyphen (0591-83301234), a 400 number, or a five-digit service line."""
+    if SERVICE_PHONE.match(value) or MOBILE.match(value):
+        return None
+    return "a service phone is a mobile, 0591-83301234, 400-xxx-xxxx or a five-digit line"
+
+
 # --- Making valid codes (the generator, and tests) -------------------------------------------
 
 

@@ -16,7 +16,7 @@ from playwright.async_api import Browser, BrowserContext, FilePayload, Page, Pla
 from hub.config import Settings
 from hub.graph.driver import Graph
 from tests.browser_support import ARGS, chromium, needs_chromium, screenshot_path, serve_hub
-from tests.graphql import cypher
+from tests.graphql import cypher, scalar
 
 pytestmark = needs_chromium
 PHONE = "Pixel 7"
@@ -87,10 +87,17 @@ async def test_an_overdue_cylinder_says_do_not_use_it(
     served: str, phone: BrowserContext, graph: Graph
 ) -> None:
     code = await _code(graph, "c.status = 'OVERDUE'")
+    station_phone = await scalar(
+        graph, "MATCH (:Cylinder {code: $c})-[:OWNED_BY]->(o) RETURN o.servicePhone", c=code
+    )
     page = await phone.new_page()
     assert await _check(page, served, code) == "OVERDUE"
     await expect(page.locator("#verdict")).to_contain_text("请勿使用")
     await expect(page.locator(".todo")).to_contain_text("12315")
+    # The owner station's service line, one tap away on a phone.
+    call = page.locator("#call-owner a")
+    await expect(call).to_have_text(station_phone)
+    assert await call.get_attribute("href") == "tel:" + station_phone.replace("-", "")
     await page.screenshot(path=screenshot_path("check-overdue.png"), full_page=True)
 
 

@@ -13,6 +13,7 @@ from hub.identifiers import (
     check_mobile,
     check_plate,
     check_resident_id,
+    check_service_phone,
     check_uscc,
     make_resident_id,
     make_uscc,
@@ -100,6 +101,18 @@ def test_mobile_numbers_pass(phone: str) -> None:
 )
 def test_bad_mobile_numbers_are_refused_with_a_reason(phone: str, reason: str) -> None:
     assert reason in (check_mobile(phone) or "")
+
+
+@pytest.mark.parametrize(
+    ("phone", "ok"),
+    [("0591-83301234", True), ("0591-8330123", True), ("400-123-4567", True), ("12345", True),
+     ("13800138000", True), ("059183301234", False), ("0591-833", False), ("+86 591", False),
+     ("林某 13800138000", False)],
+)  # fmt: skip
+def test_service_phones_are_a_landline_with_its_area_code_a_400_line_or_a_mobile(
+    phone: str, ok: bool
+) -> None:
+    assert (check_service_phone(phone) is None) == ok
 
 
 # --- properties --------------------------------------------------------------------------------

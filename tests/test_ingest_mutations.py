@@ -16,11 +16,14 @@ from tests.ingest_support import (
     World,
     Writer,
     ago,
+    codes,
+    enterprise,
     filling,
     forget,
     fuzhou_day,
     new_id_number,
     new_key,
+    new_uscc,
 )
 
 pytestmark = pytest.mark.neo4j
@@ -49,6 +52,22 @@ async def test_registrations_write_each_record_with_its_owner_and_provenance(
         {"operator": world.station, "by": world.w.subject, "at": True,
          "person": world.customer, "quals": ["DG_DRIVER"]}
     ]  # fmt: skip
+
+
+async def test_an_enterprise_keeps_its_service_phone_and_a_malformed_one_is_refused(
+    world: World, graph: Graph
+) -> None:
+    good, bad = new_uscc(), new_uscc()
+    items = [enterprise(good, "FILLING_STATION", servicePhone="0591-83301234"),
+             enterprise(bad, "FILLING_STATION", servicePhone="call 83301234")]  # fmt: skip
+    results = await world.w.results("registerEnterprises", items, "market")
+    assert [r["ok"] for r in results] == [True, False]
+    assert codes(results[1]) == [("servicePhone", "INVALID_IDENTIFIER")]
+    stored = await cypher(
+        graph, "MATCH (e:Enterprise) WHERE e.uscc IN $u RETURN e.uscc AS u, e.servicePhone AS p",
+        u=[good, bad],
+    )  # fmt: skip
+    assert stored == [{"u": good, "p": "0591-83301234"}]
 
 
 async def test_a_registered_cylinder_gets_its_dates_status_and_owner(

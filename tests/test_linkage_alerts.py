@@ -255,7 +255,8 @@ async def test_alerts_filter_by_what_they_are_about_only_through_readable_types(
     world: World, client: httpx.AsyncClient, graph: Graph
 ) -> None:
     [code] = await world.cylinders(1)
-    incident = {"incidentId": new_key("I"), "time": ago(minutes=10), "kind": "GAS_LEAK",
+    incident: dict[str, Any] = {
+                "incidentId": new_key("I"), "time": ago(minutes=10), "kind": "GAS_LEAK",
                 "severity": "HIGH", "location": "测试路3号", "district": "350102",
                 "involves": ["Cylinder:" + code]}  # fmt: skip
     await world.w.ok("reportIncidents", [incident], "emergency")

@@ -11,12 +11,13 @@ import pytest
 
 from graph_seed.generate import Generation
 from hub.graph.driver import Graph
+from hub.identifiers import check_service_phone
 from hub.resolvers.public import verdict
 from hub.schema import schema
 from tests.graphql import cypher, error_codes, gql
 
 CHECK = """query($c: String!) { verifyCylinder(code: $c) {
-    code verdict model madeOn lastInspection nextInspection scrapDate ownerName } }"""
+    code verdict model madeOn lastInspection nextInspection scrapDate ownerName ownerPhone } }"""
 SCAN = """query($t: String!) { publicTrace(traceCode: $t) {
     traceCode name category origin originCertificate producedOn producer market consignor
     purchaseTime test { result method time market } merchants { name kind receivedAt }
@@ -49,12 +50,15 @@ async def test_anyone_checks_a_cylinder_without_a_token_and_sees_nothing_persona
     [row] = await cypher(
         graph,
         "MATCH (:Delivery {eventId: $k})-[:OF]->(c:Cylinder)-[:OWNED_BY]->(o) "
-        "RETURN c.code AS code, o.name AS owner, toString(c.nextInspection) AS next",
+        "RETURN c.code AS code, o.name AS owner, o.servicePhone AS phone, "
+        "toString(c.nextInspection) AS next",
         k=key,
     )
     body = await gql(client, CHECK, None, {"c": row["code"]})
     check = body["data"]["verifyCylinder"]
     assert check["ownerName"] == row["owner"]
+    assert check["ownerPhone"] == row["phone"]
+    assert check_service_phone(row["phone"]) is None
     assert check["nextInspection"] == row["next"]
     text = json.dumps(body, ensure_ascii=False)
     personal = await _personal_values_near_cylinder(graph, row["code"])

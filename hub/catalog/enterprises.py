@@ -16,6 +16,7 @@ ENTERPRISE = NodeType(
         Prop("address", "string", search=True),
         Prop("licenceNo", "string"),  # the operating licence (gas operation, food business...)
         Prop("licenceExpiry", "date"),
+        Prop("servicePhone", "string"),  # the public service line (客服电话), not a person's
     ),
     links=(
         Link("cylinders", "OWNED_BY", "in", "Cylinder", many=True, order="code"),

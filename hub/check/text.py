@@ -49,6 +49,8 @@ TEXT: dict[str, dict[str, str]] = {
         "next_inspection": "下次检验日期",
         "scrap_date": "报废日期",
         "owner": "产权单位（充装站）",
+        "owner_phone": "充装站客服电话",
+        "call_owner": "联系充装站：",
         # Products
         "product": "食品",
         "PASSED": "入市检测合格",
@@ -136,6 +138,8 @@ TEXT: dict[str, dict[str, str]] = {
         "next_inspection": "Next inspection",
         "scrap_date": "Scrap date",
         "owner": "Owner (filling station)",
+        "owner_phone": "Station's service line",
+        "call_owner": "Call the station: ",
         "product": "Food",
         "PASSED": "Passed its entry test",
         "PASSED_say": "This batch passed its market entry test.",

@@ -56,6 +56,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "tipId": ("举报编号", "Tip id"),
     "traceCode": ("一品一码", "Trace code"),
     "uscc": ("统一社会信用代码", "USCC"),
+    "servicePhone": ("客服电话", "Service phone"),
     "verified": ("身份已核验", "Identity verified"),
     "volumeL": ("容积（升）", "Volume (L)"),
     # alerts (hub/linkage), tips, rewards, platform shops and notices (hub/whistle)

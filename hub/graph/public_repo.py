@@ -17,11 +17,12 @@ MAX_MERCHANTS = 50
 async def cylinder_check(tx: AsyncManagedTransaction, code: str) -> dict[str, Any] | None:
     result = await tx.run(
         "MATCH (c:Cylinder {code: $code}) "
-        "RETURN c.code AS code, c.status AS status, c.model AS model, "
+        "WITH c.code AS code, c.status AS status, c.model AS model, "
         "toString(c.madeOn) AS madeOn, toString(c.lastInspection) AS lastInspection, "
         "toString(c.nextInspection) AS nextInspection, toString(c.scrapDate) AS scrapDate, "
-        "COLLECT { MATCH (c)-[:OWNED_BY]->(e:Enterprise) RETURN e.name LIMIT 1 }[0] AS ownerName "
-        "LIMIT 1",
+        "COLLECT { MATCH (c)-[:OWNED_BY]->(e:Enterprise) RETURN e LIMIT 1 }[0] AS owner "
+        "RETURN code, status, model, madeOn, lastInspection, nextInspection, scrapDate, "
+        "owner.name AS ownerName, owner.servicePhone AS ownerPhone LIMIT 1",
         code=code,
     )
     record = await result.single(strict=False)

@@ -13,7 +13,14 @@ from enum import Enum
 from typing import Any
 
 from hub.clock import FUZHOU
-from hub.identifiers import KEY, check_mobile, check_plate, check_resident_id, check_uscc
+from hub.identifiers import (
+    KEY,
+    check_mobile,
+    check_plate,
+    check_resident_id,
+    check_service_phone,
+    check_uscc,
+)
 from hub.ingest.codes import Code, ItemError
 from hub.temporal import parse_moment
 
@@ -113,6 +120,9 @@ class Fields:
 
     def mobile(self, name: str, required: bool = True) -> str | None:
         return self._checked(name, required, check_mobile)
+
+    def service_phone(self, name: str, required: bool = True) -> str | None:
+        return self._checked(name, required, check_service_phone)
 
     def district(self, name: str = "district") -> str | None:
         value = self.text(name, 6)

@@ -30,6 +30,7 @@ def enterprise(f: Fields, p: Principal) -> Draft | None:
         "address": f.text("address", TEXT_MAX),
         "licenceNo": f.text("licenceNo", 64, required=False),
         "licenceExpiry": f.date("licenceExpiry", required=False, future_ok=True),
+        "servicePhone": f.service_phone("servicePhone", required=False),
     }
     if uscc is None or f.errors:
         return None

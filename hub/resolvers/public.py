@@ -57,7 +57,15 @@ async def verify_cylinder(info: Info, code: str) -> dict[str, Any]:
     row = await graph.read(public_repo.cylinder_check, code)
     if row is None:
         return {"code": code, "verdict": "NOT_REGISTERED"} | dict.fromkeys(
-            ("model", "madeOn", "lastInspection", "nextInspection", "scrapDate", "ownerName")
+            (
+                "model",
+                "madeOn",
+                "lastInspection",
+                "nextInspection",
+                "scrapDate",
+                "ownerName",
+                "ownerPhone",
+            )
         )
     return {
         "code": row["code"],
@@ -68,6 +76,7 @@ async def verify_cylinder(info: Info, code: str) -> dict[str, Any]:
         "nextInspection": row["nextInspection"],
         "scrapDate": row["scrapDate"],
         "ownerName": row["ownerName"],
+        "ownerPhone": row["ownerPhone"],
     }
 
 

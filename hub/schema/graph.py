@@ -95,6 +95,7 @@ class Enterprise(Row, Node):
     address: str | None
     licenceNo: str | None = strawberry.field(description="Operating licence 许可证编号")
     licenceExpiry: Date | None
+    servicePhone: str | None = strawberry.field(description="Public service line 客服电话")
     recordedBy: str | None
     recordedAt: DateTime | None
     cylinders: Connection[Cylinder] = page("Cylinders it owns 自有气瓶")

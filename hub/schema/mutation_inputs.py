@@ -70,6 +70,9 @@ class EnterpriseInput:
     address: str
     licenceNo: str | None = None
     licenceExpiry: str | None = strawberry.field(default=None, description="ISO 8601 date")
+    servicePhone: str | None = strawberry.field(
+        default=None, description="客服电话, shown to the public: 0591-83301234, 400-..., a mobile"
+    )
 
 
 @strawberry.input(description="A cylinder owned by the calling station 气瓶登记")

@@ -52,6 +52,9 @@ class PublicCylinderCheck:
     nextInspection: Date | None = strawberry.field(description="下次检验日期")
     scrapDate: Date | None = strawberry.field(description="报废日期")
     ownerName: str | None = strawberry.field(description="Owner station 产权单位")
+    ownerPhone: str | None = strawberry.field(
+        description="The owner station's service line 客服电话"
+    )
 
 
 @strawberry.type(description="The market entry test of a batch 入市检测")

@@ -8,7 +8,7 @@ const app = document.getElementById("app");
 
 const QUERY = `query($c: String!) {
   verifyCylinder(code: $c) {
-    code verdict model madeOn lastInspection nextInspection scrapDate ownerName }
+    code verdict model madeOn lastInspection nextInspection scrapDate ownerName ownerPhone }
   publicTrace(traceCode: $c) {
     traceCode verdict name category origin originCertificate producedOn producer market
     consignor purchaseTime test { result method time market }
@@ -34,8 +34,13 @@ function verdictBox(kind, verdict, code) {
     el("div", { class: "code" }, T.code + "：" + code));
 }
 
-function todo(verdict) {
+function phoneLink(phone) {
+  return el("a", { href: "tel:" + phone.replace(/-/g, ""), class: "tel" }, phone);
+}
+
+function todo(verdict, phone) {
   const items = [el("li", {}, T[verdict + "_say"])];
+  if (phone && verdict !== "VALID") items.push(el("li", { id: "call-owner" }, T.call_owner, phoneLink(phone)));
   if (DANGER.has(verdict) && verdict !== "MALFORMED") {
     items.push(el("li", {}, T.report));
     items.push(CONFIG.tip
@@ -51,10 +56,11 @@ function showCylinder(c) {
     verdictBox(T.cylinder, c.verdict, c.code),
     rows([
       [T.next_inspection, c.nextInspection, "big"], [T.owner, c.ownerName],
+      [T.owner_phone, c.ownerPhone ? phoneLink(c.ownerPhone) : null],
       [T.model, c.model], [T.made_on, c.madeOn], [T.last_inspection, c.lastInspection],
       [T.scrap_date, c.scrapDate],
     ]),
-    todo(c.verdict),
+    todo(c.verdict, c.ownerPhone),
   ];
 }
 
