@@ -233,3 +233,26 @@ async def test_a_worker_dying_mid_delivery_loses_nothing(
     rows = await _deliveries(graph, market["id"])
     assert {r["status"] for r in rows} == {"DELIVERED"}
     assert sorted(h["webhook-id"] for h, _ in receiver.got if h["webhook-id"] in ids) == sorted(ids)
+
+
+async def test_two_replicas_workers_deliver_each_alert_once(
+    world: World, graph: Graph, settings: Settings, receiver: Receiver, endpoints: Any
+) -> None:
+    # Every replica runs a worker over the one outbox in Neo4j: the claim lets only one of
+    # them send a delivery, whichever takes it first.
+    market = await endpoints(receiver.url)
+    for _ in range(4):
+        await _overdue_filling(world)
+    ids = {r["id"] for r in await _deliveries(graph, market["id"])}
+    assert len(ids) == 4
+    replicas = [Worker(graph, fast(settings)), Worker(graph, fast(settings))]
+    async with httpx.AsyncClient(timeout=5) as http:
+        for _ in range(400):
+            await asyncio.gather(*(w.run_once(http) for w in replicas))
+            rows = await _deliveries(graph, market["id"])
+            if {r["status"] for r in rows} == {"DELIVERED"}:
+                break
+            await asyncio.sleep(0.02)
+    assert {r["status"] for r in rows} == {"DELIVERED"}
+    sent = [h["webhook-id"] for h, _ in receiver.got if h["webhook-id"] in ids]
+    assert sorted(sent) == sorted(ids)
