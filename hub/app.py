@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -31,9 +32,10 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from hub.access.principal import PUBLIC, Principal
+from hub.audit.entry import Decision, Draft, Kind
 from hub.audit.middleware import AuditMiddleware
 from hub.audit.trail import AuditTrail
-from hub.audit.writer import AuditWriter
+from hub.audit.writer import AuditUnavailable, AuditWriter
 from hub.check.routes import check_routes
 from hub.config import Settings, get_settings
 from hub.console.routes import BrowserToConsole, console_routes
@@ -160,11 +162,17 @@ class AuthenticatedGraphQL:
     """Authenticates before GraphQL runs: a bad credential is a 401, never a partial answer."""
 
     def __init__(
-        self, graphql: HubGraphQL, settings: Settings, metrics: Metrics, store: WindowStore
+        self,
+        graphql: HubGraphQL,
+        settings: Settings,
+        metrics: Metrics,
+        store: WindowStore,
+        audit: AuditWriter | None = None,
     ) -> None:
         self.graphql = graphql
         self.settings = settings
         self.metrics = metrics
+        self.audit = audit
         self.limiter = RateLimiter(
             settings.hub_rate_limit_per_min, settings.hub_rate_limit_burst, store
         )
@@ -210,12 +218,33 @@ class AuthenticatedGraphQL:
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
         """A subscription's connection: the same credentials as a request, checked before the
-        upgrade (refused with close code 4401); the feed checks the token again as it runs."""
+        upgrade (refused with close code 4401); the feed checks the token again as it runs. A
+        connection counts against the caller's rate limit like a request (4429 past it) and is
+        audited before anything is sent: who opened the live feed (1013, try again later, when
+        the entry cannot be written)."""
+        connection = HTTPConnection(scope)
         try:
-            principal = await principal_for(HTTPConnection(scope), self.settings)  # type: ignore[arg-type]
+            principal = await principal_for(connection, self.settings)  # type: ignore[arg-type]
         except (Unauthenticated, Unavailable):
             await send({"type": "websocket.close", "code": 4401})
             return
+        host = connection.client.host if connection.client else "unknown"
+        caller = principal.subject if not principal.is_public else "ip:" + host
+        if await self.limiter.retry_after(caller):
+            self.metrics.rate_limited.inc()
+            await send({"type": "websocket.close", "code": 4429})
+            return
+        if self.audit is not None and self.audit.enabled:
+            draft = Draft(
+                kind=Kind.GRAPHQL, requestId="ws-" + secrets.token_hex(8),
+                decision=Decision.ALLOWED, status=101, client=principal.subject,
+                role=principal.role.value, operation="subscription (websocket)",
+            )  # fmt: skip
+            try:
+                await self.audit.record(draft)
+            except AuditUnavailable:
+                await send({"type": "websocket.close", "code": 1013})
+                return
         scope.setdefault("state", {})["principal"] = principal
         await self.graphql(scope, receive, send)
 
@@ -347,7 +376,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         allow_queries_via_get=False,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
     )
-    authenticated = AuthenticatedGraphQL(graphql_app, settings, metrics, store)
+    authenticated = AuthenticatedGraphQL(graphql_app, settings, metrics, store, audit)
     graphql_endpoint: ASGIApp = authenticated
     if settings.hub_graphiql:
         graphql_endpoint = BrowserToConsole(graphql_endpoint)

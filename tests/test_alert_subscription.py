@@ -22,6 +22,7 @@ from websockets.typing import Subprotocol
 from hub.app import create_app
 from hub.config import Settings
 from hub.graph.driver import Graph
+from tests.graphql import cypher
 from tests.ingest_support import HUB_CLOCK, World, Writer, filling, forget, new_plate, truck
 from tests.oauth_support import Registrar, claims_for, hub_key, sign
 
@@ -132,3 +133,43 @@ async def test_an_expired_token_ends_the_subscription(
         assert errors[0]["extensions"]["code"] == "UNAUTHENTICATED", errors
     finally:
         await ws.close()
+
+
+async def test_opening_the_live_feed_is_audited_before_anything_is_sent(
+    hub_url: str, registrar: Registrar, settings: Settings, graph: Graph
+) -> None:
+    new = await registrar.client("market", "graph:read")
+    claims = claims_for(settings, new.client.client_id, role="market")
+    ws = await _subscribe(hub_url, sign(claims, hub_key(settings)))
+    await ws.close()
+    rows = await cypher(
+        graph,
+        "MATCH (a:AuditEntry {operation: 'subscription (websocket)'}) "
+        "WHERE a.client IN [$id, 'client:' + $id] RETURN a.role AS role, a.status AS status",
+        id=new.client.client_id,
+    )
+    assert rows == [{"role": "market", "status": 101}]
+
+
+async def test_live_feed_connections_count_against_the_callers_rate_limit(
+    settings: Settings, registrar: Registrar
+) -> None:
+    limited = settings.model_copy(update={"hub_rate_limit_per_min": 1, "hub_rate_limit_burst": 2})
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(create_app(limited), log_level="warning"))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        for _ in range(1000):
+            if server.started:
+                break
+            await asyncio.sleep(0.01)
+        url = f"ws://127.0.0.1:{sock.getsockname()[1]}/graphql"
+        token = await _token(registrar, settings, "market")
+        for _ in range(2):  # the burst
+            await (await _subscribe(url, token)).close()
+        with pytest.raises(websockets.exceptions.InvalidStatus):
+            await _subscribe(url, token)
+    finally:
+        server.should_exit = True
+        await task
