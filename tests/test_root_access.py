@@ -50,6 +50,9 @@ def test_every_mutation_of_graph_data_needs_graph_write() -> None:
     alert_work = {"Mutation.acknowledgeAlerts", "Mutation.assignAlerts", "Mutation.resolveAlerts"}
     assert all(mutations[n] == root_access.ALERT_WORK for n in alert_work)
     assert Scope.GRAPH_WRITE in root_access.ALERT_WORK.scopes
+    # The hub's own administration: webhook endpoints of partner systems.
+    assert mutations.pop("Mutation.addWebhook") == root_access.ADMIN
+    assert mutations.pop("Mutation.deactivateWebhook") == root_access.ADMIN
     rest = {n: a for n, a in mutations.items() if n not in WHISTLE and n not in alert_work}
     assert all(a == root_access.WRITE for a in rest.values())
 
@@ -82,6 +85,9 @@ def _caller(role: Role, *scopes: Scope) -> Principal:
         ("Query.auditLog", _caller(Role.AUDITOR), False),
         ("Query.auditLog", _caller(Role.ADMIN, Scope.AUDIT_READ), False),
         ("Query.verifyCylinder", PUBLIC, True),
+        ("Mutation.addWebhook", _caller(Role.ADMIN, Scope.ADMIN), True),
+        ("Mutation.addWebhook", _caller(Role.ADMIN), False),
+        ("Mutation.addWebhook", _caller(Role.MARKET, Scope.ADMIN, Scope.GRAPH_WRITE), False),
         ("Mutation.recordFillings", _caller(Role.ENTERPRISE, Scope.GRAPH_WRITE), True),
         ("Mutation.recordFillings", _caller(Role.ENTERPRISE, Scope.GRAPH_READ), False),
     ],

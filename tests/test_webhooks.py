@@ -28,7 +28,7 @@ from hub.graph.driver import Graph
 from hub.oauth.admin import add_client
 from hub.webhooks.cli import add
 from hub.webhooks.worker import Worker
-from tests.graphql import cypher
+from tests.graphql import cypher, error_codes, gql
 from tests.ingest_support import HUB_CLOCK, World, Writer, filling, forget
 
 pytestmark = pytest.mark.neo4j
@@ -256,3 +256,44 @@ async def test_two_replicas_workers_deliver_each_alert_once(
     assert {r["status"] for r in rows} == {"DELIVERED"}
     sent = [h["webhook-id"] for h, _ in receiver.got if h["webhook-id"] in ids]
     assert sorted(sent) == sorted(ids)
+
+
+ADD = """mutation($c: String!, $u: String!) { addWebhook(client: $c, url: $u) {
+    id client url secret } }"""
+DEACTIVATE = "mutation($id: ID!) { deactivateWebhook(id: $id) }"
+
+
+async def test_an_admin_registers_an_endpoint_over_the_api_and_stops_it(
+    world: World, graph: Graph, settings: Settings, receiver: Receiver, client: httpx.AsyncClient
+) -> None:
+    partner = await add_client(graph, f"t-hook-api-{secrets.token_hex(4)}", "market", "graph:read")
+    refused = await gql(client, ADD, "market", {"c": partner.client.client_id, "u": receiver.url},
+                        scopes="graph:write admin")  # fmt: skip
+    assert error_codes(refused) == ["FORBIDDEN"]
+    body = await gql(client, ADD, "admin", {"c": partner.client.client_id, "u": receiver.url},
+                     scopes="admin")  # fmt: skip
+    added = body["data"]["addWebhook"]
+    try:
+        assert (added["client"], added["url"]) == (partner.client.name, receiver.url)
+        bad = await gql(client, ADD, "admin", {"c": partner.client.client_id, "u": "ftp://x"},
+                        scopes="admin")  # fmt: skip
+        assert error_codes(bad) == ["BAD_USER_INPUT"]
+        await _overdue_filling(world)
+        [pending] = await _deliveries(graph, added["id"])
+        await until(lambda: len(receiver.got) == 1, Worker(graph, fast(settings)))
+        headers, delivered = receiver.got[0]
+        assert Webhook(added["secret"]).verify(delivered, headers)["data"]["rule"] == "FILL_OVERDUE"
+        stopped = await gql(client, DEACTIVATE, "admin", {"id": added["id"]}, scopes="admin")
+        assert stopped["data"]["deactivateWebhook"] is True
+        await _overdue_filling(world)
+        assert [d["id"] for d in await _deliveries(graph, added["id"])] == [pending["id"]]
+    finally:
+
+        async def clean(tx: Any) -> None:
+            await (await tx.run(
+                "MATCH (w:WebhookEndpoint {id: $id})-[:FOR]->(c:OAuthClient) "
+                "OPTIONAL MATCH (d:WebhookDelivery) WHERE d.endpoint = w.id "
+                "DETACH DELETE d, w, c", id=added["id"],
+            )).consume()  # fmt: skip
+
+        await graph.write(clean)

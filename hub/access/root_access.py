@@ -70,6 +70,8 @@ AUDIT = Access(scopes=(Scope.AUDIT_READ,), roles=policy.AUDIT_LOG_READERS, what=
 OPEN = Access()
 # Every mutation: graph:write; what a role may write is the write policy's.
 WRITE = Access(scopes=(Scope.GRAPH_WRITE,))
+# The hub's own administration (webhook endpoints): the admin role with the admin scope.
+ADMIN = Access(scopes=(Scope.ADMIN,), roles=frozenset({Role.ADMIN}), what="the administration")
 
 
 def trace(derived: str) -> Access:

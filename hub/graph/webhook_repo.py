@@ -28,6 +28,14 @@ async def add_endpoint(
     return record.data() if record else None
 
 
+async def deactivate_endpoint(tx: AsyncManagedTransaction, endpoint: str) -> bool:
+    """No more deliveries are queued for it; those already queued are still sent."""
+    query: LiteralString = (
+        "MATCH (w:WebhookEndpoint {id: $id}) SET w.active = false RETURN w.id AS id"
+    )
+    return (await (await tx.run(query, id=endpoint)).single()) is not None
+
+
 async def list_endpoints(tx: AsyncManagedTransaction) -> list[dict[str, Any]]:
     query: LiteralString = (
         "MATCH (w:WebhookEndpoint)-[:FOR]->(c:OAuthClient) "

@@ -31,6 +31,7 @@ from hub.schema.scalars import SCALARS
 from hub.schema.search import SearchQuery
 from hub.schema.subscriptions import Subscription
 from hub.schema.system import SystemQuery
+from hub.schema.webhooks import WebhookMutation, WebhookQuery
 from hub.schema.whistleblowing import WhistleMutation, WhistleQuery
 
 
@@ -45,12 +46,15 @@ class Query(
     AuditQuery,
     WhistleQuery,
     PlatformQuery,
+    WebhookQuery,
 ):
     pass
 
 
 @strawberry.type(name="Mutation")
-class RootMutation(GraphMutation, CaseMutation, AlertMutation, WhistleMutation, PlatformMutation):
+class RootMutation(
+    GraphMutation, CaseMutation, AlertMutation, WhistleMutation, PlatformMutation, WebhookMutation
+):
     pass
 
 

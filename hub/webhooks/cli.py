@@ -22,6 +22,10 @@ from hub.graph.migrations import migrate
 T = TypeVar("T")
 
 
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
 def new_secret() -> str:
     """A Standard Webhooks secret: `whsec_` and 24 random bytes in base64."""
     return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
@@ -45,8 +49,8 @@ def _with_graph(work: Callable[[Graph], Awaitable[T]]) -> T:
 async def add(graph: Graph, client: str, url: str) -> dict[str, Any] | None:
     """Register `url` for the OAuth client `client` (its id or name); the secret is returned
     here only."""
-    endpoint = {"id": str(uuid.uuid4()), "client": client, "url": url, "secret": new_secret(),
-                "now": datetime.now(UTC)}  # fmt: skip
+    endpoint = {"id": new_id(), "client": client, "url": url, "secret": new_secret(),
+                "now": graph.clock.now()}  # fmt: skip
 
     async def work(tx: AsyncManagedTransaction) -> dict[str, Any] | None:
         return await webhook_repo.add_endpoint(tx, endpoint)
