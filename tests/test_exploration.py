@@ -137,6 +137,28 @@ async def test_a_longer_path_avoids_hidden_nodes(client: httpx.AsyncClient, grap
         assert types <= {"Vehicle", "Enterprise", "Delivery", "Cylinder", "Person"}
 
 
+AVOIDING = """query($a: ID!, $b: ID!, $h: Int!, $avoid: [String!]) {
+    shortestPath(from: $a, to: $b, maxHops: $h, purpose: "case 2026-017", avoid: $avoid) {
+      nodes { __typename id } } }"""
+
+
+async def test_a_path_can_be_asked_to_avoid_a_type(client: httpx.AsyncClient, graph: Graph) -> None:
+    chain = await _inspection_chain(graph)
+    ends = {"a": f"Cylinder:{chain['code']}", "b": f"Enterprise:{chain['agency']}"}
+    direct = await _explore(client, AVOIDING, "market", {**ends, "h": 2, "avoid": []})
+    assert [n["__typename"] for n in direct["data"]["shortestPath"]["nodes"]] == [
+        "Cylinder", "Inspection", "Enterprise"
+    ]  # fmt: skip
+    around = await _explore(client, AVOIDING, "market", {**ends, "h": 2, "avoid": ["Inspection"]})
+    assert around["data"]["shortestPath"] is None  # the one two-hop chain is through it
+    longer = await _explore(client, AVOIDING, "market", {**ends, "h": 8, "avoid": ["Inspection"]})
+    path = longer["data"]["shortestPath"]
+    if path is not None:  # a longer chain may exist; none of its inner nodes is an inspection
+        assert "Inspection" not in {n["__typename"] for n in path["nodes"][1:-1]}
+    unknown = await _explore(client, AVOIDING, "market", {**ends, "h": 2, "avoid": ["Nope"]})
+    assert error_codes(unknown) == ["BAD_USER_INPUT"]
+
+
 async def test_a_hidden_endpoint_answers_like_a_missing_one(client: httpx.AsyncClient) -> None:
     variables = {"a": "Cylinder:FZ0000000001", "b": "Inspection:INS-000000001", "h": 3}
     body = await _explore(client, PATH, "transport", variables)

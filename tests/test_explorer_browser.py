@@ -137,6 +137,15 @@ async def test_an_investigator_follows_a_flagged_cylinder_to_its_household_and_v
     words = {v for k, v in TEXT["zh"].items() if k.startswith("rel_")}
     assert all(h[0] in "↑↓" and h[2:] in words for h in hops), hops
     await page.screenshot(path=screenshot_path("explorer-path.png"), full_page=True)
+    # Again, avoiding deliveries: another chain without one between the ends, or none at all.
+    await page.click("#path-avoid summary")
+    await page.locator('#path-avoid input[value="Delivery"]').check()
+    await page.click("#find-path")
+    await page.wait_for_function(
+        "() => !document.querySelector('#path-nodes li.stop[data-id^=\"Delivery:\"]')"
+    )
+    inner = [await li.get_attribute("data-id") or "" for li in await stops.all()][1:-1]
+    assert not any(i.startswith("Delivery:") for i in inner)
 
     await page.screenshot(path=screenshot_path("explorer.png"), full_page=True)
     await context.close()

@@ -98,17 +98,22 @@ def neighborhood(
 
 
 def shortest_path(
-    view: NodeView, from_type: str, to_type: str, rels: str, max_hops: int, projection: str
-) -> str:
+    view: NodeView, from_type: str, to_type: str, rels: str, max_hops: int, projection: str,
+    avoid: bool = False,
+) -> str:  # fmt: skip
     """One shortest path of at most `max_hops` hops (either direction) from `$from` to `$to`
-    whose every node is visible; no row when there is none."""
+    whose every node is visible and, with `avoid`, none between the ends has a label in
+    `$avoid`; no row when there is none."""
     hops = str(int(max_hops))
+    # Inside the one all-nodes predicate, so the search still prunes hop by hop (a separate
+    # predicate over a slice of the path makes Neo4j fall back to an exhaustive search).
+    avoiding = " AND (x = a OR x = b OR NOT any(l IN labels(x) WHERE l IN $avoid))" if avoid else ""
     # shortestPath() with an all-nodes predicate: Neo4j 5.26's SHORTEST with the same predicate
     # inside the pattern fails to plan once a row rule holds an EXISTS subquery.
     return (
         _start("a", from_type, "from", view) + " " + _start("b", to_type, "to", view)
         + " MATCH p = shortestPath((a)-[" + rels + "*0.." + hops + "]-(b))"
-        " WHERE all(x IN nodes(p) WHERE " + view.predicate("x") + ")"
+        " WHERE all(x IN nodes(p) WHERE " + view.predicate("x") + avoiding + ")"
         " RETURN {nodes: COLLECT { UNWIND nodes(p) AS n RETURN " + projection + " },"
         " edges: COLLECT { UNWIND relationships(p) AS r WITH startNode(r) AS u, endNode(r) AS v,"
         " type(r) AS t RETURN {from_: " + view.global_id("u") + ", to: " + view.global_id("v")

@@ -15,6 +15,7 @@ from neo4j.exceptions import Neo4jError
 from hub.context import Info
 from hub.errors import BadUserInput, LimitExceeded
 from hub.graph import investigation_repo as repo
+from hub.graph.mapping import TYPES
 from hub.resolvers.compiler import Compiler
 from hub.resolvers.cursors import parse_global_id
 from hub.resolvers.document import document
@@ -105,15 +106,22 @@ async def neighborhood(
     return await _read(info, cypher, params)
 
 
-async def shortest_path(info: Info, from_id: str, to_id: str, purpose: str, max_hops: int) -> Any:
+async def shortest_path(
+    info: Info, from_id: str, to_id: str, purpose: str, max_hops: int, avoid: list[str] | None
+) -> Any:
     c = _explorer(info, purpose)
     if not 1 <= max_hops <= MAX_HOPS:
         raise BadUserInput(f"maxHops must be between 1 and {MAX_HOPS}", field="maxHops")
+    unknown = sorted(set(avoid or []) - set(TYPES))
+    if unknown:
+        raise BadUserInput("avoid: types of the graph, not " + ", ".join(unknown), field="avoid")
     view = Visible(c)
     start, end = _visible_start(view, from_id), _visible_start(view, to_id)
     projection = _projection(c, view, info, max_hops + 1)
     if start is None or end is None:
         return None
     rels = _rels(None)
-    cypher = repo.shortest_path(view, start[0], end[0], rels, max_hops, projection)
-    return await _read(info, cypher, {**c.params, "from": start[1], "to": end[1]})
+    labels = sorted({TYPES[t].label for t in avoid or []})
+    cypher = repo.shortest_path(view, start[0], end[0], rels, max_hops, projection, bool(labels))
+    params = {**c.params, "from": start[1], "to": end[1], "avoid": labels}
+    return await _read(info, cypher, params)

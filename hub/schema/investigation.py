@@ -161,7 +161,10 @@ class InvestigationQuery:
     async def shortestPath(
         self, info: Info, from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
         to: strawberry.ID, purpose: str, maxHops: int = 6,
+        avoid: Annotated[list[str] | None, strawberry.argument(
+            description="Types no node between the two ends may have, e.g. [\"Enterprise\"]"
+        )] = None,
     ) -> Subgraph | None:  # fmt: skip
         return await neighborhood.shortest_path(  # type: ignore[no-any-return]
-            info, from_, to, purpose, maxHops
+            info, from_, to, purpose, maxHops, avoid
         )

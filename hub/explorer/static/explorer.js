@@ -386,9 +386,11 @@ async function findPath() {
   if (!picked.a || !picked.b) return;
   try {
     const data = await gql(
-      `query($a: ID!, $b: ID!, $p: String!) { shortestPath(from: $a, to: $b, maxHops: 8,
-         purpose: $p) { nodes { __typename id ${nodeFragment()} } edges { from to type } } }`,
-      { a: picked.a, b: picked.b, p: store.getItem("purpose") },
+      `query($a: ID!, $b: ID!, $p: String!, $avoid: [String!]) { shortestPath(from: $a, to: $b,
+         maxHops: 8, purpose: $p, avoid: $avoid) {
+         nodes { __typename id ${nodeFragment()} } edges { from to type } } }`,
+      { a: picked.a, b: picked.b, p: store.getItem("purpose"),
+        avoid: [...document.querySelectorAll("#path-avoid input:checked")].map((i) => i.value) },
     );
     cy.elements().removeClass("path");
     const path = data.shortestPath;
@@ -533,6 +535,9 @@ function investigation() {
         el("section", { id: "path" },
           el("p", {}, T.from + ": ", el("code", { id: "path-a" }, "-")),
           el("p", {}, T.to + ": ", el("code", { id: "path-b" }, "-")),
+          el("details", { id: "path-avoid" }, el("summary", {}, T.avoid_types),
+            ...Object.keys(CONFIG.fields).filter(readable).sort().map((t) => el("label", {},
+              el("input", { type: "checkbox", value: t }), typeWord(t)))),
           el("button", { id: "find-path", onclick: findPath }, T.find_path),
           el("div", { id: "path-result" })),
         el("section", { id: "cases" }, el("h2", {}, T.cases),
