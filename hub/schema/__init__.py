@@ -25,11 +25,14 @@ from hub.schema.mutations import Mutation
 from hub.schema.public import PublicQuery
 from hub.schema.queries import EntityQuery
 from hub.schema.scalars import SCALARS
+from hub.schema.supervision import SupervisionQuery
 from hub.schema.system import SystemQuery
 
 
 @strawberry.type
-class Query(EntityQuery, InvestigationQuery, PublicQuery, SystemQuery, AuditQuery):
+class Query(
+    EntityQuery, InvestigationQuery, PublicQuery, SystemQuery, AuditQuery, SupervisionQuery
+):
     pass
 
 
