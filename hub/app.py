@@ -40,6 +40,7 @@ from hub.oauth.service import DemoCredentialsInProduction, OAuth
 from hub.observability import RequestIdMiddleware, configure_logging, request_id_var
 from hub.ratelimit import RateLimiter
 from hub.schema import schema
+from hub.supervision.routes import supervision_routes
 
 log = logging.getLogger("hub.app")
 
@@ -229,6 +230,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *explorer_routes(),
             *check_routes(settings),
             *field_routes(),
+            *supervision_routes(),
         ],
         middleware=[
             Middleware(RequestIdMiddleware, observe=metrics.observe),

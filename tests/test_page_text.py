@@ -8,9 +8,14 @@ import pytest
 from hub.check.text import TEXT as CHECK
 from hub.explorer.text import TEXT as EXPLORER
 from hub.field.text import TEXT as FIELD
+from hub.supervision.text import TEXT as SUPERVISION
 
 
-@pytest.mark.parametrize("table", [CHECK, FIELD, EXPLORER], ids=["check", "field", "explorer"])
+@pytest.mark.parametrize(
+    "table",
+    [CHECK, FIELD, EXPLORER, SUPERVISION],
+    ids=["check", "field", "explorer", "supervision"],
+)
 def test_a_page_has_the_same_words_in_chinese_and_english(table: dict[str, dict[str, str]]) -> None:
     assert set(table) == {"zh", "en"}
     assert set(table["zh"]) == set(table["en"])

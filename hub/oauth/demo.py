@@ -42,6 +42,8 @@ INVESTIGATOR_SCOPES = f"{Scope.GRAPH_READ} {Scope.INVESTIGATE}"
 # The inspectors' field app (hub/field) signs in through its own client; the inspector writes.
 FIELD_CLIENT = "demo-field-page"
 FIELD_PATH = "/field"
+SUPERVISION_CLIENT = "demo-supervision-page"
+SUPERVISION_PATH = "/supervision"
 INSPECTOR = "demo-inspector"
 INSPECTOR_SCOPES = READ_WRITE
 
@@ -155,6 +157,14 @@ async def ensure_demo_credentials(graph: Graph, settings: Settings) -> list[Demo
             graph, stored, FIELD_CLIENT, Role.MARKET.value, INSPECTOR_SCOPES, None, field_page
         )
     )
+    # The supervision page (hub/supervision) signs department leads in through its own client.
+    supervision_page = settings.hub_issuer.rstrip("/") + SUPERVISION_PATH
+    creds.append(
+        await _client(
+            graph, stored, SUPERVISION_CLIENT, Role.MARKET.value, "graph:read", None,
+            supervision_page,
+        )
+    )  # fmt: skip
     creds.append(await _person(graph, stored, INVESTIGATOR, INVESTIGATOR_SCOPES))
     creds.append(await _person(graph, stored, INSPECTOR, INSPECTOR_SCOPES))
     _save(settings.demo_credentials_file, creds)
