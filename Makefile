@@ -6,7 +6,8 @@ HUB := $(VENV)/bin/hub
 STAMP := $(VENV)/.installed
 SEED_SCALE ?= small
 
-.PHONY: run test lint format clean install neo4j-stop bench bench-ingest page-assets browser-deps bench-investigation
+.PHONY: run test fuzz lint format clean install neo4j-stop bench bench-ingest page-assets browser-deps \
+	bench-investigation server-deps helm scale-demo
 
 install: $(STAMP)
 
@@ -31,6 +32,23 @@ browser-deps:
 	@test -x /usr/bin/chromium || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei; }
 
+# Debian's Redis (the shared rate limits and throttles), HAProxy (the scale-out test's balancer)
+# and nginx (deploy/nginx/hub.conf is tested in front of a hub).
+server-deps:
+	@test -x /usr/bin/redis-server -a -x /usr/sbin/haproxy -a -x /usr/sbin/nginx || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		redis-server haproxy nginx-light; }
+
+# Helm, built from its Go module into .tools/ (once; cached), for `helm lint` / `helm template`
+# of deploy/helm/hub in the suite. One compile job at a time: the machine is shared.
+HELM_VERSION ?= v3.19.5
+HELM_BIN := .tools/bin/helm
+helm: $(HELM_BIN)
+
+$(HELM_BIN):
+	@mkdir -p .tools/bin
+	GOBIN=$(CURDIR)/.tools/bin GOFLAGS=-p=1 nice go install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
+
 # Start (or reuse) the local Neo4j, migrate, seed an empty graph, create (or reuse) the demo
 # credentials and print how to get a token with each, and serve on 127.0.0.1:8000.
 run: install page-assets
@@ -39,16 +57,32 @@ run: install page-assets
 	@if $(HUB) seed --help >/dev/null 2>&1; then $(HUB) seed --scale $(SEED_SCALE) --if-empty; fi
 	@$(HUB) demo credentials
 	@$(HUB) neo4j status
-	@$(HUB) serve
+	@$(HUB) redis start
+	@HUB_REDIS_URL=$$($(HUB) redis url) $(HUB) serve
 
 # A throwaway Neo4j on its own ports and data folder (it can run beside `make run`), the whole
 # suite, then the server stopped whatever the result; the exit code is pytest's.
-test: install page-assets browser-deps
+# Redis (the shared limits' tests) too, on HUB_REDIS_PORT or a free port picked here.
+test: install page-assets browser-deps server-deps helm
 	@export HUB_NEO4J_INSTANCE=test HUB_ENV=test; \
+	export HUB_REDIS_PORT=$${HUB_REDIS_PORT:-$$($(VENV)/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}; \
+	$(HUB) neo4j stop >/dev/null; $(HUB) neo4j wipe >/dev/null; \
+	$(HUB) neo4j start || exit 1; \
+	trap '$(HUB) neo4j stop; $(HUB) redis stop' EXIT; \
+	$(HUB) redis start || exit 1; \
+	HUB_TEST_REDIS_URL=$$($(HUB) redis url) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The property-based fuzz of /graphql (tests/test_fuzz.py) at length: 10,000 generated documents,
+# valid and broken, as several roles, on the same throwaway Neo4j as `make test`; the counts it
+# saw are in test-artifacts/fuzz.json. `make test` runs 240 of them.
+FUZZ_REQUESTS ?= 10000
+fuzz: install
+	@export HUB_NEO4J_INSTANCE=test HUB_ENV=test HUB_FUZZ_REQUESTS=$(FUZZ_REQUESTS); \
 	$(HUB) neo4j stop >/dev/null; $(HUB) neo4j wipe >/dev/null; \
 	$(HUB) neo4j start || exit 1; \
 	trap '$(HUB) neo4j stop' EXIT; \
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -q tests/test_fuzz.py $(PYTEST_ARGS); status=$$?; \
+	cat test-artifacts/fuzz.json; exit $$status
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -76,14 +110,25 @@ bench-investigation: install
 bench: install
 	@$(VENV)/bin/python -m bench.run
 
+# Throughput of one replica, two replicas and one replica with two workers, side by side, through
+# HAProxy with TLS over the local Neo4j (HUB_NEO4J_INSTANCE, dev by default) and a Redis of its
+# own; writes bench/results/scale-latest.md. A measurement, not part of `make test`.
+scale-demo: install server-deps
+	@$(HUB) neo4j start
+	@$(HUB) migrate >/dev/null
+	@$(HUB) seed --scale tiny --if-empty --quiet
+	@$(VENV)/bin/python -m bench.scale_demo $(SCALE_ARGS)
+
 neo4j-stop: install
 	@$(HUB) neo4j stop
 	@HUB_NEO4J_INSTANCE=test $(HUB) neo4j stop
+	@$(HUB) redis stop
 
 # Stops the local servers and removes everything the commands made (venv, Neo4j, data, caches).
 clean:
 	@if [ -x $(HUB) ]; then for i in dev test bench perf; do \
-		HUB_NEO4J_INSTANCE=$$i $(HUB) neo4j stop; done; fi
+		HUB_NEO4J_INSTANCE=$$i $(HUB) neo4j stop; done; \
+		for i in dev test; do HUB_NEO4J_INSTANCE=$$i $(HUB) redis stop; done; fi
 	rm -rf $(VENV) .neo4j var .pytest_cache .mypy_cache .ruff_cache .hypothesis deploy/neo4j/target
 	rm -rf hub/pages/node_modules hub/explorer/node_modules bench/peer/node_modules test-artifacts
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -67,7 +67,8 @@ async def _drop_chain(app: Starlette, chain: str) -> None:
 
 
 async def main(requests: int, concurrency: int, rounds: int) -> None:
-    base = Settings(hub_rate_limit_per_min=0)  # measure the audit, not the rate guard
+    # Measure the audit, not the rate guard; act as roles through the development header.
+    base = Settings(hub_rate_limit_per_min=0, hub_dev_principal=True)
     chain = f"t-bench-{secrets.token_hex(4)}"
     apps = {
         "audit on": create_app(base.model_copy(update={"hub_audit_chain": chain})),

@@ -23,7 +23,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def hub_server(instance: str) -> Iterator[str]:
+def hub_server(instance: str, env: dict[str, str] | None = None) -> Iterator[str]:
     """A hub (uvicorn, one worker) in a process of its own over the local Neo4j `instance`;
     yields its base URL. The rate limit is off: a benchmark measures the hub, not its guard."""
     port = free_port()
@@ -32,6 +32,8 @@ def hub_server(instance: str) -> Iterator[str]:
         "HUB_NEO4J_INSTANCE": instance,
         "HUB_LOG_LEVEL": "WARNING",
         "HUB_RATE_LIMIT_PER_MIN": "0",
+        "HUB_DEV_PRINCIPAL": "true",  # the benchmarks act as roles through the header
+        **(env or {}),
     }
     hub = subprocess.Popen(
         [sys.executable, "-m", "hub.cli", "serve", "--port", str(port)],

@@ -63,7 +63,9 @@ class HubCypher:
     """Runs the hub in process and records the statements its root fields compile to."""
 
     def __init__(self) -> None:
-        settings = Settings(hub_neo4j_instance=INSTANCE, hub_max_page=HUB_MAX_PAGE)
+        settings = Settings(
+            hub_neo4j_instance=INSTANCE, hub_max_page=HUB_MAX_PAGE, hub_dev_principal=True
+        )
         self.client = TestClient(create_app(settings))
         self.captured: list[tuple[str, dict[str, Any]]] = []
 

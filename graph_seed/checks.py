@@ -15,6 +15,7 @@ from graph_seed.rows import rel_allowed
 from graph_seed.world import RECORDED_BY, at
 from hub.graph.driver import Graph
 from hub.identifiers import check_mobile, check_plate, check_resident_id, check_uscc
+from hub.linkage.scan import SCANNER
 
 
 @dataclass(frozen=True)
@@ -104,9 +105,13 @@ RULES: tuple[Rule, ...] = (
         "WITH c, lastTime, [x IN inspections WHERE x.time = lastTime][0] AS last, "
         "  c.madeOn + CASE WHEN c.madeOn >= date('2007-02-01') THEN duration('P12Y') "
         "  ELSE duration('P15Y') END AS scrap "
-        "WITH c, last, scrap, CASE WHEN scrap <= $asOf THEN 'SCRAPPED' "
-        "  WHEN c.status = 'SEIZED' THEN 'SEIZED' WHEN c.nextInspection < $asOf THEN 'OVERDUE' "
-        "  WHEN c.nextInspection <= $asOf + duration('P30D') THEN 'DUE' ELSE 'IN_SERVICE' END "
+        # A status is judged as of the day it was last set: the seed's as-of date, or the day
+        # of the hub's scan that refreshed it since (its updatedAt carries Fuzhou's +08:00).
+        "WITH c, last, scrap, CASE WHEN c.updatedBy = $scanner THEN date(c.updatedAt) "
+        "  ELSE $asOf END AS day "
+        "WITH c, last, scrap, CASE WHEN scrap <= day THEN 'SCRAPPED' "
+        "  WHEN c.status = 'SEIZED' THEN 'SEIZED' WHEN c.nextInspection < day THEN 'OVERDUE' "
+        "  WHEN c.nextInspection <= day + duration('P30D') THEN 'DUE' ELSE 'IN_SERVICE' END "
         "  AS expected "
         "WHERE last IS NULL OR c.scrapDate <> scrap OR c.lastInspection <> date(last.time) "
         "  OR c.nextInspection <> last.nextDue OR c.status <> expected "
@@ -241,6 +246,7 @@ async def run_checks(
         "by": RECORDED_BY,
         "asOf": as_of,
         "asOfEnd": at(as_of + timedelta(days=1), 0),
+        "scanner": SCANNER,
     }
     long = graph.with_timeout(1800.0)
     failed: list[str] = []

@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
+import shutil
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
@@ -16,8 +19,10 @@ from hub.check.cli import register_labels
 from hub.config import PROJECT_ROOT, get_settings
 from hub.graph.driver import graph_for, open_driver
 from hub.graph.migrations import migrate
+from hub.linkage.cli import register as register_linkage
 from hub.neo4j_local import LocalNeo4j, Neo4jError
 from hub.oauth.cli import register as register_auth
+from hub.webhooks.cli import register as register_webhooks
 
 SCHEMA_FILE = PROJECT_ROOT / "schema.graphql"
 POLICY_DOC = PROJECT_ROOT / "docs" / "access-policy.md"
@@ -47,6 +52,42 @@ def cmd_neo4j(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_redis(args: argparse.Namespace) -> int:
+    from hub.redis_local import LocalRedis, RedisError
+
+    settings = get_settings()
+    local = LocalRedis(args.instance or settings.hub_neo4j_instance, settings.hub_state_dir)
+    try:
+        if args.action == "start":
+            print(local.start())
+        elif args.action == "stop":
+            print(local.stop())
+        elif args.action == "status":
+            print(local.status())
+        elif args.action == "url":
+            print(local.url)
+    except RedisError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from hub import backup
+
+    settings = get_settings()
+    if settings.neo4j_uri:
+        print("error: hub backup works on the local server; back a remote one up where it runs "
+              "(README \"Backups\")", file=sys.stderr)  # fmt: skip
+        return 1
+    local = _local(args)
+    if args.command == "backup":
+        print(backup.backup(local, settings, Path(args.to).resolve()))
+    else:
+        print(backup.restore(local, settings, Path(args.dump).resolve()))
+    return 0
+
+
 def cmd_migrate(_: argparse.Namespace) -> int:
     async def run() -> int:
         settings = get_settings()
@@ -65,12 +106,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     host, port = args.host or settings.hub_host, args.port or settings.hub_port
-    print(f"hub serving on http://{host}:{port} (GraphQL at /graphql, health at /readyz)")
+    workers = args.workers or settings.hub_workers
+    if workers > 1:
+        _metrics_dir_for_workers(settings.hub_state_dir / "metrics" / str(port))
+    print(
+        f"hub serving on http://{host}:{port} with {workers} worker(s) "
+        "(GraphQL at /graphql, health at /healthz and /readyz)"
+    )
+    # On SIGTERM uvicorn stops accepting, lets in-flight requests finish for up to the grace
+    # period, then runs the app's shutdown (which flushes and signs the audit batch).
     uvicorn.run(
         "hub.app:app_factory", factory=True, host=host, port=port,
-        log_config=None, access_log=False, workers=args.workers,
+        log_config=None, access_log=False, workers=workers,
+        proxy_headers=True, forwarded_allow_ips=settings.hub_trusted_proxies or "",
+        timeout_graceful_shutdown=int(settings.hub_shutdown_grace_s),
+        timeout_keep_alive=int(settings.hub_keepalive_s), server_header=False,
     )  # fmt: skip
     return 0
+
+
+def _metrics_dir_for_workers(path: Path) -> None:
+    """Prometheus multiprocess mode: the workers (started after this) write their samples to
+    `path`, emptied first, and /metrics sums them."""
+    from hub.metrics import MULTIPROC_ENV
+
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    os.environ[MULTIPROC_ENV] = str(path)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -119,7 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the hub over HTTP")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--workers", type=int, help="worker processes (HUB_WORKERS, 1)")
     serve.set_defaults(func=cmd_serve)
 
     mig = sub.add_parser("migrate", help="apply constraints and indexes (idempotent)")
@@ -142,6 +204,20 @@ def build_parser() -> argparse.ArgumentParser:
     neo.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for Bolt")
     neo.set_defaults(func=cmd_neo4j)
 
+    bak = sub.add_parser("backup", help="dump the local Neo4j database (stops it meanwhile)")
+    bak.add_argument("--to", required=True, help="the dump file to write")
+    bak.add_argument("--instance", help="dev (make run), test or bench")
+    bak.set_defaults(func=cmd_backup)
+    res = sub.add_parser("restore", help="load a dump into the local Neo4j (replaces its data)")
+    res.add_argument("dump", help="a file written by `hub backup`")
+    res.add_argument("--instance", help="dev (make run), test or bench")
+    res.set_defaults(func=cmd_backup)
+
+    red = sub.add_parser("redis", help="the project-managed local Redis (shared limits)")
+    red.add_argument("action", choices=["start", "stop", "status", "url"])
+    red.add_argument("--instance", help="dev (make run) or test (make test); HUB_REDIS_PORT")
+    red.set_defaults(func=cmd_redis)
+
     for register in EXTRA_COMMANDS:
         register(sub)
     return parser
@@ -153,6 +229,8 @@ EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParse
     register_auth,
     register_audit,
     register_labels,
+    register_linkage,
+    register_webhooks,
 ]
 
 

@@ -29,11 +29,25 @@ class Settings(BaseSettings):
     hub_host: str = "127.0.0.1"
     hub_port: int = 8000
     hub_log_level: str = "INFO"
+    # `hub serve`: worker processes; the proxies whose X-Forwarded-For / -Proto are believed
+    # (comma-separated addresses or networks, "" for none); how long a stop waits for
+    # in-flight requests; how long an idle keep-alive connection stays open.
+    hub_workers: int = Field(default=1, ge=1, le=64)
+    hub_trusted_proxies: str = "127.0.0.1"
+    hub_shutdown_grace_s: float = Field(default=20.0, ge=0.0, le=300.0)
+    hub_keepalive_s: float = Field(default=75.0, ge=1.0, le=600.0)
     hub_state_dir: Path = PROJECT_ROOT / "var"
+    # The console (/console, GraphiQL from npm): does nothing without a person's sign-in, so it
+    # may stay on in production; introspection needs a token either way.
     hub_graphiql: bool = True
     # Pins the hub's clock (hub/clock.py) at one moment with its offset, for tests and demos:
     # "today" and "now" are then that moment's in Fuzhou. Refused in production.
     hub_clock_pin: datetime | None = None
+    # The X-Hub-Principal header (hub.oauth.dev) stands in for a token only when this is true:
+    # never by default, refused in production; `hub serve` warns at start-up while it is on.
+    hub_dev_principal: bool = False
+    # Request bodies past this many bytes are answered 413 unread (hub.transport).
+    hub_max_body_bytes: int = Field(default=1 << 20, ge=1024, le=64 << 20)
     # Pages of lists: `first` may not exceed this (docs/architecture.md).
     hub_max_page: int = 100
     # Supervision figures (hub/resolvers/supervision.py): a count of households or people below
@@ -43,10 +57,29 @@ class Settings(BaseSettings):
     # bursts up to `burst` pass at once. 0 turns the limit off.
     hub_rate_limit_per_min: int = 1200
     hub_rate_limit_burst: int = 200
+    # Where replicas share the rate limit and the failed-authentication throttles
+    # (redis://host:port/db); unset, each process counts its own.
+    hub_redis_url: str | None = Field(default=None, repr=False)
     # Writes (hub.ingest): items per mutation call, and how far in the future an event's time
     # may lie (clients' clocks drift).
     hub_write_batch_limit: int = Field(default=1000, ge=1, le=10_000)
     hub_write_clock_skew_s: int = Field(default=300, ge=0, le=3600)
+    # The linkage scan (hub.linkage.scan): how often each replica tries to take its lease and
+    # run it; 0 turns the schedule off (`hub linkage scan` still runs it on demand).
+    hub_linkage_scan_interval_s: float = Field(default=86_400.0, ge=0.0)
+    # Alerts at ingestion (and their webhook deliveries); off only to measure what they cost.
+    hub_linkage_enabled: bool = True
+    # Webhooks (hub.webhooks): how often the delivery worker looks for due deliveries (0: no
+    # worker in this process), the first retry's delay (doubled each time, with jitter, up to
+    # the cap), the tries before a delivery is dead, and each POST's timeout.
+    hub_webhook_poll_s: float = Field(default=1.0, ge=0.0)
+    # The alertRaised subscription: how often each subscription looks for new alerts (and
+    # checks its token again).
+    hub_alert_feed_poll_s: float = Field(default=0.5, gt=0.0)
+    hub_webhook_backoff_s: float = Field(default=10.0, gt=0.0)
+    hub_webhook_backoff_cap_s: float = Field(default=3600.0, gt=0.0)
+    hub_webhook_max_attempts: int = Field(default=8, ge=1, le=30)
+    hub_webhook_timeout_s: float = Field(default=5.0, gt=0.0)
 
     # Which project-managed Neo4j to use when NEO4J_URI is not given ("dev" for `make run`,
     # "test" for `make test`; each has its own ports and data folder).
@@ -59,6 +92,9 @@ class Settings(BaseSettings):
     neo4j_tx_timeout_s: float = 10.0
     neo4j_write_retry_s: float = 8.0
     neo4j_connect_timeout_s: float = 5.0
+    # One deadline per request (hub.deadline): connection acquisition, the driver's retries and
+    # the audit wait all end within it; past it the answer is 503 with Retry-After.
+    hub_request_deadline_s: float = Field(default=5.0, gt=0.0, le=60.0)
 
     # OAuth2 (hub.oauth): the issuer is the hub's public base URL; tokens are for `hub_audience`.
     hub_issuer: str = "http://127.0.0.1:8000"
@@ -88,12 +124,12 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _no_development_shortcuts_in_production(self) -> Settings:
-        if self.hub_env is Environment.PRODUCTION and self.hub_graphiql:
-            raise ValueError("HUB_GRAPHIQL must be false when HUB_ENV=production")
         if self.hub_clock_pin is not None and self.hub_clock_pin.tzinfo is None:
             raise ValueError("HUB_CLOCK_PIN needs a zone offset, such as 2026-12-01T23:30:00+08:00")
         if self.hub_env is Environment.PRODUCTION and self.hub_clock_pin is not None:
             raise ValueError("HUB_CLOCK_PIN cannot be set when HUB_ENV=production")
+        if self.hub_env is Environment.PRODUCTION and self.hub_dev_principal:
+            raise ValueError("HUB_DEV_PRINCIPAL must be false when HUB_ENV=production")
         if self.hub_env is Environment.PRODUCTION and not self.neo4j_password:
             raise ValueError("NEO4J_PASSWORD must be set when HUB_ENV=production")
         if self.hub_env is Environment.PRODUCTION and not self.hub_issuer.startswith("https://"):

@@ -242,6 +242,14 @@ class LocalNeo4j:
             ]
         )
 
+    def prepare(self) -> None:
+        """Fetch, configure and set the initial password of a new instance without starting it
+        (a restore loads a dump into it before its first start)."""
+        self.fetch()
+        self._write_config()
+        if self.password() is None:
+            self._set_initial_password()
+
     def wipe(self) -> None:
         """Remove the instance's data (it must be stopped); used for throwaway test servers."""
         if self.pid() is not None:

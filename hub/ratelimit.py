@@ -1,43 +1,33 @@
-"""Per-client rate limits on /graphql: a token bucket per caller, 429 with Retry-After past it.
+"""Per-client rate limits on /graphql: 429 with Retry-After past a caller's share.
 
-Buckets live in the process. With N replicas behind a balancer a client gets up to N times the
-rate; the limit is a guard against a runaway client, not an accounting quota.
+A caller may make `burst` requests in any `burst * 60 / per_minute` seconds (a moving window):
+the same sustained rate as `per_minute` and never more than `burst` at once. The counts live in
+a `WindowStore`: Redis when `HUB_REDIS_URL` is set, so the limit holds across every worker and
+replica, else this process.
 """
 
 from __future__ import annotations
 
-import math
-import time
 from dataclasses import dataclass, field
 
-
-@dataclass
-class _Bucket:
-    tokens: float
-    updated: float
+from hub.sharedstore import WindowStore
 
 
 @dataclass
 class RateLimiter:
     per_minute: int
     burst: int
-    max_callers: int = 100_000  # past this many tracked callers, the oldest are forgotten
-    _buckets: dict[str, _Bucket] = field(default_factory=dict)
+    store: WindowStore = field(default_factory=WindowStore)
 
-    def retry_after(self, caller: str, now: float | None = None) -> int:
-        """0 when `caller` may go ahead (and a token is spent), else seconds to wait."""
-        if self.per_minute <= 0:
+    @property
+    def window_s(self) -> float:
+        return max(1.0, self.burst * 60.0 / self.per_minute) if self.per_minute > 0 else 0.0
+
+    async def retry_after(self, caller: str) -> int:
+        """0 when `caller` may go ahead (and the request is counted), else seconds to wait."""
+        if self.per_minute <= 0 or self.burst <= 0:
             return 0
-        now = time.monotonic() if now is None else now
-        rate = self.per_minute / 60.0
-        bucket = self._buckets.get(caller)
-        if bucket is None:
-            if len(self._buckets) >= self.max_callers:
-                self._buckets.pop(next(iter(self._buckets)))
-            bucket = self._buckets[caller] = _Bucket(float(self.burst), now)
-        bucket.tokens = min(float(self.burst), bucket.tokens + (now - bucket.updated) * rate)
-        bucket.updated = now
-        if bucket.tokens >= 1.0:
-            bucket.tokens -= 1.0
+        key = "rate:" + caller
+        if await self.store.hit(key, self.burst, self.window_s):
             return 0
-        return max(1, math.ceil((1.0 - bucket.tokens) / rate))
+        return await self.store.retry_after(key, self.burst, self.window_s) or 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
@@ -15,9 +15,16 @@ from graph_seed.loader import load
 from hub.app import create_app
 from hub.config import Settings
 from hub.graph.driver import Graph, graph_for, open_driver
+from tests.servers import redis_server
 
 os.environ.setdefault("HUB_NEO4J_INSTANCE", "test")
 os.environ.setdefault("HUB_ENV", "test")
+# The suite acts as every role through the development header, turned on for it alone.
+os.environ.setdefault("HUB_DEV_PRINCIPAL", "true")
+# A request's deadline (5 s in service) is longer here: the suite shares two cores with whatever
+# else runs, and a cold server compiles its first statements slowly. tests/test_outage.py sets
+# its own short one to time refusals.
+os.environ.setdefault("HUB_REQUEST_DEADLINE_S", "20")
 
 
 # A test that uses any of these fixtures (directly or through another fixture) talks to the
@@ -33,7 +40,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    return Settings()
+    # No webhook worker inside the app under test: tests/test_webhooks.py runs its own workers
+    # (the same class), so that it decides when one runs, stops or restarts.
+    return Settings(hub_webhook_poll_s=0.0)
 
 
 @pytest.fixture(scope="session")
@@ -68,6 +77,13 @@ def app(settings: Settings) -> Starlette:
 async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
     async for c in _client_for(app):
         yield c
+
+
+@pytest.fixture(scope="session")
+def redis_url(settings: Settings) -> Iterator[str]:
+    """A real Redis (Debian's redis-server) for the tests of limits shared across replicas."""
+    with redis_server(settings) as url:
+        yield url
 
 
 TINY_SEED = 7

@@ -148,11 +148,15 @@ async def test_an_auditor_lists_who_read_a_person_and_why(
     police = await reg.client("police", "graph:read")
     housing = await reg.client("housing", "graph:read")
     auditor = await reg.client("auditor", "audit:read")
-    for new, purpose in ((police, "case FZ-2026-0042"), (housing, "gas safety visit")):
+    pid = await graph_scalar(graph, "MATCH (p:Person {idNumber: $k}) RETURN p.pid", k=person)
+    by_id = "query($id: ID!) { person: node(id: $id) { id } }"  # housing sees the number masked
+    asked = ((police, PERSON, person, "case FZ-2026-0042"),
+             (housing, by_id, "Person:" + pid, "gas safety visit"))  # fmt: skip
+    for new, query, key, purpose in asked:
         token = await token_for(client, new)
         response = await client.post(
             "/graphql",
-            json={"query": PERSON, "variables": {"id": person}, "extensions": {"purpose": purpose}},
+            json={"query": query, "variables": {"id": key}, "extensions": {"purpose": purpose}},
             headers={"Authorization": f"Bearer {token}"},
         )
         assert response.json()["data"]["person"] is not None

@@ -170,20 +170,20 @@ def test_each_link_and_filter_names_a_relationship_of_the_graph(name: str) -> No
 def test_a_new_type_read_by_two_roles_gives_nothing_to_any_other_role() -> None:
     """The worked example of docs/architecture.md: one entry, one masked field, two readers."""
     alert = NodeType(
-        "Alert",
+        "Bulletin",
         "id",
         props=(
-            Prop("id", "string", field="alertId"),
+            Prop("id", "string", field="bulletinId"),
             Prop("phone", "string", mask=Masked(Mask.PHONE, frozenset({Role.POLICE}))),
         ),
         readers=frozenset({Role.MARKET, Role.POLICE}),
     )
     readers = policy.readers_by_role([*API_TYPES.values(), alert])
-    assert {r for r in Role if "Alert" in readers[r]} == {Role.MARKET, Role.POLICE}
+    assert {r for r in Role if "Bulletin" in readers[r]} == {Role.MARKET, Role.POLICE}
     for role in Role:  # every other type reads as before
-        assert readers[role] - {"Alert"} == policy.TYPE_READERS[role]
+        assert readers[role] - {"Bulletin"} == policy.TYPE_READERS[role]
     rules = policy.field_rules(alert)
-    assert set(rules) == {"id", "alertId", "phone", "recordedBy", "recordedAt"}
+    assert set(rules) == {"id", "bulletinId", "phone", "recordedBy", "recordedAt"}
     phone = rules["phone"]
     assert isinstance(phone, Masked)
     assert {r for r in Role if r not in phone.full_for} == set(Role) - {Role.POLICE}

@@ -67,10 +67,10 @@ async def test_a_client_past_its_rate_gets_429_and_others_do_not(
         assert other.status_code == 200
 
 
-def test_a_bucket_refills_at_its_rate() -> None:
-    limiter = RateLimiter(per_minute=60, burst=2)
-    assert limiter.retry_after("c", now=0.0) == 0
-    assert limiter.retry_after("c", now=0.0) == 0
-    assert limiter.retry_after("c", now=0.0) == 1
-    assert limiter.retry_after("c", now=1.0) == 0  # one token back after a second
-    assert RateLimiter(per_minute=0, burst=0).retry_after("c") == 0  # 0 turns it off
+async def test_a_caller_gets_its_burst_then_waits_and_zero_turns_it_off() -> None:
+    limiter = RateLimiter(per_minute=60, burst=2)  # 2 in any 2 s
+    assert await limiter.retry_after("c") == 0
+    assert await limiter.retry_after("c") == 0
+    assert 1 <= await limiter.retry_after("c") <= 2
+    assert await limiter.retry_after("d") == 0  # another caller has its own share
+    assert await RateLimiter(per_minute=0, burst=0).retry_after("c") == 0  # 0 turns it off

@@ -211,3 +211,29 @@ async def test_a_system_client_cannot_use_the_sign_in_flow(
     response = await client.get("/oauth/authorize", params=params)
     assert response.status_code in (302, 400)
     assert "code=" not in response.headers.get("location", "")
+
+
+async def test_a_reused_code_revokes_the_token_of_its_first_use(
+    client: httpx.AsyncClient, sign_in: SignIn
+) -> None:
+    verifier, challenge = pkce_pair()
+    code = await get_code(client, sign_in, challenge)
+    first = await redeem(client, sign_in, code, verifier)
+    token = first.json()["access_token"]
+    assert (await graphql(client, token)).status_code == 200
+    again = await redeem(client, sign_in, code, verifier)  # a copy of the code, replayed
+    assert again.json()["error"] == "invalid_grant"
+    assert (await graphql(client, token)).status_code == 401
+
+
+async def test_a_sign_in_client_revokes_its_own_persons_token_without_a_secret(
+    client: httpx.AsyncClient, sign_in: SignIn
+) -> None:
+    verifier, challenge = pkce_pair()
+    code = await get_code(client, sign_in, challenge)
+    token = (await redeem(client, sign_in, code, verifier)).json()["access_token"]
+    response = await client.post(
+        "/oauth/revoke", data={"token": token, "client_id": sign_in.client_id}
+    )
+    assert response.status_code == 200, response.text
+    assert (await graphql(client, token)).status_code == 401

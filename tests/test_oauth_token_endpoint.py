@@ -178,3 +178,27 @@ async def test_a_malformed_token_request_is_a_clear_400(client: httpx.AsyncClien
     assert response.json()["error"] == "invalid_request"
     unsupported = await client.post("/oauth/token", data={"grant_type": "password"})
     assert unsupported.json()["error"] == "unsupported_grant_type"
+
+
+async def test_a_stranger_who_fails_a_clients_secret_cannot_lock_its_owner_out(
+    settings: Settings, reg: Registrar
+) -> None:
+    police = await reg.client("police")
+    assert police.secret is not None
+    app = create_app(settings)  # its own throttle, untouched
+    stranger_side = httpx.ASGITransport(app=app, client=("127.0.0.2", 40000))
+    owner_side = httpx.ASGITransport(app=app, client=("127.0.0.3", 40000))
+    async with app.router.lifespan_context(app):
+        async with (
+            httpx.AsyncClient(transport=stranger_side, base_url="http://hub.test") as stranger,
+            httpx.AsyncClient(transport=owner_side, base_url="http://hub.test") as owner,
+        ):
+            for guess in range(settings.hub_oauth_max_failures + 2):
+                wrong = await stranger.post(
+                    "/oauth/token", data={"grant_type": "client_credentials"},
+                    auth=(police.client.client_id, f"guess-{guess}"),
+                )  # fmt: skip
+                assert wrong.status_code in (401, 429)
+            assert wrong.status_code == 429  # the stranger is backed off...
+            answered = await token_response(owner, police)
+            assert answered.status_code == 200, answered.text  # ...and the owner is not

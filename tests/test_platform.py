@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
+import pytest
 from neo4j import AsyncManagedTransaction
 from starlette.applications import Starlette
 
@@ -120,3 +122,36 @@ async def test_the_development_header_is_refused_in_production(
         )
         assert response.status_code == 401
         assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_the_development_header_is_refused_unless_a_setting_turns_it_on(
+    settings: Settings, make_client: ClientFactory
+) -> None:
+    default = settings.model_copy(update={"hub_dev_principal": Settings.model_fields[
+        "hub_dev_principal"].default})  # fmt: skip
+    assert default.hub_dev_principal is False  # safe by default
+    async for c in make_client(create_app(default)):
+        for who in ("role=police", "role=auditor; scopes=audit:read"):
+            response = await c.post(
+                "/graphql", json={"query": "{ me { role } }"}, headers={"X-Hub-Principal": who}
+            )
+            assert response.status_code == 401
+            assert "police" not in response.text
+
+
+def test_production_refuses_to_start_with_the_development_header_on() -> None:
+    with pytest.raises(ValueError, match="HUB_DEV_PRINCIPAL"):
+        Settings(
+            hub_env=Environment.PRODUCTION, hub_graphiql=False, neo4j_password="x",
+            hub_issuer="https://hub.example", hub_dev_principal=True,
+        )  # fmt: skip
+
+
+async def test_the_hub_says_at_start_up_that_the_development_header_is_on(
+    settings: Settings, make_client: ClientFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    on = settings.model_copy(update={"hub_dev_principal": True})
+    with caplog.at_level(logging.WARNING, logger="hub.app"):
+        async for _ in make_client(create_app(on)):
+            pass
+    assert any("HUB_DEV_PRINCIPAL is on" in r.getMessage() for r in caplog.records)

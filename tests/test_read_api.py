@@ -380,7 +380,7 @@ async def test_a_statement_past_the_transaction_timeout_is_limit_exceeded(
             await graph_for(driver, hurried).read(slow)
     finally:
         await driver.close()
-    shown = _public_error(GraphQLError("x", path=["cylinders"], original_error=raised.value))
+    shown = _public_error(GraphQLError("x", path=["cylinders"], original_error=raised.value), True)
     assert shown["extensions"] == {"code": "LIMIT_EXCEEDED"}
     assert "time limit" in shown["message"]
     assert "Neo" not in shown["message"]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime
 
 import pytest
 from neo4j import AsyncManagedTransaction
@@ -12,8 +13,10 @@ from graph_seed.cylinders import scrap_date, status_for
 from graph_seed.generate import Generation, generation, run_dry
 from graph_seed.loader import load
 from graph_seed.violations import KINDS
+from hub.clock import FUZHOU, Clock
 from hub.graph.driver import Graph
 from hub.identifiers import check_mobile, check_plate, check_resident_id, check_uscc
+from hub.linkage.scan import scan
 
 AS_OF = date(2026, 11, 1)
 
@@ -131,3 +134,19 @@ async def test_loading_the_same_seed_again_adds_nothing(
     expected_nodes = sum(tiny_seed.node_counts.values())
     assert before == after
     assert after[0] >= expected_nodes
+
+
+@pytest.mark.neo4j
+async def test_a_later_scan_keeps_the_record_rule_a_status_is_judged_on_the_day_it_was_set(
+    tiny_seed: Generation, graph: Graph
+) -> None:
+    # A month after the seed's as-of date, the hub's scan moves statuses on (due, overdue): the
+    # check must judge each status by the day it was set, not call the scan's work a violation.
+    month_later = replace(graph, clock=Clock(datetime(2026, 12, 1, 9, 0, tzinfo=FUZHOU)))
+    report = await scan(month_later)
+    assert report.ran
+    assert report.statuses_changed > 0
+    planted = {kind: set(keys) for kind, keys in tiny_seed.manifest.planted.items()}
+    lines: list[str] = []
+    failed = await run_checks(graph, AS_OF, planted, lines.append)
+    assert failed == [], "\n".join(lines)

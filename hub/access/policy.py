@@ -104,6 +104,16 @@ def field_rule(type_name: str, field_name: str) -> Rule | bool:
     return fields[field_name]
 
 
+def sees_in_full(role: Role, type_name: str, field_name: str) -> bool:
+    """Whether `role` reads the field unmasked. Only such a field may serve it as a key, a
+    filter, a sort or a search: a value seen masked is never an input (a lookup by a masked
+    identity number would let guesses undo the mask)."""
+    rule = field_rule(type_name, field_name)
+    if rule is False:
+        return False
+    return not isinstance(rule, Masked) or role in rule.full_for
+
+
 def row_rule(principal: Principal, type_name: str, var: str) -> str | None:
     """The predicate every row of `type_name` must pass for `principal`, over the Cypher variable
     `var`, if any. Its parameters are `$scopeEnterprise` and `$scopeDistrict` (the bindings)."""
@@ -126,6 +136,19 @@ def visible(principal: Principal, type_name: str, var: str) -> str:
     if not can_read(principal.role, type_name):
         return "false"
     return row_rule(principal, type_name, var) or "true"
+
+
+def search_fields(role: Role, entry: NodeType) -> tuple[str, ...]:
+    """The properties of a type a role may find rows by in the explorer's search: those the
+    catalog puts in search that the role sees in full, of a type it reads. Never a masked one:
+    finding by the full value of a field shown masked would reveal it."""
+    if not can_read(role, entry.name):
+        return ()
+    return tuple(
+        p.name
+        for p in entry.props
+        if p.search and p.api_name is not None and (p.mask is None or role in p.mask.full_for)
+    )
 
 
 def can_derive(role: Role, name: str) -> bool:

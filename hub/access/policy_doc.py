@@ -10,7 +10,7 @@ from hub.access import policy
 from hub.access.principal import Role
 from hub.access.root_access import Access
 from hub.access.write_policy import GRANTS, Grant
-from hub.catalog import API_TYPES, Masked
+from hub.catalog import API_TYPES, Masked, NodeType
 
 HEADER = (
     "# Access policy\n\n"
@@ -116,6 +116,26 @@ def _derived(roles: list[Role]) -> list[str]:
     return out + _table(["answer", "made of", *roles], rows)
 
 
+def _api_names(entry: NodeType, props: tuple[str, ...]) -> list[str]:
+    return [str(p.api_name) for p in entry.props if p.name in props]
+
+
+def _search(roles: list[Role]) -> list[str]:
+    out = [
+        "## Search",
+        "",
+        "What each role finds rows by in `search` (the explorer's box): the search fields of a "
+        "type it reads that it sees in full, never a masked one; row scopes apply to every hit.",
+        "",
+    ]
+    rows = [
+        [name, *(", ".join(_api_names(e, policy.search_fields(r, e))) or "-" for r in roles)]
+        for name, e in API_TYPES.items()
+        if any(p.search for p in e.props)
+    ]
+    return out + _table(["type", *roles], rows)
+
+
 def _root(fields: dict[str, Access | None]) -> list[str]:
     out = [
         "## Root fields and mutations",
@@ -137,6 +157,7 @@ def render(root_fields: dict[str, Access | None]) -> str:
         "\n".join(_readers(roles)),
         "\n".join(_fields(roles)),
         "\n".join(_scopes()),
+        "\n".join(_search(roles)),
         "\n".join(_derived(roles)),
         "\n".join(_writes()),
     ]

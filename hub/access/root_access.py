@@ -82,3 +82,18 @@ WRITE = Access(scopes=(Scope.GRAPH_WRITE,))
 def trace(derived: str) -> Access:
     """A trace: graph:read, and a role that may be given the derived answer."""
     return Access(scopes=(Scope.GRAPH_READ,), derived=derived)
+
+
+# Working alerts (acknowledge, assign, resolve): graph:write and a role alerts are routed to; the
+# read policy then decides which alerts it may touch (one it may not read is not found).
+ALERT_WORK = Access(
+    scopes=(Scope.GRAPH_WRITE,),
+    roles=frozenset(r for r in Role if policy.can_read(r, "Alert")),
+    what="alerts",
+)
+# The live feed of alerts: graph:read and a role alerts are routed to (the policy filters each).
+ALERT_FEED = Access(
+    scopes=(Scope.GRAPH_READ,),
+    roles=frozenset(r for r in Role if policy.can_read(r, "Alert")),
+    what="alerts",
+)

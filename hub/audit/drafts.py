@@ -17,6 +17,7 @@ from hub.access.principal import Principal
 from hub.audit.entry import Decision, Draft, Kind, canonical, sha256_hex
 from hub.audit.trail import AuditTrail
 from hub.errors import ErrorCode
+from hub.transport import BadPayload, graphql_payload
 
 MAX_CLAIMED_ID = 128
 REFUSED_CODES = {ErrorCode.UNAUTHENTICATED.value, ErrorCode.FORBIDDEN.value}
@@ -40,12 +41,11 @@ def decide(status: int, codes: set[str]) -> Decision:
 
 
 def graphql_request(body: bytes) -> dict[str, Any]:
-    """The GraphQL request fields of a JSON body; {} when it is not one."""
+    """The GraphQL request fields of a JSON body; {} when it is not a well-formed one."""
     try:
-        parsed = json.loads(body) if body else {}
-    except (ValueError, UnicodeDecodeError):
+        return graphql_payload(body) if body else {}
+    except BadPayload:
         return {}
-    return parsed if isinstance(parsed, dict) else {}
 
 
 def stated_purpose(request: dict[str, Any]) -> str | None:
@@ -54,16 +54,28 @@ def stated_purpose(request: dict[str, Any]) -> str | None:
     return purpose if isinstance(purpose, str) else None
 
 
-def graphql_draft(
-    request_id: str, principal: Principal | None, request: dict[str, Any], body: bytes,
-    trail: AuditTrail, status: int,
-) -> Draft:  # fmt: skip
+def request_hashes(request: dict[str, Any], body: bytes) -> tuple[str | None, str | None]:
+    """The hashes of the query and of the variables that an entry keeps."""
     query = request.get("query")
     variables = request.get("variables")
     if isinstance(query, str):
-        query_hash: str | None = sha256_hex(query.encode())
+        query_hash: str | None = sha256_hex(query.encode("utf-8", "surrogatepass"))
     else:  # not a GraphQL request at all: the body itself is what was sent
         query_hash = sha256_hex(body) if body else None
+    variables_hash = sha256_hex(canonical_bytes(variables)) if variables else None
+    return query_hash, variables_hash
+
+
+def canonical_bytes(value: Any) -> bytes:
+    try:
+        return canonical(value)
+    except (ValueError, TypeError, RecursionError):  # unstorable: hash its repr instead
+        return repr(value).encode("utf-8", "surrogatepass")
+
+
+def graphql_draft(
+    request_id: str, principal: Principal | None, trail: AuditTrail, status: int,
+) -> Draft:  # fmt: skip
     return Draft(
         kind=Kind.GRAPHQL,
         requestId=request_id,
@@ -73,8 +85,8 @@ def graphql_draft(
         role=principal.role.value if principal else None,
         purpose=trail.purpose,
         operation=trail.operation,
-        queryHash=query_hash,
-        variablesHash=sha256_hex(canonical(variables)) if variables else None,
+        queryHash=trail.query_hash,
+        variablesHash=trail.variables_hash,
         entityIds=tuple(sorted(trail.refs)),
         resultCount=trail.result_count,
     )

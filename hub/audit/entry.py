@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from enum import StrEnum
 from typing import Any
 
 GENESIS = "0" * 64  # the "previous hash" of the first entry of a chain
+MAX_TEXT = 256  # a text field of an entry, in characters (a request id, a client, a purpose...)
+MAX_IDS = 10_000  # entity ids one entry keeps
+MAX_INT = 2**62
 
 
 class Decision(StrEnum):
@@ -46,6 +49,23 @@ class Draft:
     entityIds: tuple[str, ...] = ()
     resultCount: int = 0
     time: str = ""  # left empty, the entry takes the moment it is appended (the hub's clock)
+
+    def __post_init__(self) -> None:
+        # Every value is made storable here, before the draft can join a group commit: what one
+        # request sent (a lone surrogate, a huge number, a 20 MB purpose) cannot fail the
+        # transaction that carries other requests' entries.
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, StrEnum):
+                continue
+            if isinstance(value, str):
+                object.__setattr__(self, f.name, storable_text(value))
+            elif f.name in ("status", "resultCount"):
+                object.__setattr__(self, f.name, _bounded_int(value))
+        ids = tuple(storable_text(str(i)) for i in self.entityIds[:MAX_IDS])
+        object.__setattr__(self, "entityIds", ids)
+        object.__setattr__(self, "kind", Kind(self.kind))
+        object.__setattr__(self, "decision", Decision(self.decision))
 
 
 @dataclass(frozen=True)
@@ -81,6 +101,22 @@ class Entry:
 
     def recomputed_hash(self) -> str:
         return entry_hash({k: v for k, v in asdict(self).items() if k != "hash"})
+
+
+def storable_text(value: str, limit: int = MAX_TEXT) -> str:
+    """`value` as valid Unicode (a lone surrogate becomes U+FFFD), at most `limit` characters."""
+    text = value[: limit * 2].encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text[:limit]
+
+
+def _bounded_int(value: object) -> int:
+    if not isinstance(value, int | float):
+        return 0
+    try:
+        number = int(value)
+    except (ValueError, OverflowError):
+        return 0
+    return max(-MAX_INT, min(MAX_INT, number))
 
 
 def sha256_hex(data: bytes) -> str:

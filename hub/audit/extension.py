@@ -25,16 +25,23 @@ def error_code(error: GraphQLError) -> str:
     return ErrorCode.INTERNAL.value
 
 
+def operation_label(definition: OperationDefinitionNode) -> str:
+    """An operation's name, or for an unnamed one its type and root fields:
+    `query{person,vehicle}`."""
+    if definition.name is not None:
+        return definition.name.value
+    selections = definition.selection_set.selections
+    fields = sorted({s.name.value for s in selections if isinstance(s, FieldNode)})
+    return definition.operation.value + "{" + ",".join(fields) + "}"
+
+
 def _anonymous(ctx: ExecutionContext) -> str | None:
-    """An unnamed operation is named by its type and root fields: `query{person,vehicle}`."""
     document = ctx.graphql_document
     if document is None:
         return None
     for definition in document.definitions:
         if isinstance(definition, OperationDefinitionNode):
-            selections = definition.selection_set.selections
-            fields = sorted({s.name.value for s in selections if isinstance(s, FieldNode)})
-            return definition.operation.value + "{" + ",".join(fields) + "}"
+            return operation_label(definition)
     return None
 
 

@@ -3,8 +3,9 @@
 The response is held back until the entry is durable: the request body is read once (and
 replayed to the app), the app's answer is buffered, the entry is written by the group-commit
 writer, and only then is the answer sent. If the entry cannot be written, the caller gets 503
-with `Retry-After` and none of the answer (fail closed); only an HTTP-level refusal (401, 400,
-429), which carries nothing anyway, keeps its own status.
+with `Retry-After` and none of the answer (fail closed); only an HTTP-level answer (401, 400,
+429, 503), which carries nothing anyway, keeps its own status. A mutation that stored data has
+already appended its request's entry in the data's own transaction (hub.audit.atomic).
 """
 
 from __future__ import annotations
@@ -14,10 +15,18 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hub.audit.drafts import graphql_draft, graphql_request, stated_purpose, token_draft
-from hub.audit.entry import Decision, Draft, Kind
+from hub.audit.drafts import (
+    decide,
+    graphql_draft,
+    graphql_request,
+    request_hashes,
+    stated_purpose,
+    token_draft,
+)
+from hub.audit.entry import Draft, Kind
 from hub.audit.trail import AuditTrail
 from hub.audit.writer import AuditUnavailable, AuditWriter
+from hub.transport import BodyTooLarge, send_error, too_large_message
 
 GRAPHQL_PATH = "/graphql"
 TOKEN_PATH = "/oauth/token"
@@ -95,9 +104,10 @@ async def _unavailable(send: Send, token: bool) -> None:
 
 
 def _carries_nothing(draft: Draft) -> bool:
-    """A refusal at the HTTP level (401, 400, 429...) carries no data and no token: it keeps its
-    own answer when its entry cannot be written. Everything else becomes 503."""
-    return draft.status >= 400 and draft.decision in (Decision.REFUSED, Decision.INVALID)
+    """An answer at the HTTP level (401, 400, 429, a write's own 503...) carries no data and no
+    token: it keeps its own words (a write's "retry with the same eventIds") when its entry
+    cannot be written. Everything else becomes 503."""
+    return draft.status >= 400
 
 
 class AuditMiddleware:
@@ -110,13 +120,21 @@ class AuditMiddleware:
         if path not in (GRAPHQL_PATH, TOKEN_PATH) or not self.writer.enabled:
             await self.app(scope, receive, send)
             return
-        body, extra = await _read_body(receive)
         state = scope.setdefault("state", {})
+        try:
+            body, extra = await _read_body(receive)
+        except BodyTooLarge:
+            limit = self.writer.settings.hub_max_body_bytes
+            await send_error(send, 413, too_large_message(limit))
+            await self._record_quietly(self._refusal(scope, path, 413))
+            return
         trail = state["audit"] = AuditTrail()
         headers = dict(scope.get("headers") or [])
         trail.state_purpose(headers.get(PURPOSE_HEADER, b"").decode("utf-8", "replace"))
         request = graphql_request(body) if path == GRAPHQL_PATH else {}
         trail.state_purpose(stated_purpose(request))
+        if path == GRAPHQL_PATH:
+            trail.query_hash, trail.variables_hash = request_hashes(request, body)
         held = _Held()
         try:
             await self.app(scope, _replay(body, extra, receive), held.send)
@@ -130,7 +148,10 @@ class AuditMiddleware:
             draft = token_draft(request_id, authorization, body, held.body, held.status)
         else:
             principal = state.get("principal")
-            draft = graphql_draft(request_id, principal, request, body, trail, held.status)
+            draft = graphql_draft(request_id, principal, trail, held.status)
+            if trail.recorded:  # a write appended this request's entry with its data
+                await held.release(send)
+                return
         try:
             await self.writer.record(draft)
         except AuditUnavailable:
@@ -140,13 +161,16 @@ class AuditMiddleware:
         await held.release(send)
 
     def _failure(self, scope: Scope, path: str) -> Draft:
+        return self._refusal(scope, path, 500)
+
+    def _refusal(self, scope: Scope, path: str, status: int) -> Draft:
         state = scope.get("state") or {}
         principal = state.get("principal")
         return Draft(
             kind=Kind.TOKEN if path == TOKEN_PATH else Kind.GRAPHQL,
             requestId=str(state.get("request_id", "-")),
-            decision=Decision.ERROR,
-            status=500,
+            decision=decide(status, set()),
+            status=status,
             client=principal.subject if principal else None,
             role=principal.role.value if principal else None,
         )

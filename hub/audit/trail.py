@@ -23,6 +23,11 @@ class AuditTrail:
     refs: set[str] = field(default_factory=set)
     codes: set[str] = field(default_factory=set)
     result_count: int = 0
+    # The request as sent, hashed (set by the middleware before the app runs).
+    query_hash: str | None = None
+    variables_hash: str | None = None
+    # True once a write appended this request's entry in its own transaction (hub.audit.atomic).
+    recorded: bool = False
 
     def state_purpose(self, purpose: str | None) -> None:
         """A case number or reason; a field's own `purpose` argument wins over the header."""

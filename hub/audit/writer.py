@@ -2,10 +2,13 @@
 
 Requests hand their draft to `record` and wait until it is durable; meanwhile other requests'
 drafts pile up and go in the next transaction, so under load many entries share one commit and
-one lock of the chain head. A draft waits at most `hub_audit_batch_window_ms` for company. If
-the write fails or takes longer than `hub_audit_timeout_s`, `record` raises `AuditUnavailable`
-and the request is answered 503 without its data (fail closed). An entry whose write was merely
-slow may still land after that 503: the log can over-state what was served, never under-state.
+one lock of the chain head. Every draft's values are made storable before it joins a group
+(hub.audit.entry), and a group whose transaction fails for any reason but an outage is written
+again member by member, so one request's entry can fail only that request. A draft waits at
+most `hub_audit_batch_window_ms` for company. If the write fails or takes longer than
+`hub_audit_timeout_s`, `record` raises `AuditUnavailable` and the request is answered 503
+without its data (fail closed). An entry whose write was merely slow may still land after that
+503: the log can over-state what was served, never under-state.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from neo4j.exceptions import Neo4jError, ServiceUnavailable
+from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
 
+from hub import deadline
 from hub.audit import repo
 from hub.audit.entry import Draft, Entry
 from hub.audit.signing import Signer, load_signer
@@ -31,6 +35,16 @@ class AuditUnavailable(Unavailable):
     """The entry could not be written: nothing is served."""
 
 
+# The database itself is away: trying the members one by one would only wait longer.
+_OUTAGE = (ServiceUnavailable, SessionExpired)
+
+
+def _fail(future: asyncio.Future[Entry], exc: BaseException) -> None:
+    if not future.done():
+        future.set_exception(exc)
+        future.exception()  # seen: a waiter that timed out is not an error too
+
+
 class AuditWriter:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -41,7 +55,6 @@ class AuditWriter:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
-        self._unsigned = False  # this process wrote entries no signature covers yet
 
     @property
     def enabled(self) -> bool:
@@ -56,7 +69,6 @@ class AuditWriter:
         self.signer = load_signer(self.settings)
         self._wake = asyncio.Event()  # bound to the running loop
         self._stopping = False
-        self._unsigned = False
         self._task = asyncio.create_task(self._run(), name="audit-writer")
 
     async def stop(self) -> None:
@@ -76,10 +88,12 @@ class AuditWriter:
         future: asyncio.Future[Entry] = asyncio.get_running_loop().create_future()
         self._pending.append((draft, future))
         self._wake.set()
+        timeout = self.settings.hub_audit_timeout_s
+        left = deadline.remaining()  # the request's own deadline bounds the wait too
+        if left is not None:
+            timeout = max(0.0, min(timeout, left))
         try:
-            return await asyncio.wait_for(
-                asyncio.shield(future), timeout=self.settings.hub_audit_timeout_s
-            )
+            return await asyncio.wait_for(asyncio.shield(future), timeout=timeout)
         except Exception:  # whatever went wrong, nothing is served without its entry
             log.error("audit entry not written", extra={"fields": {"request": draft.requestId}})
             raise AuditUnavailable("the audit log cannot be written; no data is served") from None
@@ -107,21 +121,40 @@ class AuditWriter:
             return
         try:
             entries = await self._write([draft for draft, _ in batch])
-        except Exception as exc:  # every waiter learns; the next batch tries afresh
+        except Exception as exc:
             log.warning("audit batch failed", extra={"fields": {"error": type(exc).__name__}})
-            for _, future in batch:
-                if not future.done():
-                    future.set_exception(exc)
-                    future.exception()  # seen: a waiter that timed out is not an error too
+            if len(batch) > 1 and not isinstance(exc, _OUTAGE):
+                # Something about one member: each is tried alone, so it fails only its own.
+                for member in batch:
+                    await self._write_alone(*member)
+            else:
+                for _, future in batch:
+                    _fail(future, exc)
             return
-        self._unsigned = True
         for (_, future), entry in zip(batch, entries, strict=True):
             if not future.done():
                 future.set_result(entry)
 
+    async def _write_alone(self, draft: Draft, future: asyncio.Future[Entry]) -> None:
+        try:
+            (entry,) = await self._write([draft])
+        except Exception as exc:
+            log.warning("audit entry failed", extra={"fields": {"error": type(exc).__name__}})
+            _fail(future, exc)
+            return
+        if not future.done():
+            future.set_result(entry)
+
     async def _write(self, drafts: list[Draft]) -> list[Entry]:
         if self.graph is None:
             raise ServiceUnavailable("the audit writer has no graph")
+        # Bounded like a request: a frozen database cannot hold the writer (and every request
+        # queued behind it) for longer than one audit wait.
+        with deadline.bounded(self.settings.hub_audit_timeout_s):
+            return await self._append(drafts)
+
+    async def _append(self, drafts: list[Draft]) -> list[Entry]:
+        assert self.graph is not None
         sign = None
         if self.signer is not None:
             sign = repo.SignPolicy(
@@ -133,11 +166,12 @@ class AuditWriter:
         return await self.graph.write(repo.append_batch, self.chain, drafts, sign, now)
 
     async def _sign_quietly(self) -> None:
-        if self.graph is None or self.signer is None or not self._unsigned:
+        # Whoever appended (this writer, a mutation's own transaction, another replica): the
+        # head is signed if entries came after its last signature, and left alone otherwise.
+        if self.graph is None or self.signer is None:
             return
         try:
             now = self.graph.clock.stamp()
             await self.graph.write(repo.sign_head, self.chain, self.signer, now)
-            self._unsigned = False
         except (Neo4jError, ServiceUnavailable, OSError) as exc:
             log.warning("audit head not signed", extra={"fields": {"error": type(exc).__name__}})

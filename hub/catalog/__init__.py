@@ -9,7 +9,16 @@ strawberry classes spell their fields out; tests/test_catalog.py holds each agai
 
 from __future__ import annotations
 
-from hub.catalog import cylinders, enterprises, events, food, households, incidents, vehicles
+from hub.catalog import (
+    cases,
+    cylinders,
+    enterprises,
+    events,
+    food,
+    households,
+    incidents,
+    vehicles,
+)
 from hub.catalog.entry import ANY, Filter, Link, Mask, Masked, NodeType, Prop, PropType
 
 # Every node carries its provenance: a client id (or "graph_seed") and when it was recorded.
@@ -31,8 +40,9 @@ _ORDER = (
     incidents.INCIDENT,
     incidents.TIP,
     incidents.ALERT,
+    cases.CASE,
 )
-_DOMAINS = (enterprises, cylinders, households, vehicles, events, food, incidents)
+_DOMAINS = (enterprises, cylinders, households, vehicles, events, food, incidents, cases)
 assert {e.name for m in _DOMAINS for e in m.ENTRIES} == {e.name for e in _ORDER}
 
 CATALOG: dict[str, NodeType] = {e.name: e for e in _ORDER}

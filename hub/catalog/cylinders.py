@@ -10,8 +10,8 @@ CYLINDER = NodeType(
     "Cylinder",
     "code",
     props=(
-        Prop("code", "string"),  # tag / QR identity
-        Prop("serialNo", "string"),
+        Prop("code", "string", search=True),  # tag / QR identity
+        Prop("serialNo", "string", search=True),
         Prop("model", "string", index=True),  # YSP35.5, YSP118, ...
         Prop("volumeL", "float"),
         Prop("fillKg", "float"),

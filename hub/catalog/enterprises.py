@@ -9,11 +9,11 @@ ENTERPRISE = NodeType(
     "Enterprise",
     "uscc",
     props=(
-        Prop("uscc", "string"),
-        Prop("name", "string", index=True),
+        Prop("uscc", "string", search=True),
+        Prop("name", "string", index=True, search=True),
         Prop("kind", "string", index=True),  # ENTERPRISE_KINDS
         Prop("district", "string", index=True),  # GB/T 2260 code, e.g. 350102
-        Prop("address", "string"),
+        Prop("address", "string", search=True),
         Prop("licenceNo", "string"),  # the operating licence (gas operation, food business...)
         Prop("licenceExpiry", "date"),
     ),

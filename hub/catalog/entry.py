@@ -43,7 +43,9 @@ class Masked:
 class Prop:
     """A stored property. `field` is its GraphQL field ("" where the names agree, None where the
     value never leaves the graph); `mask` its field rule; `index` asks for an index on it;
-    `unique` for a uniqueness constraint besides the natural key's."""
+    `unique` for a uniqueness constraint besides the natural key's; `search` puts it in the
+    explorer's search (a full-text index of its own, hub/graph/migrations.py; a role finds rows
+    by it only when it sees the field in full, hub/resolvers/search.py)."""
 
     name: str
     kind: PropType
@@ -51,6 +53,7 @@ class Prop:
     mask: Masked | None = None
     index: bool = False
     unique: bool = False
+    search: bool = False
 
     @property
     def api_name(self) -> str | None:

@@ -14,8 +14,8 @@ PRODUCT = NodeType(
     "Product",
     "traceCode",
     props=(
-        Prop("traceCode", "string"),
-        Prop("name", "string"),
+        Prop("traceCode", "string", search=True),
+        Prop("name", "string", search=True),
         Prop("category", "string", index=True),  # PRODUCT_CATEGORIES
         Prop("origin", "string", index=True),
         Prop("originCertificate", "string"),

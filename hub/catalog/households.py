@@ -14,11 +14,16 @@ HOUSEHOLD = NodeType(
     "Household",
     "id",
     props=(
-        Prop("id", "string", field="householdId"),
+        Prop("id", "string", field="householdId", search=True),
         Prop("kind", "string"),  # RESIDENTIAL or COMMERCIAL (a restaurant's premises)
         # Every reader of households sees the full address today; a new reader sees it cut to
         # its district and street until it is named here.
-        Prop("address", "string", mask=Masked(Mask.STREET_ONLY, HOUSEHOLD_READERS)),
+        Prop(
+            "address",
+            "string",
+            mask=Masked(Mask.STREET_ONLY, HOUSEHOLD_READERS),
+            search=True,
+        ),
         Prop("district", "string", index=True),
         Prop("street", "string", index=True),
         Prop("registeredOn", "date"),
@@ -48,12 +53,17 @@ PERSON = NodeType(
     "Person",
     "idNumber",
     props=(
-        Prop("idNumber", "string", mask=Masked(Mask.ID_NUMBER, frozenset({Role.POLICE}))),
+        Prop(
+            "idNumber",
+            "string",
+            mask=Masked(Mask.ID_NUMBER, frozenset({Role.POLICE})),
+            search=True,
+        ),
         # The person's global id is `Person:<pid>`, a random surrogate: an id must not carry the
         # identity number that most roles may only see masked.
         Prop("pid", "string", field=None, unique=True),
-        Prop("name", "string", mask=Masked(Mask.NAME, _POLICE_AND_EMERGENCY)),
-        Prop("phone", "string", mask=Masked(Mask.PHONE, _POLICE_AND_EMERGENCY)),
+        Prop("name", "string", mask=Masked(Mask.NAME, _POLICE_AND_EMERGENCY), search=True),
+        Prop("phone", "string", mask=Masked(Mask.PHONE, _POLICE_AND_EMERGENCY), search=True),
         Prop("qualifications", "strings"),  # DG_DRIVER, DG_ESCORT, FILLER, INSPECTOR
         Prop("verified", "bool"),  # identity verified by the police
     ),

@@ -10,7 +10,7 @@ VEHICLE = NodeType(
     "Vehicle",
     "plate",
     props=(
-        Prop("plate", "string"),
+        Prop("plate", "string", search=True),
         Prop("kind", "string"),  # DG_TRUCK (dangerous goods), VAN, REFRIGERATED
         Prop("permitNo", "string"),
         Prop("permitExpiry", "date", index=True),

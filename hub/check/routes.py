@@ -21,9 +21,10 @@ from hub.errors import BadUserInput
 from hub.pages import common
 from hub.ratelimit import RateLimiter
 from hub.resolvers.public import normalized_code
+from hub.sharedstore import WindowStore
 
 PATH = labels.CHECK_PATH
-TIP_PATH = "/tip"  # the whistleblowers' page, linked once it exists (DESIGN.md section 6)
+TIP_PATH = "/tip"  # the whistleblowers' page, linked once it exists
 HERE = Path(__file__).resolve().parent
 ASSETS = common.assets(
     ("check.js", HERE / "static" / "check.js", "text/javascript"),
@@ -65,12 +66,16 @@ class LabelRoute:
     registered); refused when the value cannot be a code; limited per client address."""
 
     def __init__(self, settings: Settings) -> None:
-        self.limiter = RateLimiter(settings.hub_rate_limit_per_min, settings.hub_rate_limit_burst)
+        # Counted apart from /graphql's (its own namespace), in Redis when replicas share one.
+        store = WindowStore(settings.hub_redis_url, namespace="hub-labels")
+        self.limiter = RateLimiter(
+            settings.hub_rate_limit_per_min, settings.hub_rate_limit_burst, store
+        )
         self.base = settings.hub_issuer
 
     async def handle(self, request: Request) -> Response:
         host = request.client.host if request.client else "unknown"
-        wait = self.limiter.retry_after("ip:" + host)
+        wait = await self.limiter.retry_after("ip:" + host)
         if wait:
             body = {"error": f"rate limit reached: retry after {wait} s", "code": "LIMIT_EXCEEDED"}
             return JSONResponse(body, status_code=429, headers={"Retry-After": str(wait)})

@@ -17,7 +17,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hub.access import policy
+from hub.explorer import labels
 from hub.explorer.text import TEXT
+from hub.graph import investigation_repo
 from hub.graph.mapping import TYPES
 from hub.oauth.models import OAuthClient
 from hub.oauth.routes import AUTHORIZE_PATH, TOKEN_PATH
@@ -33,7 +35,19 @@ ASSETS = common.assets(
         common.NODE_MODULES / "cytoscape" / "dist" / "cytoscape.min.js",
         "text/javascript",
     ),
+    # fcose, the layout that keeps placed nodes still, and the two modules it is built on.
+    ("layout-base.js", common.NODE_MODULES / "layout-base" / "layout-base.js", "text/javascript"),
+    ("cose-base.js", common.NODE_MODULES / "cose-base" / "cose-base.js", "text/javascript"),
+    (
+        "cytoscape-fcose.js",
+        common.NODE_MODULES / "cytoscape-fcose" / "cytoscape-fcose.js",
+        "text/javascript",
+    ),
 )
+SCRIPTS = (
+    "cytoscape.min.js", "layout-base.js", "cose-base.js", "cytoscape-fcose.js", "hub.js",
+    "explorer.js",
+)  # fmt: skip
 
 
 def redirect_uri(issuer: str) -> str:
@@ -53,6 +67,8 @@ def _config(lang: str, client: OAuthClient | None, uri: str) -> dict[str, object
         # caller may read (the API refuses the rest by name).
         "readable": {r.value: sorted(t) for r, t in policy.TYPE_READERS.items()},
         "fields": {t: ["id", *m.properties] for t, m in TYPES.items()},
+        "relationships": list(investigation_repo.REL_TYPES),
+        "labels": labels.for_language(lang),
     }
 
 
@@ -67,7 +83,7 @@ async def page(request: Request) -> Response:
         header=f"{common.switch(PATH, lang, t['switch'])}<h1>{escape(t['heading'])}</h1>"
         '<div id="account"></div>',
         config=_config(lang, client, uri),
-        scripts=[f"{PATH}/static/{n}" for n in ("cytoscape.min.js", "hub.js", "explorer.js")],
+        scripts=[f"{PATH}/static/{n}" for n in SCRIPTS],
     )
 
 

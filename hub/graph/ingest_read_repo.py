@@ -26,16 +26,26 @@ class Reader:
     visible: dict[str, str]
     enterprise: str | None
     district: str | None
+    subject: str  # the writer's client id: its own records and claims
 
 
 # label -> the state the rules read, as a Cypher map over `n`.
+_CLAIM = "MATCH (c:PersonClaim {claimedBy: $by, idNumber: n.idNumber})"
+
 STATE: dict[str, str] = {
     "Enterprise": "{kind: n.kind}",
     "Cylinder": "{status: n.status, model: n.model, nextInspection: n.nextInspection, "
     "scrapDate: n.scrapDate, owner: [(n)-[:OWNED_BY]->(o:Enterprise) | o.uscc][0]}",
     "Household": "{status: n.status, registered: EXISTS { (n)-[:REGISTERED_TO]->(:Person) }}",
-    "Person": "{qualifications: coalesce(n.qualifications, []), "
-    "employers: [(n)-[:EMPLOYED_BY]->(o:Enterprise) | o.uscc]}",
+    # What the writer itself asserted of a person another client recorded (its PersonClaim)
+    # stands for the person in its own checks: a follow-up write then answers as it would for a
+    # person the writer registered itself, and tells nothing of the canonical one.
+    "Person": "CASE WHEN EXISTS { " + _CLAIM + " } THEN "
+    "{qualifications: COLLECT { " + _CLAIM + " UNWIND coalesce(c.qualifications, []) AS q "
+    "RETURN q }, employers: COLLECT { " + _CLAIM + "-[:EMPLOYED_BY]->(o:Enterprise) "
+    "RETURN o.uscc }} "
+    "ELSE {qualifications: coalesce(n.qualifications, []), "
+    "employers: [(n)-[:EMPLOYED_BY]->(o:Enterprise) | o.uscc]} END",
     "Vehicle": "{kind: n.kind, permitExpiry: n.permitExpiry, "
     "operator: [(n)-[:OPERATED_BY]->(o:Enterprise) | o.uscc][0]}",
     "Product": "{failed: EXISTS { (:BatchTest {result: 'FAIL'})-[:OF]->(n) }}",
@@ -52,6 +62,13 @@ def _native(value: Any) -> Any:
     return to_native() if to_native else value
 
 
+def _visible(reader: Reader, label: str) -> str:
+    rule = reader.visible.get(label, "false")
+    if label == "Person":  # the writer's own claim makes the person its own to name
+        rule = "(" + rule + ") OR EXISTS { " + _CLAIM + " }"
+    return rule
+
+
 def state_statement(reader: Reader, labels: list[str], label: str) -> str:
     parts: list[str] = []
     for i, ref_label in enumerate(labels):
@@ -62,16 +79,27 @@ def state_statement(reader: Reader, labels: list[str], label: str) -> str:
             "OPTIONAL MATCH (n:" + ref_label + " {" + NATURAL_KEYS[ref_label] + ": k}) "
             "RETURN collect({label: '" + ref_label + "', key: k, exists: n IS NOT NULL, "
             "visible: CASE WHEN n IS NULL THEN false "
-            "ELSE (" + reader.visible.get(ref_label, "false") + ") END, "
+            "ELSE (" + _visible(reader, ref_label) + ") END, "
             "state: CASE WHEN n IS NULL THEN null ELSE " + STATE[ref_label] + " END}) "
             "AS r" + str(i) + " }"
         )  # fmt: skip
     if label not in NATURAL_KEYS:
         raise ValueError(f"no key for {label}")
-    parts.append(
-        "CALL { UNWIND $keys AS k MATCH (n:" + label + " {" + NATURAL_KEYS[label] + ": k}) "
-        "RETURN collect({key: k, hash: n.contentHash, status: n.status}) AS existing }"
-    )
+    if label == "Person":
+        # A writer's history with a person is its own: the person it recorded, or its claim
+        # about someone another client recorded (hub.graph.ingest_write), never theirs.
+        parts.append(
+            "CALL { UNWIND $keys AS k OPTIONAL MATCH (o:Person {idNumber: k}) "
+            "WHERE o.recordedBy = $by "
+            "OPTIONAL MATCH (c:PersonClaim {claimedBy: $by, idNumber: k}) "
+            "WITH k, coalesce(o, c) AS n WHERE n IS NOT NULL "
+            "RETURN collect({key: k, hash: n.contentHash, status: n.status}) AS existing }"
+        )
+    else:
+        parts.append(
+            "CALL { UNWIND $keys AS k MATCH (n:" + label + " {" + NATURAL_KEYS[label] + ": k}) "
+            "RETURN collect({key: k, hash: n.contentHash, status: n.status}) AS existing }"
+        )
     parts.append(
         "CALL { OPTIONAL MATCH (m:Enterprise {uscc: $me}) "
         "RETURN CASE WHEN m IS NULL THEN null ELSE {kind: m.kind} END AS me }"
@@ -90,7 +118,7 @@ async def read_state(
     """{refs: [{label, key, exists, visible, state}], existing: [{key, hash, status}], me}."""
     labels = sorted(refs)
     params: dict[str, Any] = {"r" + str(i): refs[lbl] for i, lbl in enumerate(labels)}
-    params |= {"keys": keys, "me": reader.enterprise}
+    params |= {"keys": keys, "me": reader.enterprise, "by": reader.subject}
     params |= {"scopeEnterprise": reader.enterprise, "scopeDistrict": reader.district}
     # Assembled from allow-listed labels, keys and the policy's predicates; values are params.
     query = cast(LiteralString, state_statement(reader, labels, label))  # type: ignore[redundant-cast]

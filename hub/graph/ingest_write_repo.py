@@ -68,14 +68,37 @@ for _label, _links in LINKS.items():  # every link is a relationship of the mode
             Rel(_label, _link.rel, "*") in RELATIONSHIPS
         ), (_label, _link)
 
-# A household is registered to a real-name person: the person is created with it, or reused.
+# A household is registered to a real-name person: a person unknown to the graph is created with
+# it, one the writer itself recorded is reused. A person another client recorded is never linked
+# or changed on this writer's word: what it asserted is held as its claim, pending a match or a
+# police verification, and the writer's answer is the same as for an unknown person.
 _HOUSEHOLD_PERSON = (
     "CALL { WITH e, row, created WITH e, row WHERE created "
+    "OPTIONAL MATCH (known:Person {idNumber: row.extra.person.idNumber}) "
+    "WITH e, row, known "
+    "CALL { WITH e, row, known WITH e, row, known "
+    "WHERE known IS NULL OR known.recordedBy = $by "
     "MERGE (p:Person {idNumber: row.extra.person.idNumber}) "
     "ON CREATE SET p.pid = randomUUID(), "
     "p.name = row.extra.person.name, p.phone = row.extra.person.phone, "
     "p.qualifications = [], p.verified = false, p.recordedBy = $by, p.recordedAt = $now "
     "MERGE (e)-[:REGISTERED_TO]->(p) } "
+    "CALL { WITH e, row, known WITH e, row, known "
+    "WHERE known IS NOT NULL AND known.recordedBy <> $by "
+    "MERGE (c:PersonClaim {claimedBy: $by, idNumber: row.extra.person.idNumber}) "
+    "ON CREATE SET c.name = row.extra.person.name, c.phone = row.extra.person.phone, "
+    "c.status = 'PENDING', c.claimedAt = $now "
+    "MERGE (e)-[:CLAIMS_PERSON]->(c) } } "
+)
+
+# registerEmployees naming a person another client recorded: the writer's own claim, with its
+# links, created or replayed exactly like a person of its own (same answers either way).
+_PERSON_CLAIM = (
+    "UNWIND $rows AS row MERGE (e:PersonClaim {claimedBy: $by, idNumber: row.key}) "
+    "ON CREATE SET e += row.props, e.contentHash = row.hash, e.status = 'PENDING', "
+    "e.claimedAt = $now, e.ingestPending = true "
+    "WITH e, row, coalesce(e.ingestPending, false) AS created REMOVE e.ingestPending "
+    "WITH e, row, created "
 )
 
 
@@ -133,8 +156,42 @@ async def create_nodes(
     if not rows:
         return {}
     rows = _times_as_text(label, rows)
-    result = await tx.run(create_statement(label), rows=rows, by=by, now=now)
-    return {r["key"]: (r["created"], r["hash"]) async for r in result}
+    done: dict[str, tuple[bool, str | None]] = {}
+    if label == "Person":
+        foreign = await _recorded_by_others(tx, [r["key"] for r in rows], by)
+        claims = [r for r in rows if r["key"] in foreign]
+        rows = [r for r in rows if r["key"] not in foreign]
+        if claims:
+            result = await tx.run(claim_statement(), rows=claims, by=by, now=now)
+            done |= {r["key"]: (r["created"], r["hash"]) async for r in result}
+    if rows:
+        result = await tx.run(create_statement(label), rows=rows, by=by, now=now)
+        done |= {r["key"]: (r["created"], r["hash"]) async for r in result}
+    return done
+
+
+async def _recorded_by_others(tx: AsyncManagedTransaction, keys: list[str], by: str) -> set[str]:
+    result = await tx.run(
+        "MATCH (p:Person) WHERE p.idNumber IN $keys AND coalesce(p.recordedBy, '') <> $by "
+        "RETURN p.idNumber AS k",
+        keys=keys,
+        by=by,
+    )
+    return {r["k"] async for r in result}
+
+
+@cache
+def claim_statement() -> LiteralString:
+    query = _PERSON_CLAIM
+    for link in LINKS["Person"]:
+        query += (
+            "CALL { WITH e, row, created WITH e, row WHERE created "
+            "UNWIND row.links." + link.field + " AS k "
+            "MATCH (t:" + link.target + " {" + NATURAL_KEYS[link.target] + ": k}) "
+            "MERGE (e)-[:" + link.rel + "]->(t) } "
+        )
+    query += "RETURN row.key AS key, created, e.contentHash AS hash"
+    return cast(LiteralString, query)  # type: ignore[redundant-cast]
 
 
 async def move_cylinders(

@@ -45,10 +45,38 @@ def _catalog_indexes() -> list[LiteralString]:
     return cast(list[LiteralString], out)  # type: ignore[redundant-cast]
 
 
+def search_index(label: str, prop: str) -> str:
+    """The name of the full-text index behind the explorer's search on one property."""
+    return "search_" + label.lower() + "_" + prop.lower()
+
+
+# Lucene's standard tokenizer, lower-cased, no stop words: a code, plate or USCC is one token,
+# each Chinese character one (hub/resolvers/search.py writes queries the same way).
+SEARCH_ANALYZER = "standard-no-stop-words"
+
+
+def _search_indexes() -> list[LiteralString]:
+    """One full-text index per property the catalog puts in search (one per property, so that
+    a search asks only the indexes of the fields its role sees in full)."""
+    out: list[str] = []
+    for entry in CATALOG.values():
+        for prop in (p.name for p in entry.props if p.search):
+            out.append(
+                "CREATE FULLTEXT INDEX " + search_index(entry.label, prop) + " IF NOT EXISTS "
+                "FOR (n:" + entry.label + ") ON EACH [n." + prop + "] "
+                "OPTIONS {indexConfig: {`fulltext.analyzer`: '" + SEARCH_ANALYZER + "'}}"
+            )
+    return cast(list[LiteralString], out)  # type: ignore[redundant-cast]
+
+
 # The hub's own labels, written out in full so that every statement is a literal and reads as
 # it runs.
 CONSTRAINTS: list[LiteralString] = [
     *_catalog_constraints(),
+    # A writer's claim about a person another client recorded (hub.graph.ingest_write_repo): one
+    # per writer and identity number; not a graph type, so no read reaches it.
+    "CREATE CONSTRAINT person_claim_unique IF NOT EXISTS "
+    "FOR (n:PersonClaim) REQUIRE (n.claimedBy, n.idNumber) IS UNIQUE",
     # The OAuth registry (hub.oauth): clients, people, single-use codes, the jti deny list.
     "CREATE CONSTRAINT oauthclient_clientid_unique IF NOT EXISTS "
     "FOR (n:OAuthClient) REQUIRE n.clientId IS UNIQUE",
@@ -65,16 +93,26 @@ CONSTRAINTS: list[LiteralString] = [
     "FOR (n:AuditEntry) REQUIRE (n.chain, n.seq) IS UNIQUE",
     "CREATE CONSTRAINT audithead_chain_unique IF NOT EXISTS "
     "FOR (n:AuditHead) REQUIRE n.chain IS UNIQUE",
+    # Leases (hub/graph/lease_repo.py): one per named job.
+    "CREATE CONSTRAINT lease_name_unique IF NOT EXISTS FOR (n:Lease) REQUIRE n.name IS UNIQUE",
+    # Webhooks (hub/graph/webhook_repo.py): endpoints and the outbox of deliveries.
+    "CREATE CONSTRAINT webhookendpoint_id_unique IF NOT EXISTS "
+    "FOR (n:WebhookEndpoint) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT webhookdelivery_id_unique IF NOT EXISTS "
+    "FOR (n:WebhookDelivery) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT auditsignature_chain_seq_unique IF NOT EXISTS "
     "FOR (n:AuditSignature) REQUIRE (n.chain, n.seq) IS UNIQUE",
 ]
 
 INDEXES: list[LiteralString] = [
     *_catalog_indexes(),
+    *_search_indexes(),
     "CREATE INDEX authcode_expiresat IF NOT EXISTS FOR (n:AuthCode) ON (n.expiresAt)",
     "CREATE INDEX revokedtoken_expiresat IF NOT EXISTS FOR (n:RevokedToken) ON (n.expiresAt)",
     "CREATE INDEX auditentry_time IF NOT EXISTS FOR (n:AuditEntry) ON (n.time)",
     "CREATE INDEX auditentry_client IF NOT EXISTS FOR (n:AuditEntry) ON (n.client)",
+    "CREATE INDEX webhookdelivery_status_nextat IF NOT EXISTS "
+    "FOR (n:WebhookDelivery) ON (n.status, n.nextAt)",
 ]
 
 

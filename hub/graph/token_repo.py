@@ -29,14 +29,38 @@ async def save_auth_code(tx: AsyncManagedTransaction, code: dict[str, Any]) -> N
 async def take_auth_code(
     tx: AsyncManagedTransaction, code_hash: str, now: int
 ) -> dict[str, Any] | None:
-    """The code's record, deleted whatever happens next; expired codes are swept on the way."""
-    await (await tx.run("MATCH (a:AuthCode) WHERE a.expiresAt < $now DELETE a", now=now)).consume()
+    """The code's record as it was before this redemption, which marks it used (`usedAt`);
+    spent codes of any client are swept on the way."""
+    await (
+        await tx.run(
+            "MATCH (a:AuthCode) WHERE coalesce(a.keepUntil, a.expiresAt) < $now DELETE a", now=now
+        )
+    ).consume()
+    # The write lock first: of two redemptions at once, the second sees the first's mark.
     rows = await fetch_all(
         tx,
-        "MATCH (a:AuthCode {codeHash: $codeHash}) WITH a, a {.*} AS found DELETE a RETURN found",
+        "MATCH (a:AuthCode {codeHash: $codeHash}) SET a._lock = true "
+        "WITH a, a {.*} AS found SET a.usedAt = coalesce(a.usedAt, $now) REMOVE a._lock "
+        "RETURN found",
         codeHash=code_hash,
+        now=now,
     )
     return dict(rows[0]["found"]) if rows else None
+
+
+async def note_code_token(
+    tx: AsyncManagedTransaction, code_hash: str, jti: str, expires_at: int
+) -> None:
+    """The token a code gave, kept with the spent code so that its reuse can revoke it."""
+    await (
+        await tx.run(
+            "MATCH (a:AuthCode {codeHash: $codeHash}) "
+            "SET a.issuedJti = $jti, a.keepUntil = $expiresAt",
+            codeHash=code_hash,
+            jti=jti,
+            expiresAt=expires_at,
+        )
+    ).consume()
 
 
 async def revoke_jti(

@@ -19,11 +19,13 @@ from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 from hub.access import policy
 from hub.access.principal import Principal
 from hub.access.write_policy import Grant, Write, grant_for
+from hub.audit.atomic import WriteAudit
 from hub.config import Settings
 from hub.errors import LimitExceeded, Unavailable
 from hub.graph import ingest_write_repo as repo
 from hub.graph.driver import Graph
 from hub.graph.ingest_read_repo import Reader, read_state
+from hub.ingest.alerts import incident_firings, raise_for, refusal_firings
 from hub.ingest.codes import Code, ItemError
 from hub.ingest.fields import Fields, Moment
 from hub.ingest.item import Item, Spec
@@ -90,6 +92,8 @@ async def _write_batch(
     principal: Principal,
     moment: Moment,
     prepared: list[Item],
+    audit: WriteAudit | None,
+    linkage: bool = True,
 ) -> list[Item]:
     # A fresh copy per attempt: the driver may run this function again.
     items = [Item(i.index, i.draft, list(i.errors), i.hash) for i in prepared]
@@ -104,6 +108,7 @@ async def _write_batch(
         {label: policy.visible(principal, label, "n") for label in refs},
         principal.enterprise,
         principal.district,
+        principal.subject,
     )
     read = await read_state(tx, reader, {k: sorted(v) for k, v in refs.items()}, spec.label, keys)
     state = state_from(read)
@@ -117,6 +122,15 @@ async def _write_batch(
     ]  # fmt: skip
     if rows:
         await _store(tx, spec, rows, valid, principal.subject, moment)
+        written = sum(1 for i in valid if i.ok and not i.replayed)
+        if audit is not None and written:  # the entry commits with the data, or neither does
+            await audit.append(tx, written, moment.now)
+    # The linkage, in this same transaction: a refusal and the alert it fires commit together.
+    if linkage:
+        fresh = [i for i in valid if i.ok and not i.replayed]
+        firings = refusal_firings(spec, state, principal, moment, todo)
+        firings += incident_firings(spec, moment, fresh)
+        await raise_for(tx, firings, principal, moment)
     return items
 
 
@@ -156,10 +170,16 @@ async def _store(
 
 
 async def run_batch(
-    graph: Graph, settings: Settings, principal: Principal, write: Write, raw_items: list[Any]
+    graph: Graph,
+    settings: Settings,
+    principal: Principal,
+    write: Write,
+    raw_items: list[Any],
+    audit: WriteAudit | None = None,
 ) -> Outcome:
     """Validate and write one mutation's items; per-item results in input order. The caller
-    holds graph:write (declared on every mutation: hub/access/root_access.py WRITE)."""
+    holds graph:write (declared on every mutation: hub/access/root_access.py WRITE). With
+    `audit`, a transaction that stores anything appends the request's audit entry too."""
     limit = settings.hub_write_batch_limit
     if len(raw_items) > limit:
         raise LimitExceeded(
@@ -175,12 +195,17 @@ async def run_batch(
     pending = [i for i in items if i.ok and i.index not in follows]
     if pending and grant is not None:
         try:
-            judged = await graph.write(_write_batch, spec, grant, principal, moment, pending)
+            judged = await graph.write(
+                _write_batch, spec, grant, principal, moment, pending, audit,
+                settings.hub_linkage_enabled,
+            )  # fmt: skip
         except (ServiceUnavailable, SessionExpired, TransientError) as exc:
             log.warning("write batch failed", extra={"fields": {"error": type(exc).__name__}})
             raise Unavailable(RETRY_MESSAGE) from None
         by_index = {i.index: i for i in judged}
         items = [by_index.get(i.index, i) for i in items]
+        if audit is not None and any(i.ok and not i.replayed for i in judged):
+            audit.committed()
     by_index = {i.index: i for i in items}
     return Outcome([_result(spec, by_index[follows.get(i.index, i.index)], i) for i in items])
 

@@ -15,6 +15,7 @@ from typing import Any
 from hub.clock import FUZHOU
 from hub.identifiers import KEY, check_mobile, check_plate, check_resident_id, check_uscc
 from hub.ingest.codes import Code, ItemError
+from hub.temporal import parse_moment
 
 DISTRICT = re.compile(r"^\d{6}$", re.ASCII)
 NAME_MAX = 200
@@ -125,12 +126,9 @@ class Fields:
         if value is None:
             return None
         try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            self.error(name, Code.INVALID_TIME, f"{name} is ISO 8601: 2026-11-28T09:30:00+08:00")
-            return None
-        if parsed.tzinfo is None:
-            self.error(name, Code.INVALID_TIME, f"{name} needs a zone offset, such as +08:00")
+            parsed = parse_moment(value)
+        except ValueError as exc:
+            self.error(name, Code.INVALID_TIME, f"{name}: {exc}")
             return None
         if parsed > self.moment.now + self.moment.skew:
             self.error(name, Code.INVALID_TIME, f"{name} is in the future")

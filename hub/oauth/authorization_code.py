@@ -1,7 +1,8 @@
 """The authorization-code grant with PKCE (S256 only), for people signing in on the hub's page
-through a sign-in client: the code is single-use (taken from the store when redeemed), lives
-five minutes, and the token carries the person's role and the scopes both the person and the
-client hold. The other grant is hub/oauth/client_credentials.py.
+through a sign-in client: the code is single-use (marked used when redeemed; redeemed again, it
+revokes the token of its first use), lives five minutes, and the token carries the person's role
+and the scopes both the person and the client hold. The other grant is
+hub/oauth/client_credentials.py.
 """
 
 from __future__ import annotations
@@ -51,14 +52,26 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[mis
 
     def query_authorization_code(self, code: str, client: OAuthClient) -> AuthCode | None:
         auth: AuthCode | None = self.server.write(
-            token_store.take_auth_code, code, client.client_id, int(time.time())
-        )
-        if auth is None or auth.is_expired():
+            token_store.take_auth_code, code, client.client_id, int(time.time()),
+            self.server.clock.now(),
+        )  # fmt: skip
+        if auth is None:  # unknown, or reused (its first token is revoked now): read afresh
+            self.server.on_loop(self.server.status.forget_client, client.client_id)
+            return None
+        if auth.is_expired():
             return None
         return auth
 
+    def save_token(self, token: dict[str, Any]) -> Any:
+        """Keep the token's id with the spent code: a second redemption revokes it."""
+        code = self.request.payload.data.get("code")
+        checked = self.server.verifier.check(token["access_token"])
+        if code:
+            self.server.write(token_store.note_code_token, code, checked.jti, checked.exp)
+        return super().save_token(token)
+
     def delete_authorization_code(self, authorization_code: AuthCode) -> None:
-        """Nothing left to do: `query_authorization_code` took the code out of the store."""
+        """Nothing left to do: `query_authorization_code` marked the code used."""
 
     def authenticate_user(self, authorization_code: AuthCode) -> OAuthUser | None:
         user: OAuthUser | None = self.server.read(registry.find_user, authorization_code.username)

@@ -40,6 +40,9 @@ EXPLORER_PATH = "/explorer"
 INVESTIGATOR = "demo-investigator"
 INVESTIGATOR_SCOPES = f"{Scope.GRAPH_READ} {Scope.INVESTIGATE}"
 # The inspectors' field app (hub/field) signs in through its own client; the inspector writes.
+# The console (hub/console): GraphiQL signing a developer in as their own role.
+CONSOLE_CLIENT = "demo-console-page"
+CONSOLE_PATH = "/console"
 FIELD_CLIENT = "demo-field-page"
 FIELD_PATH = "/field"
 SUPERVISION_CLIENT = "demo-supervision-page"
@@ -149,6 +152,13 @@ async def ensure_demo_credentials(graph: Graph, settings: Settings) -> list[Demo
         await _client(
             graph, stored, EXPLORER_CLIENT, Role.MARKET.value, INVESTIGATOR_SCOPES, None,
             explorer_page,
+        )
+    )  # fmt: skip
+    console_page = settings.hub_issuer.rstrip("/") + CONSOLE_PATH
+    creds.append(
+        await _client(
+            graph, stored, CONSOLE_CLIENT, Role.MARKET.value, INVESTIGATOR_SCOPES, None,
+            console_page,
         )
     )  # fmt: skip
     field_page = settings.hub_issuer.rstrip("/") + FIELD_PATH

@@ -1,7 +1,8 @@
 """A development-only stand-in for a token: `X-Hub-Principal: role=police; district=350102`.
 
-It lets a developer and the tests act as any role before OAuth is wired in. It is refused outside
-development and test (see `hub.app`), so production callers must bring a real token.
+It lets a developer and the tests act as any role without a token. It is accepted only where the
+HUB_DEV_PRINCIPAL setting turns it on (never by default; production refuses to start with it), and
+the hub says so at start-up (see `hub.app`).
 """
 
 from __future__ import annotations

@@ -89,8 +89,8 @@ class OAuthClient:
         return self.secret_hash is not None and verify_secret(self.secret_hash, client_secret)
 
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
-        if self.is_sign_in_client:
-            return method == "none" and endpoint == "token"
+        if self.is_sign_in_client:  # public: it redeems codes and revokes its own tokens
+            return method == "none" and endpoint in ("token", "revocation")
         return method in CONFIDENTIAL_METHODS
 
     def check_response_type(self, response_type: str) -> bool:

@@ -67,8 +67,11 @@ class OAuthEndpoints:
             return _oauth_error(400, "invalid_request", str(exc))
         oreq = HubOAuth2Request(request, self.settings, form=form)
         client_id = extract_basic_authorization(oreq.headers)[0] or oreq.form.get("client_id")
-        name, address = f"client:{client_id}" if client_id else None, _address(request)
-        wait = self.oauth.throttle.retry_after(name, address)
+        address = _address(request)
+        # Failures count per (source, client): a stranger who knows a client id and fails its
+        # secret is backed off, and the owner, calling from its own address, is not.
+        name = f"client:{client_id}@{address}" if client_id else None
+        wait = await self.oauth.throttle.retry_after(name, address)
         if wait is not None:
             return _oauth_error(
                 429,
@@ -78,10 +81,10 @@ class OAuthEndpoints:
             )
         response = await self.server.call(handle, oreq)
         if _is_invalid_client(response):
-            self.oauth.throttle.failed(name, address)
+            await self.oauth.throttle.failed(name, address)
             log.info("client authentication failed", extra={"fields": {"client": client_id}})
         elif response.status_code == 200 and name:
-            self.oauth.throttle.succeeded(name)
+            await self.oauth.throttle.succeeded(name)
         response.headers.update(NO_STORE)
         return response
 
@@ -114,7 +117,7 @@ class OAuthEndpoints:
         username, password = form.get("username", "").strip(), form.get("password", "")
         shown_scope = oreq.payload.scope or " ".join(client.scopes)
         name, address = f"user:{username}", _address(request)
-        wait = self.oauth.throttle.retry_after(name, address)
+        wait = await self.oauth.throttle.retry_after(name, address)
         if wait is not None:
             message = pages.TEXT[lang]["throttled"].format(seconds=wait)
             page = pages.sign_in_page(
@@ -126,12 +129,12 @@ class OAuthEndpoints:
         stored = user.password_hash if user is not None else None
         valid = await self.server.call(verify_secret, stored, password)
         if not valid or user is None or not user.enabled:
-            self.oauth.throttle.failed(name, address)
+            await self.oauth.throttle.failed(name, address)
             message = pages.TEXT[lang]["bad_login"]
             return pages.sign_in_page(
                 request, lang, client.name, shown_scope, message, 401, username
             )
-        self.oauth.throttle.succeeded(name)
+        await self.oauth.throttle.succeeded(name)
         response: Response = await self.server.call(
             self.server.create_authorization_response, oreq, user, grant
         )

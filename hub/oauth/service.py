@@ -18,6 +18,7 @@ from hub.oauth.oauth_server import HubAuthorizationServer
 from hub.oauth.status import StatusCache
 from hub.oauth.throttle import FailureThrottle
 from hub.oauth.tokens import InvalidToken
+from hub.sharedstore import WindowStore
 
 log = logging.getLogger("hub.auth")
 
@@ -35,7 +36,7 @@ class OAuth:
     server: HubAuthorizationServer
 
     @classmethod
-    def create(cls, settings: Settings) -> OAuth:
+    def create(cls, settings: Settings, store: WindowStore | None = None) -> OAuth:
         keyring = KeyRing(settings)  # generated into the state folder on first start
         status = StatusCache(settings.hub_oauth_status_cache_s)
         return cls(
@@ -43,7 +44,9 @@ class OAuth:
             keyring=keyring,
             status=status,
             throttle=FailureThrottle(
-                settings.hub_oauth_max_failures, settings.hub_oauth_failure_window_s
+                settings.hub_oauth_max_failures,
+                settings.hub_oauth_failure_window_s,
+                store=store or WindowStore(settings.hub_redis_url),
             ),
             server=HubAuthorizationServer(settings, keyring, status),
         )

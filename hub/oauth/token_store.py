@@ -36,15 +36,30 @@ async def save_auth_code(tx: AsyncManagedTransaction, code: str, auth: AuthCode)
 
 
 async def take_auth_code(
-    tx: AsyncManagedTransaction, code: str, client_id: str, now: int
+    tx: AsyncManagedTransaction, code: str, client_id: str, now: int, revoked_at: datetime
 ) -> AuthCode | None:
-    """Redeem a code: it is deleted whatever happens next, so it can never be used twice. Expired
-    codes of any client are swept on the way."""
+    """Redeem a code, once: it is marked used whatever happens next and kept until the token it
+    gave would expire. Redeemed again, it answers None and revokes the token of its first use
+    (RFC 6749 section 10.5: whoever holds a copy of the code may hold that token)."""
     record = await repo.take_auth_code(tx, code_hash(code), now)
     if record is None:
         return None
+    if record.get("usedAt") is not None:
+        if record.get("issuedJti"):
+            await repo.revoke_jti(
+                tx, record["issuedJti"], record["clientId"], int(record["keepUntil"]), now,
+                revoked_at,
+            )  # fmt: skip
+        return None
     auth = AuthCode.from_record(record)
     return auth if auth.client_id == client_id else None
+
+
+async def note_code_token(
+    tx: AsyncManagedTransaction, code: str, jti: str, expires_at: int
+) -> None:
+    """The token a code gave, kept with the spent code so that its reuse can revoke it."""
+    await repo.note_code_token(tx, code_hash(code), jti, expires_at)
 
 
 async def revoke_jti(

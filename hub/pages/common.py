@@ -42,6 +42,7 @@ HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; "
     "style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; "
     "media-src 'self' blob:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 }
 

@@ -95,6 +95,27 @@ class Compiler(Selection):
                 field=field_path,
             )
 
+    def require_full(self, type_name: str, prop: str, path: str, use: str) -> None:
+        """Refuse to use the property `prop` of `type_name` as a key, filter or sort unless this
+        role sees every field that reads it in full (policy.sees_in_full)."""
+        tmap = TYPES[type_name]
+        for field_name, read in tmap.properties.items():
+            if read == prop and not policy.sees_in_full(self.principal.role, type_name, field_name):
+                raise Forbidden(
+                    f"the {self.principal.role.value} role sees {type_name}.{field_name} masked "
+                    f"and may not {use} by it ({path})",
+                    field=path,
+                )
+
+    def full_sort(self, type_name: str, prop: str) -> str:
+        """`prop`, or the row's opaque global key when this role sees `prop` masked (an order
+        by hidden digits would tell them)."""
+        try:
+            self.require_full(type_name, prop, type_name, "sort")
+        except Forbidden:
+            return TYPES[type_name].global_key
+        return prop
+
     def row_rule(self, type_name: str, var: str) -> str | None:
         """The predicate every row of `type_name` must pass for this principal, if any."""
         return policy.row_rule(self.principal, type_name, var)
@@ -210,7 +231,7 @@ class Compiler(Selection):
         if "totalCount" in selected:
             parts.append(self._count(match, conditions))
         if "edges" in selected or "pageInfo" in selected:
-            sort = self._order(link, t, args, order)
+            sort = self._order(link, args, order, path)
             return self._page(label, t, match, conditions, sort, first, args, selected, parts, path)
         return "{" + ", ".join(parts) + "}"
 
@@ -240,11 +261,17 @@ class Compiler(Selection):
         return "totalCount: COUNT { " + match + where + " }"
 
     def _order(
-        self, link: Link, t: str, args: dict[str, Any], order: tuple[str, bool] | None
+        self, link: Link, args: dict[str, Any], order: tuple[str, bool] | None, path: str
     ) -> Order:
+        """The asked order, by a property this role sees in full; else the list's own (by the
+        opaque global key where the role sees that property masked)."""
         label = link.target
-        tmap = TYPES[label]
-        prop, descending = order or (link.order or tmap.key, link.order == "time")
+        if order is not None:
+            self.require_full(label, order[0], path, "sort")
+            prop, descending = order
+        else:
+            prop = self.full_sort(label, link.order or TYPES[label].key)
+            descending = link.order == "time"
         # A time range already excludes rows without a time: sort on the bare property, so
         # Neo4j walks the time index in order and stops at the page instead of sorting all.
         ranged = prop == "time" and any(
@@ -254,12 +281,13 @@ class Compiler(Selection):
         return Order(label, prop, descending, ranged)
 
     def _after(self, label: str, t: str, sort: Order, cursor: str, path: str) -> str:
-        """The rows after the cursor's row, in the list's order (ties broken by the key)."""
+        """The rows after the cursor's row, in the list's order (ties broken by the global key,
+        unique and seen in full by every reader)."""
         tmap = TYPES[label]
         anchor_key = decode_cursor(cursor, label, path)
         a = self.var()
         op = "<" if sort.descending else ">"
-        key = t + "." + tmap.key
+        key = t + "." + tmap.global_key
         row_sort, anchor_sort = sort.expression(t), sort.expression(a)
         # The cursor's row must be in scope too, or a page would tell where an unseen row
         # sorts (its date, its name) by where the page starts.
@@ -270,7 +298,7 @@ class Compiler(Selection):
             + (anchor_rule + ") AND (" if anchor_rule else "")
             + row_sort + " " + op + " " + anchor_sort
             + " OR (" + row_sort + " = " + anchor_sort + " AND " + key + " " + op + " "
-            + a + "." + tmap.key + ")) }"
+            + a + "." + tmap.global_key + ")) }"
         )  # fmt: skip
 
     def _page(
@@ -307,7 +335,7 @@ class Compiler(Selection):
             projection = self.project(label, t, node_nodes) if node_nodes else "{}"
         finally:
             self._depth_factor = outer
-        key = t + "." + tmap.key
+        key = t + "." + tmap.global_key  # unique, and seen in full by every reader
         direction = " DESC" if sort.descending else ""
         items = (
             "COLLECT { " + match + (" WHERE " + " AND ".join(paging) if paging else "")

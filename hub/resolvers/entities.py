@@ -41,6 +41,8 @@ def one_expression(
     c: Compiler, type_name: str, key: str, nodes: list[FieldNode], field: str
 ) -> str:
     c.require_type(type_name, field)
+    # A key the role sees masked is no lookup for it: guesses would undo the mask.
+    c.require_full(type_name, TYPES[type_name].key, field, "look rows up")
     return c.one(type_name, key, nodes)
 
 

@@ -2,7 +2,8 @@
 
 The filters are declared in the catalog (hub/catalog/). A filter that looks at a related type
 needs that type readable (policy.FILTER_NEEDS) and only considers related rows the principal may
-see, so no filter can serve as an oracle.
+see, and no filter compares a value the principal sees masked (policy.sees_in_full), so no filter
+can serve as an oracle.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class Builder(Protocol):
     def var(self) -> str: ...
     def row_rule(self, type_name: str, var: str) -> str | None: ...
     def require_type(self, type_name: str, field_path: str) -> None: ...
+    def require_full(self, type_name: str, prop: str, path: str, use: str) -> None: ...
 
 
 # A predicate builder: (compiler, row variable, value) -> Cypher predicate.
@@ -86,11 +88,12 @@ def _build(f: Filter) -> Predicate:
     return _related(f.pattern, f.label, f.prop)
 
 
-# type -> filter -> predicate builder, for every filter the catalog declares.
+# type -> filter -> its catalog entry, and its predicate builder.
+SPECS: dict[str, dict[str, Filter]] = {
+    name: {f.name: f for f in entry.filters} for name, entry in API_TYPES.items() if entry.filters
+}
 FILTERS: dict[str, dict[str, Predicate]] = {
-    name: {f.name: _build(f) for f in entry.filters}
-    for name, entry in API_TYPES.items()
-    if entry.filters
+    name: {f_name: _build(f) for f_name, f in specs.items()} for name, specs in SPECS.items()
 }
 # Every list of events (and incidents) takes a time range.
 TIME_RANGE: dict[str, Predicate] = {
@@ -110,8 +113,13 @@ def filter_predicates(
         needs = policy.FILTER_NEEDS.get((label, name), policy.FILTER_NEEDS.get(("*", name)))
         if builder is None or needs is None:
             raise Forbidden(f"{path}: the filter {name} is not open to any role", field=path)
+        where = path + "(filter: " + name + ")"
         for needed in needs:
-            c.require_type(needed, path + "(filter: " + name + ")")
+            c.require_type(needed, where)
+        spec = SPECS.get(label, {}).get(name)
+        if spec is not None:  # the value compared must be one the role sees in full
+            target = spec.label if spec.op == "related" else label
+            c.require_full(target, spec.prop, where, "filter")
         out.append(builder(c, var, value))
     return out
 

@@ -17,22 +17,38 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from strawberry.schema.config import StrawberryConfig
 
 from hub.audit.extension import AuditExtension
+from hub.schema.alerts import AlertMutation
 from hub.schema.audit import AuditQuery
+from hub.schema.cases import CaseMutation, CaseQuery
 from hub.schema.graph import GRAPH_TYPES, read_key
-from hub.schema.guards import IntrospectionNeedsToken
+from hub.schema.guards import IntrospectionNeedsToken, OneOperationOrNamed
 from hub.schema.investigation import InvestigationQuery
-from hub.schema.mutations import Mutation
+from hub.schema.mutations import Mutation as GraphMutation
 from hub.schema.public import PublicQuery
 from hub.schema.queries import EntityQuery
 from hub.schema.scalars import SCALARS
+from hub.schema.search import SearchQuery
+from hub.schema.subscriptions import Subscription
 from hub.schema.supervision import SupervisionQuery
 from hub.schema.system import SystemQuery
 
 
 @strawberry.type
 class Query(
-    EntityQuery, InvestigationQuery, PublicQuery, SystemQuery, AuditQuery, SupervisionQuery
+    EntityQuery,
+    InvestigationQuery,
+    SearchQuery,
+    CaseQuery,
+    PublicQuery,
+    SystemQuery,
+    AuditQuery,
+    SupervisionQuery,
 ):
+    pass
+
+
+@strawberry.type(name="Mutation")
+class RootMutation(GraphMutation, CaseMutation, AlertMutation):
     pass
 
 
@@ -50,7 +66,8 @@ class HubSchema(strawberry.Schema):
 
 schema = HubSchema(
     query=Query,
-    mutation=Mutation,
+    mutation=RootMutation,
+    subscription=Subscription,
     types=GRAPH_TYPES,
     # Field names are written as the API spells them (camelCase), which is also how the graph
     # names its properties, so one name runs from the graph to the client.
@@ -64,6 +81,7 @@ schema = HubSchema(
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
         IntrospectionNeedsToken,  # after the cache, which would overwrite its verdict
+        OneOperationOrNamed,
         # The limits' rules are made once: the validation cache keys on the rule classes, and a
         # limiter made per request would bring new classes and miss the cache every time.
         lambda: AddValidationRules(LIMIT_RULES),

@@ -302,7 +302,36 @@ class Tip(Row, Node):
     concerns: Enterprise | None
 
 
+@strawberry.type(description="Alert 预警: a linkage rule fired, routed to departments")
+class Alert(Row, Node):
+    alertId: str
+    rule: str | None
+    name: str | None = strawberry.field(description="The rule's name 规则名称")
+    severity: str | None
+    status: str | None = strawberry.field(
+        description="OPEN -> ACKNOWLEDGED -> RESOLVED or DISMISSED"
+    )
+    time: DateTime | None = strawberry.field(description="First firing")
+    lastTime: DateTime | None = strawberry.field(description="Latest firing while open")
+    occurrences: int | None = strawberry.field(description="Firings counted while open")
+    departments: list[str] | None = strawberry.field(description="Routed to 推送部门")
+    enterprise: str | None = strawberry.field(description="The enterprise a notice is for")
+    district: str | None
+    summary: str | None
+    assignee: str | None
+    resolution: str | None
+    note: str | None
+    history: list[str] | None = strawberry.field(
+        description="Each transition: time, status, who (oldest first)"
+    )
+    recordedBy: str | None
+    recordedAt: DateTime | None
+    about: list[Node] = strawberry.field(
+        description="What it is about 涉及对象: only the types the caller may read, at most 50"
+    )
+
+
 GRAPH_TYPES: list[type] = [
     Enterprise, Cylinder, Household, Person, Vehicle, Product, Filling, Delivery, Inspection,
-    Shipment, BatchTest, Sale, Incident, Tip,
+    Shipment, BatchTest, Sale, Incident, Tip, Alert,
 ]  # fmt: skip

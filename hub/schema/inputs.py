@@ -79,6 +79,16 @@ class IncidentFilter:
     district: str | None = None
 
 
+@strawberry.input(description="Alerts 预警: by rule, status, severity, district, time range.")
+class AlertFilter:
+    rule: list[str] | None = None
+    status: list[str] | None = None
+    severity: list[str] | None = None
+    district: str | None = None
+    since: DateTime | None = None
+    until: DateTime | None = None
+
+
 # Sortable fields per list; the graph property each reads is the enum's value.
 @strawberry.enum
 class CylinderSort(Enum):
@@ -155,6 +165,17 @@ class ProductOrder:
 @strawberry.input
 class IncidentOrder:
     field: IncidentSort = IncidentSort.TIME
+    direction: Direction = Direction.DESC
+
+
+@strawberry.enum
+class AlertSort(Enum):
+    TIME = "time"
+
+
+@strawberry.input(description="Alerts are newest first (by their first firing).")
+class AlertOrder:
+    field: AlertSort = AlertSort.TIME
     direction: Direction = Direction.DESC
 
 

@@ -12,6 +12,8 @@ import strawberry
 
 from hub.access.root_access import WRITE
 from hub.access.write_policy import Write
+from hub.audit.atomic import WriteAudit
+from hub.audit.extension import operation_label
 from hub.context import Info
 from hub.errors import Unavailable
 from hub.ingest.batch import run_batch
@@ -41,8 +43,14 @@ from hub.schema.permissions import allow
 async def _run(info: Info, write: Write, items: list[Any]) -> WriteResult:
     ctx = info.context
     raw = [strawberry.asdict(item) for item in items]
+    audit = None
+    if ctx.settings.hub_audit_enabled and ctx.request_id:
+        audit = WriteAudit(
+            ctx.settings.hub_audit_chain, ctx.audit, ctx.request_id, ctx.principal,
+            operation_label(info._raw_info.operation),
+        )  # fmt: skip
     try:
-        outcome = await run_batch(ctx.graph, ctx.settings, ctx.principal, write, raw)
+        outcome = await run_batch(ctx.graph, ctx.settings, ctx.principal, write, raw, audit)
     except Unavailable:
         if ctx.response is not None:  # 503 and when to come back, for any HTTP client
             ctx.response.status_code = 503

@@ -41,7 +41,7 @@ def declared(extensions: list[FieldExtension]) -> Access | None:
 def root_access(schema: Any) -> dict[str, Access | None]:
     """`Query.<field>` / `Mutation.<field>` -> the access it declares (None: none, refused)."""
     out: dict[str, Access | None] = {}
-    for type_name in ("Query", "Mutation"):
+    for type_name in ("Query", "Mutation", "Subscription"):
         definition = schema.get_type_by_name(type_name)
         for f in definition.fields:
             out[type_name + "." + (f.graphql_name or f.python_name)] = declared(f.extensions)

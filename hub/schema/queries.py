@@ -10,6 +10,7 @@ from hub.access.root_access import READ
 from hub.context import Info
 from hub.resolvers import entities
 from hub.schema.graph import (
+    Alert,
     Connection,
     Cylinder,
     Delivery,
@@ -23,6 +24,8 @@ from hub.schema.graph import (
     Vehicle,
 )
 from hub.schema.inputs import (
+    AlertFilter,
+    AlertOrder,
     CylinderFilter,
     CylinderOrder,
     DeliveryFilter,
@@ -88,7 +91,9 @@ class EntityQuery:
         return await entities.page(info, "Household", args)  # type: ignore[no-any-return]
 
     @strawberry.field(
-        extensions=allow(READ), description="A person by resident id number 公民身份号码."
+        extensions=allow(READ),
+        description="A person by resident id number 公民身份号码, for a role that sees the number "
+        "in full (police); others reach people by `node(id:)` and their links.",
     )
     async def person(self, info: Info, idNumber: str) -> Person | None:
         return await entities.one(info, "Person", idNumber)  # type: ignore[no-any-return]
@@ -141,6 +146,17 @@ class EntityQuery:
     ) -> Connection[Incident]:  # fmt: skip
         args = _args(filter=filter, orderBy=orderBy, first=first, after=after)
         return await entities.page(info, "Incident", args)  # type: ignore[no-any-return]
+
+    @_read(
+        "Alerts 预警 routed to the caller's department (or addressed to its enterprise), "
+        "newest first."
+    )
+    async def alerts(
+        self, info: Info, filter: AlertFilter | None = None,
+        orderBy: AlertOrder | None = None, first: int | None = None, after: str | None = None,
+    ) -> Connection[Alert]:  # fmt: skip
+        args = _args(filter=filter, orderBy=orderBy or AlertOrder(), first=first, after=after)
+        return await entities.page(info, "Alert", args)  # type: ignore[no-any-return]
 
     @strawberry.field(
         extensions=allow(READ), description="Cylinder deliveries 配送记录, newest first."

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import NewType
 
 import strawberry
 from strawberry.types.scalar import ScalarDefinition
+
+from hub.temporal import parse_moment
 
 
 def _parse_date(value: object) -> str:
@@ -19,10 +21,10 @@ def _parse_date(value: object) -> str:
 def _parse_datetime(value: object) -> str:
     if not isinstance(value, str):
         raise ValueError("a DateTime is an ISO 8601 string such as 2026-11-28T09:30:00+08:00")
-    parsed = datetime.fromisoformat(value)
-    if parsed.tzinfo is None:
-        raise ValueError("a DateTime needs a zone offset, such as +08:00")
-    return parsed.isoformat()
+    try:
+        return parse_moment(value).isoformat()
+    except ValueError as exc:
+        raise ValueError(f"a DateTime is {exc}") from None
 
 
 # The types the code annotates with; SCALARS tells the schema how each travels.

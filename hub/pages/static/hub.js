@@ -29,12 +29,13 @@ const Hub = (() => {
   }
 
   // `store` keeps the token: sessionStorage (the explorer) or localStorage (the field app, which
-  // must survive the phone closing the tab while offline).
-  function session(store) {
+  // must survive the phone closing the tab while offline). `onExpired` is what a 401 does: by
+  // default sign out; the explorer signs in again instead, keeping its scene and purpose.
+  function session(store, { onExpired } = {}) {
     async function signIn() {
       const verifier = randomText();
       const state = randomText();
-      store.setItem("pkce", JSON.stringify({ verifier, state }));
+      store.setItem("pkce", JSON.stringify({ verifier, state, lang: CONFIG.lang }));
       const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
       const query = new URLSearchParams({
         response_type: "code", client_id: CONFIG.clientId, redirect_uri: CONFIG.redirectUri,
@@ -60,11 +61,18 @@ const Hub = (() => {
       const body = await response.json();
       if (!response.ok) throw new Error(body.error_description || body.error);
       store.setItem("token", body.access_token);
+      // Back in the language the person signed in from (the redirect URI carries none).
+      if (saved.lang && saved.lang !== CONFIG.lang) {
+        window.location.replace(window.location.pathname + "?lang=" + saved.lang);
+        await new Promise(() => {});
+      }
     }
 
     function signOut() {
       store.removeItem("token");
       store.removeItem("purpose");
+      store.removeItem("scene");
+      store.removeItem("case");
       window.location.assign(window.location.pathname + "?lang=" + CONFIG.lang);
     }
 
@@ -85,7 +93,7 @@ const Hub = (() => {
         error.retry = true;
         throw error;
       }
-      if (response.status === 401) { signOut(); throw new Error("401"); }
+      if (response.status === 401) { (onExpired || signOut)(); throw new Error("401"); }
       if (response.status === 429 || response.status >= 500) {
         const error = new Error("HTTP " + response.status);
         error.retry = true;

@@ -1,0 +1,272 @@
+"""The linkage: how fast an alert reaches a partner's webhook and a live subscription, what
+raising alerts costs ingestion, and how long a full scan takes.
+
+    .venv/bin/python -m bench.linkage [--instance dev] [--trials 40] [--batches 6] [--size 500]
+
+Starts the hub (uvicorn, one worker) in its own process over the chosen local Neo4j, with its
+webhook worker and the default poll intervals, and in this process a real HTTP receiver and a
+graphql-transport-ws client (development principal header, market role). Then:
+  latency     `trials` times: one filling of an overdue cylinder is refused (one new alert to
+              market regulation); from the mutation's answer (the commit is before it) to the
+              signed POST received (signature verified) and to the subscription's message;
+  ingestion   `batches` of `size` fillings, one in ten of an overdue cylinder (refused, an alert
+              raised or counted), on a hub with the linkage on and on one with it off
+              (HUB_LINKAGE_ENABLED=false): events per second and their ratio;
+  scan        `hub linkage scan` of the whole graph, timed.
+What it recorded is deleted at the end (its own rows, its client, its endpoint). A measurement,
+not a test: it asserts nothing about time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import secrets
+import socket
+import statistics
+import time
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import uvicorn
+import websockets
+from standardwebhooks.webhooks import Webhook
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from websockets.typing import Subprotocol
+
+from bench.hub_process import hub_server, wait_ready
+from hub.clock import Clock
+from hub.config import Settings
+from hub.graph.driver import graph_for, open_driver
+from hub.identifiers import USCC_ALPHABET, make_uscc
+from hub.linkage.scan import scan
+from hub.oauth.admin import add_client
+from hub.webhooks.cli import add
+
+SUBSCRIBE = "subscription { alertRaised { alertId rule } }"
+
+
+def _uscc() -> str:
+    return make_uscc("91350102" + "".join(secrets.choice(USCC_ALPHABET) for _ in range(9)))
+
+
+def _pct(samples: list[float], q: int) -> float:
+    return statistics.quantiles(samples, n=100, method="inclusive")[q - 1]
+
+
+class Hub:
+    def __init__(self, http: httpx.AsyncClient, by: str) -> None:
+        self.http, self.by = http, by
+        self.station, self.maker = _uscc(), _uscc()
+        self.today = Clock().today()
+
+    async def push(self, mutation: str, kind: str, items: list[Any], **claims: str) -> Any:
+        claims = {"sub": self.by, "scopes": "graph:read graph:write", **claims}
+        header = "; ".join(f"{k}={v}" for k, v in claims.items())
+        query = (
+            f"mutation($items: [{kind}!]!) {{ {mutation}(items: $items) "
+            "{ written failed results { ok errors { code } } } }"
+        )
+        response = await self.http.post(
+            "/graphql", json={"query": query, "variables": {"items": items}},
+            headers={"X-Hub-Principal": header},
+        )  # fmt: skip
+        body = response.json()
+        assert "errors" not in body, body
+        return body["data"][mutation]
+
+    async def setup(self) -> None:
+        companies = [
+            {"uscc": self.station, "name": "基准充装站", "kind": "FILLING_STATION",
+             "district": "350102", "address": "福州市鼓楼区基准路1号"},
+            {"uscc": self.maker, "name": "基准气瓶厂", "kind": "CYLINDER_MANUFACTURER",
+             "district": "350102", "address": "福州市鼓楼区基准路2号"},
+        ]  # fmt: skip
+        await self.push("registerEnterprises", "EnterpriseInput", companies, role="market")
+
+    async def cylinders(self, n: int, overdue: bool, tag: str) -> list[str]:
+        age = 5 * 365 if overdue else 200
+        made = (self.today - timedelta(days=age)).isoformat()
+        codes = [f"BL-{self.by[-8:]}-{tag}-{i:05d}" for i in range(n)]
+        for start in range(0, n, 500):
+            items = [{"code": c, "serialNo": c[-5:], "model": "YSP35.5", "madeOn": made,
+                      "maker": self.maker} for c in codes[start:start + 500]]  # fmt: skip
+            await self.push("registerCylinders", "CylinderInput", items,
+                            role="enterprise", enterprise=self.station)  # fmt: skip
+        return codes
+
+    async def fill(self, codes: list[str], tag: str) -> Any:
+        when = (Clock().now() - timedelta(minutes=30)).isoformat(timespec="seconds")
+        items = [{"eventId": f"{self.by}-{tag}-{i}", "cylinder": c, "time": when,
+                  "quantityKg": 14.9} for i, c in enumerate(codes)]  # fmt: skip
+        return await self.push("recordFillings", "FillingInput", items,
+                               role="enterprise", enterprise=self.station)  # fmt: skip
+
+
+class Receiver:
+    def __init__(self) -> None:
+        self.arrived: dict[str, float] = {}  # alert id -> when
+        self.secret = ""
+        self.bad = 0
+
+    async def endpoint(self, request: Request) -> Response:
+        body = await request.body()
+        try:
+            payload = Webhook(self.secret).verify(body, dict(request.headers))
+        except Exception:
+            self.bad += 1
+            return Response(status_code=400)
+        self.arrived.setdefault(payload["data"]["id"], time.perf_counter())
+        return Response("ok")
+
+
+async def _serve_receiver(receiver: Receiver) -> tuple[uvicorn.Server, asyncio.Task[None], str]:
+    app = Starlette(routes=[Route("/hook", receiver.endpoint, methods=["POST"])])
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started:  # noqa: ASYNC110
+        await asyncio.sleep(0.01)
+    return server, task, f"http://127.0.0.1:{sock.getsockname()[1]}/hook"
+
+
+async def _forget(settings: Settings, by: str, client_id: str | None) -> None:
+    driver = open_driver(settings)
+    try:
+        await driver.execute_query(
+            "MATCH (a:Alert)-[:ABOUT]->(:Enterprise)<-[:OWNED_BY]-(:Cylinder {recordedBy: $by}) "
+            "DETACH DELETE a", by=by)  # fmt: skip
+        while True:
+            records, _, _ = await driver.execute_query(
+                "MATCH (n {recordedBy: $by}) WITH n LIMIT 5000 DETACH DELETE n "
+                "RETURN count(*) AS n", by=by)  # fmt: skip
+            if records[0]["n"] == 0:
+                break
+        if client_id:
+            await driver.execute_query(
+                "MATCH (w:WebhookEndpoint)-[:FOR]->(c:OAuthClient {clientId: $c}) "
+                "OPTIONAL MATCH (d:WebhookDelivery {endpoint: w.id}) DETACH DELETE d, w, c",
+                c=client_id)  # fmt: skip
+    finally:
+        await driver.close()
+
+
+async def latency(instance: str, base_url: str, trials: int) -> None:
+    settings = Settings(hub_neo4j_instance=instance)
+    by = f"bench-link-{secrets.token_hex(4)}"
+    receiver = Receiver()
+    server, task, url = await _serve_receiver(receiver)
+    driver = open_driver(settings)
+    graph = graph_for(driver, settings)
+    new = await add_client(graph, by, "market", "graph:read")
+    endpoint = await add(graph, new.client.client_id, url)
+    assert endpoint is not None
+    receiver.secret = endpoint["secret"]
+    ws_url = base_url.replace("http://", "ws://") + "/graphql"
+    to_hook: list[float] = []
+    to_live: list[float] = []
+    try:
+        async with httpx.AsyncClient(base_url=base_url, timeout=120) as http:
+            await wait_ready(http)
+            hub = Hub(http, by)
+            await hub.setup()
+            codes = await hub.cylinders(trials, overdue=True, tag="lat")
+            ws = await websockets.connect(
+                ws_url, subprotocols=[Subprotocol("graphql-transport-ws")],
+                additional_headers={"X-Hub-Principal": "role=market; scopes=graph:read"},
+            )  # fmt: skip
+            await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+            await ws.recv()
+            await ws.send(json.dumps({"id": "1", "type": "subscribe",
+                                      "payload": {"query": SUBSCRIBE}}))  # fmt: skip
+            await asyncio.sleep(1.0)
+            for i, code in enumerate(codes):
+                await hub.fill([code], f"lat{i}")
+                committed = time.perf_counter()
+                live_id = None
+                while live_id is None:
+                    message = json.loads(await asyncio.wait_for(ws.recv(), timeout=60))
+                    alert = message["payload"]["data"]["alertRaised"]
+                    if alert["rule"] == "FILL_OVERDUE":
+                        live_id = "Alert:" + alert["alertId"]
+                to_live.append((time.perf_counter() - committed) * 1000)
+                while live_id not in receiver.arrived:  # noqa: ASYNC110
+                    await asyncio.sleep(0.005)
+                to_hook.append((receiver.arrived[live_id] - committed) * 1000)
+            await ws.close()
+    finally:
+        await driver.close()
+        server.should_exit = True
+        await task
+        await _forget(settings, by, new.client.client_id)
+    print(f"latency from the refused filling's answer, {trials} alerts, {instance} graph")
+    for name, samples in (("webhook received", to_hook), ("subscription message", to_live)):
+        print(f"  {name:<22} p50 {_pct(samples, 50):7.0f} ms   p99 {_pct(samples, 99):7.0f} ms")
+    print(f"  signatures refused by the receiver: {receiver.bad}")
+
+
+async def ingestion(instance: str, base_url: str, batches: int, size: int, tag: str) -> float:
+    settings = Settings(hub_neo4j_instance=instance)
+    by = f"bench-link-{tag}-{secrets.token_hex(4)}"
+    try:
+        async with httpx.AsyncClient(base_url=base_url, timeout=300) as http:
+            await wait_ready(http)
+            hub = Hub(http, by)
+            await hub.setup()
+            bad = size // 10
+            good = await hub.cylinders(size - bad, overdue=False, tag="ok")
+            overdue = await hub.cylinders(bad, overdue=True, tag="od")
+            await hub.fill(good + overdue, "warm")
+            started = time.perf_counter()
+            for b in range(batches):
+                done = await hub.fill(good + overdue, f"b{b}")
+                assert done["failed"] == bad, done
+            elapsed = time.perf_counter() - started
+    finally:
+        await _forget(settings, by, None)
+    return batches * size / elapsed
+
+
+async def scan_time(instance: str) -> None:
+    settings = Settings(hub_neo4j_instance=instance)
+    driver = open_driver(settings)
+    try:
+        graph = graph_for(driver, settings)
+        started = time.perf_counter()
+        report = await scan(graph)
+        elapsed = time.perf_counter() - started
+        records, _, _ = await driver.execute_query("MATCH (c:Cylinder) RETURN count(c) AS n")
+    finally:
+        await driver.close()
+    raised = sum(report.raised.values())
+    print(f"scan of the {instance} graph ({records[0]['n']} cylinders): {elapsed:.2f} s, "
+          f"{report.statuses_changed} statuses changed, {raised} alerts raised")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--instance", default="dev", help="the local Neo4j (e.g. `make run`'s)")
+    parser.add_argument("--trials", type=int, default=40)
+    parser.add_argument("--batches", type=int, default=6)
+    parser.add_argument("--size", type=int, default=500)
+    args = parser.parse_args()
+    with hub_server(args.instance) as base_url:
+        asyncio.run(latency(args.instance, base_url, args.trials))
+        on = asyncio.run(ingestion(args.instance, base_url, args.batches, args.size, "on"))
+    with hub_server(args.instance, {"HUB_LINKAGE_ENABLED": "false"}) as base_url:
+        off = asyncio.run(ingestion(args.instance, base_url, args.batches, args.size, "off"))
+    print(f"ingestion, {args.batches} batches of {args.size} fillings (1 in 10 refused)")
+    print(f"  linkage on   {on:>8.0f} events/s")
+    print(f"  linkage off  {off:>8.0f} events/s")
+    print(f"  on / off     {on / off:>8.2f} x")
+    asyncio.run(scan_time(args.instance))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""`/console`: GraphiQL for agency developers, served by the hub from npm (no CDN)."""

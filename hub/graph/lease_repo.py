@@ -1,0 +1,34 @@
+"""Leases in the database: a named job runs on one hub replica at a time.
+
+A lease is a node `(:Lease {name})` (unique) with its holder and when it lapses. Taking it
+locks the node (the MERGE under the constraint, then a write), so two replicas asking at once
+take turns and exactly one gets it; a holder that dies loses it when it lapses. The times are
+the hub clock's, handed in.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from neo4j import AsyncManagedTransaction
+
+_TAKE = (
+    "MERGE (l:Lease {name: $name}) "
+    "SET l.touched = $now "  # the write lock: concurrent takers wait here
+    "WITH l, (l.holder IS NULL OR l.holder = $me OR l.until < $now) AS free "
+    "SET l.holder = CASE WHEN free THEN $me ELSE l.holder END, "
+    "l.until = CASE WHEN free THEN $until ELSE l.until END "
+    "RETURN free"
+)
+_GIVE_UP = "MATCH (l:Lease {name: $name, holder: $me}) SET l.holder = null, l.until = $now"
+
+
+async def take(
+    tx: AsyncManagedTransaction, name: str, me: str, now: datetime, until: datetime
+) -> bool:
+    record = await (await tx.run(_TAKE, name=name, me=me, now=now, until=until)).single()
+    return bool(record and record["free"])
+
+
+async def give_up(tx: AsyncManagedTransaction, name: str, me: str, now: datetime) -> None:
+    await (await tx.run(_GIVE_UP, name=name, me=me, now=now)).consume()
