@@ -3,11 +3,11 @@
     .venv/bin/python -m bench.supervision [--requests 20] [--instance dev] [--instance bench]
 
 Starts the hub (uvicorn, one worker) over each chosen local Neo4j (`dev`: the `small` seed of
-`make run`; `bench`: the city graph, measured only when it is loaded), its clock pinned on the
-seed's "today", and times the whole city overview as the market role (every figure, nine
-statements, one per field, run concurrently by the GraphQL executor); then PROFILEs each
-statement as the hub builds it and prints its db hits and whether its plan starts from an index.
-A measurement, not a test: it asserts nothing about time.
+`make run`; `bench`: whichever graph it holds, `hub seed --scale small` or the city), its clock
+pinned on the seed's "today", and times the whole city overview as the market role (every
+figure, nine statements, one per field, run concurrently by the GraphQL executor); then PROFILEs
+each statement as the hub builds it and prints its db hits and whether its plan starts from an
+index. A measurement, not a test: it asserts nothing about time.
 """
 
 from __future__ import annotations
@@ -84,8 +84,8 @@ async def nodes(instance: str) -> int:
 
 async def measure(instance: str, requests: int) -> None:
     count = await nodes(instance)
-    if instance == "bench" and count < CITY_MIN_NODES:
-        print(f"[{instance}] the city graph is not loaded ({count} nodes): not measured")
+    if count == 0:
+        print(f"[{instance}] the graph is empty: not measured")
         return
     today = DEFAULT_AS_OF
     os.environ["HUB_CLOCK_PIN"] = datetime.combine(today, time(12), FUZHOU).isoformat()
@@ -99,7 +99,11 @@ async def measure(instance: str, requests: int) -> None:
                     raise RuntimeError(body["errors"][0]["message"])
 
             samples = await timed(requests, call)
-    print(f"[{instance}] {count} nodes; supervision(level: CITY), market role, {requests} requests")
+    scale = "city" if count >= CITY_MIN_NODES else "small or smaller"
+    print(
+        f"[{instance}] {count} nodes ({scale}); supervision(level: CITY), market role,"
+        f" {requests} requests"
+    )
     print(f"  p50 {percentile(samples, 50):.1f} ms   p95 {percentile(samples, 95):.1f} ms")
     print(f"  {'statement':<14}{'db hits':>10}  plan starts from")
     for name, hits, seeks in await profile(instance, today):

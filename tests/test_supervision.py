@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from graph_seed.generate import Generation
+from graph_seed.world import RECORDED_BY
 from hub.access import policy
 from hub.app import create_app
 from hub.catalog.roles import Role
@@ -171,9 +172,11 @@ async def test_closed_loop_breaches_at_filling_include_the_planted_ones(
     foreign = await cypher(
         graph,
         "MATCH (o:Enterprise)<-[:OWNED_BY]-(:Cylinder)<-[:OF]-(e:Filling)-[:AT]->(s:Enterprise) "
-        "WHERE o <> s AND e.time >= $t0 AND e.time < $t1 RETURN e.eventId AS id",
+        "WHERE o <> s AND e.time >= $t0 AND e.time < $t1 AND e.recordedBy = $seed "
+        "RETURN e.eventId AS id",
         t0=T0,
         t1=T1,
+        seed=RECORDED_BY,
     )
     got = (await _ask(hub, "market"))["fillings"]
     assert sum(r["outsideOwner"]["value"] for r in got) == len(foreign)
@@ -336,3 +339,78 @@ async def test_the_default_window_is_twelve_months_to_the_hubs_today(
         "market",
     )
     assert error_codes(late) == ["BAD_USER_INPUT"]
+
+
+# The closed loop judged live, over the seed's own events (other tests write events of their own
+# through the hub, which refuses every breach): the stamps the figures count must say the same.
+LIVE_BREACHES = {
+    "whileOverdue": "MATCH (c:Cylinder)<-[:OF]-(e:Filling) WHERE e.recordedBy = $seed"
+    " WITH e, c, COLLECT { MATCH (c)<-[:OF]-(i:Inspection) WHERE i.time <= e.time"
+    " RETURN i.nextDue ORDER BY i.time DESC LIMIT 1 }[0] AS last"
+    " WITH e, coalesce(last, CASE WHEN date(e.time) >= c.lastInspection"
+    " THEN c.nextInspection END) AS due WHERE date(e.time) > due RETURN e.eventId AS id",
+    "outsideOwner": "MATCH (o:Enterprise)<-[:OWNED_BY]-(:Cylinder)<-[:OF]-(e:Filling)"
+    "-[:AT]->(s:Enterprise) WHERE o <> s AND e.recordedBy = $seed RETURN e.eventId AS id",
+    "toUnregistered": "MATCH (e:Delivery)-[:TO]->(h:Household) WHERE e.recordedBy = $seed"
+    " AND (h.status = 'UNREGISTERED' OR NOT EXISTS { (h)-[:REGISTERED_TO]->(:Person) })"
+    " RETURN e.eventId AS id",
+    "withoutPermit": "MATCH (e:Delivery)-[:VIA]->(v:Vehicle) WHERE e.recordedBy = $seed"
+    " AND (v.permitExpiry IS NULL OR v.permitExpiry < date(e.time)) RETURN e.eventId AS id",
+}
+
+
+@pytest.mark.parametrize("stamp", sorted(LIVE_BREACHES))
+async def test_the_closed_loop_stamps_agree_with_the_breaches_judged_live(
+    graph: Graph, tiny_seed: Generation, stamp: str
+) -> None:
+    live = await cypher(graph, LIVE_BREACHES[stamp], seed=RECORDED_BY)
+    label = "Filling" if stamp in ("whileOverdue", "outsideOwner") else "Delivery"
+    stamped = await cypher(
+        graph,
+        f"MATCH (e:{label}) WHERE e.{stamp} = true AND e.recordedBy = $seed RETURN e.eventId AS id",
+        seed=RECORDED_BY,
+    )
+    assert live
+    assert sorted(r["id"] for r in stamped) == sorted(r["id"] for r in live)
+
+
+async def test_each_worst_station_scores_its_hand_counted_breaches(
+    hub: httpx.AsyncClient, graph: Graph
+) -> None:
+    worst = (await _ask(hub, "market"))["worstStations"]
+    assert worst
+    for w in worst:
+        rows = await cypher(
+            graph,
+            "MATCH (s:Enterprise {uscc: $uscc}) RETURN"
+            " COUNT { MATCH (s)<-[:AT]-(e:Filling) WHERE e.whileOverdue AND e.time >= $t0"
+            " AND e.time < $t1 } AS whileOverdue,"
+            " COUNT { MATCH (s)<-[:AT]-(e:Filling)-[:OF]->(:Cylinder)-[:OWNED_BY]->(o)"
+            " WHERE o <> s AND e.time >= $t0 AND e.time < $t1 } AS outsideOwner,"
+            " COUNT { MATCH (s)<-[:OWNED_BY]-(c:Cylinder) WHERE NOT c.status IN"
+            " ['SCRAPPED', 'SEIZED'] AND (c.status = 'OVERDUE' OR c.nextInspection < $today)"
+            " } AS overdueOwned",
+            uscc=w["uscc"],
+            t0=T0,
+            t1=T1,
+            today=TODAY,
+        )
+        assert {p["key"]: p["value"] for p in w["parts"]} == rows[0]
+
+
+async def test_traced_batches_match_a_hand_count_of_every_destination(
+    hub: httpx.AsyncClient, graph: Graph
+) -> None:
+    rows = await cypher(
+        graph,
+        "MATCH (p:Product)<-[:OF]-(t:BatchTest) WHERE t.time >= $t0 AND t.time < $t1"
+        " WITH DISTINCT p WHERE EXISTS { (p)<-[:OF]-(:Shipment|Sale) }"
+        " AND NOT EXISTS { MATCH (p)<-[:OF]-(:Shipment)-[:TO]->(r:Enterprise)"
+        " WHERE NOT EXISTS { (p)<-[:OF]-(:Sale)-[:AT]->(r) }"
+        " AND NOT EXISTS { (p)<-[:OF]-(:Shipment)-[:FROM]->(r) } } RETURN count(p) AS n",
+        t0=T0,
+        t1=T1,
+    )
+    got = (await _ask(hub, "market"))["food"]
+    assert rows[0]["n"] > 0
+    assert sum(r["traced"]["value"] for r in got) == rows[0]["n"]

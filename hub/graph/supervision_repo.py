@@ -69,8 +69,9 @@ def cylinders(area: Area, scope: Scope) -> str:
     return (
         "MATCH (c:Cylinder) WHERE " + scope("Cylinder", "c")
         + " OPTIONAL MATCH (c)-[:LOCATED_AT]->(h:Household) WHERE " + scope("Household", "h")
-        + " OPTIONAL MATCH (c)-[:OWNED_BY]->(o:Enterprise) WHERE " + scope("Enterprise", "o")
-        + " WITH c, h, coalesce(h.district, o.district) AS d, h.street AS s"
+        + " WITH c, h, CASE WHEN h IS NULL THEN COLLECT { MATCH (c)-[:OWNED_BY]->(o:Enterprise)"
+        " WHERE " + scope("Enterprise", "o") + " RETURN o.district }[0] ELSE h.district END AS d,"
+        " h.street AS s"
         " WHERE " + area.where("d", "s")
         + " WITH " + area.key("d", "s") + " AS area, c, h, " + status + " AS st,"
         " CASE WHEN " + _in_window_date("c.nextInspection")
@@ -110,18 +111,15 @@ def households(area: Area, scope: Scope) -> str:
 
 
 def deliveries(area: Area, scope: Scope) -> str:
-    """Deliveries in the window to the area's households, and those to households with no
-    real-name registration (with how many such households), per month."""
-    unregistered = (
-        "(coalesce(h.status, '') = 'UNREGISTERED' OR NOT EXISTS { MATCH (h)-[:REGISTERED_TO]->"
-        "(p:Person) WHERE " + scope("Person", "p") + " })"
-    )
+    """Deliveries in the window to the area's households, and those made to a household with no
+    real-name registration at the time (the delivery's `toUnregistered` stamp), with how many
+    such households, per month."""
     return (
         "MATCH (e:Delivery)-[:TO]->(h:Household) WHERE " + scope("Delivery", "e")
         + " AND " + scope("Household", "h") + " AND " + _in_window_time("e.time")
         + " AND " + area.where("h.district", "h.street")
         + " WITH " + area.key("h.district", "h.street") + " AS area, " + _month("e.time")
-        + " AS month, h, " + unregistered + " AS unreg"
+        + " AS month, h, e.toUnregistered IS NOT NULL AS unreg"
         " WITH area, count(*) AS deliveries, count(CASE WHEN unreg THEN 1 END) AS toUnregistered,"
         " count(DISTINCT CASE WHEN unreg THEN h END) AS unregisteredHouseholds,"
         " collect({month: month, unreg: unreg}) AS rows"
@@ -133,22 +131,28 @@ def deliveries(area: Area, scope: Scope) -> str:
     )  # fmt: skip
 
 
-def fillings(area: Area, scope: Scope, due_at_filling: str) -> str:
-    """Fillings in the window at the area's stations that the closed loop should have refused:
-    of a cylinder overdue at the time, or at a station that does not own it. Stations have a
-    district and no street, so a street has no fillings of its own."""
+def _cylinder_of(event: str, scope: Scope) -> str:
+    """That the event's cylinder is one the caller reads (no walk to it where every one is)."""
+    rule = scope("Cylinder", "c")
+    if rule == "(true)":
+        return "true"
+    return "EXISTS { MATCH (" + event + ")-[:OF]->(c:Cylinder) WHERE " + rule + " }"
+
+
+def fillings(area: Area, scope: Scope) -> str:
+    """Fillings in the window at the area's stations, and those the closed loop would have
+    refused: of a cylinder overdue at the time, or at a station that does not own it (the
+    filling's `whileOverdue` and `outsideOwner` stamps). Stations have a district and no street,
+    so a street has no fillings of its own."""
     return (
-        "MATCH (c:Cylinder)<-[:OF]-(e:Filling)-[:AT]->(s:Enterprise) WHERE "
-        + scope("Filling", "e") + " AND " + scope("Cylinder", "c") + " AND "
+        "MATCH (e:Filling)-[:AT]->(s:Enterprise) WHERE "
+        + scope("Filling", "e") + " AND " + _cylinder_of("e", scope) + " AND "
         + scope("Enterprise", "s") + " AND " + _in_window_time("e.time")
         + " AND " + area.where("s.district", "null")
         + " WITH " + area.key("s.district", "s.district") + " AS area, " + _month("e.time")
-        + " AS month, e, c, s, " + due_at_filling + " AS due,"
-        " EXISTS { MATCH (c)-[:OWNED_BY]->(o:Enterprise) WHERE o <> s AND "
-        + scope("Enterprise", "o") + " } AS foreign"
+        + " AS month, e"
         " WITH area, month, count(e) AS n,"
-        " count(CASE WHEN date(e.time) > due THEN 1 END) AS whileOverdue,"
-        " count(CASE WHEN foreign THEN 1 END) AS outsideOwner"
+        " count(e.whileOverdue) AS whileOverdue, count(e.outsideOwner) AS outsideOwner"
         " RETURN area, sum(n) AS fillings, sum(whileOverdue) AS whileOverdue,"
         " sum(outsideOwner) AS outsideOwner,"
         " collect({month: month, count: n, whileOverdue: whileOverdue,"
@@ -178,14 +182,18 @@ def incidents(area: Area, scope: Scope) -> str:
 def food(area: Area, scope: Scope) -> str:
     """Batches tested at entry in the window at the area's markets, those that failed, those
     traced to every destination (each enterprise a shipment reached recorded a sale or sent it
-    on), and recalls (failed batches shipped on all the same), per month of the test."""
+    on), and recalls (failed batches shipped on all the same), per month of the test. A batch's
+    shipments and sales are read once: its destinations against the enterprises that sold it or
+    sent it on."""
     traced = (
-        "EXISTS { MATCH (p)<-[:OF]-(x:Shipment|Sale) WHERE " + scope("Shipment", "x") + " }"
-        " AND NOT EXISTS { MATCH (p)<-[:OF]-(sh:Shipment)-[:TO]->(r:Enterprise) WHERE "
-        + scope("Shipment", "sh")
-        + " AND NOT EXISTS { MATCH (p)<-[:OF]-(y:Sale)-[:AT]->(r)"
-        " WHERE " + scope("Sale", "y") + " } AND NOT EXISTS { MATCH (p)<-[:OF]-(z:Shipment)"
-        "-[:FROM]->(r) WHERE " + scope("Shipment", "z") + " } }"
+        "COLLECT { MATCH (p)<-[:OF]-(x:Shipment|Sale) WHERE (x:Shipment AND "
+        + scope("Shipment", "x")
+        + " OR x:Sale AND "
+        + scope("Sale", "x")
+        + ")"
+        + " OPTIONAL MATCH (x)-[:TO]->(r:Enterprise) WHERE x:Shipment"
+        " OPTIONAL MATCH (x)-[:AT|FROM]->(d:Enterprise)"
+        " RETURN {to: r, done: d} }"
     )
     recalled = (
         "EXISTS { MATCH (p)<-[:OF]-(sh:Shipment)-[:FROM]->(m) WHERE "
@@ -200,10 +208,15 @@ def food(area: Area, scope: Scope) -> str:
         + " WITH " + area.key("m.district", "m.district") + " AS area, " + _month("t.time")
         + " AS month, p, t, m, t.result = 'FAIL' AS failed"
         " WITH area, month, p, max(CASE WHEN failed THEN 1 ELSE 0 END) = 1 AS failed,"
-        " max(CASE WHEN failed AND " + recalled + " THEN 1 ELSE 0 END) = 1 AS recalled"
+        " max(CASE WHEN failed THEN CASE WHEN " + recalled + " THEN 1 ELSE 0 END"
+        " ELSE 0 END) = 1 AS recalled"
+        " WITH area, month, p, failed, recalled, " + traced + " AS moves"
+        " WITH area, month, p, failed, recalled,"
+        " [x IN moves WHERE x.to IS NOT NULL | x.to] AS dests,"
+        " [x IN moves WHERE x.done IS NOT NULL | x.done] AS done, size(moves) AS nMoves"
         " WITH area, month, count(p) AS tested, count(CASE WHEN failed THEN 1 END) AS failed,"
         " count(CASE WHEN recalled THEN 1 END) AS recalls,"
-        " count(CASE WHEN " + traced + " THEN 1 END) AS traced"
+        " count(CASE WHEN nMoves > 0 AND all(r IN dests WHERE r IN done) THEN 1 END) AS traced"
         " RETURN area, sum(tested) AS tested, sum(failed) AS failed, sum(traced) AS traced,"
         " sum(recalls) AS recalls,"
         " collect({month: month, count: tested, failed: failed}) AS months ORDER BY area"
@@ -225,66 +238,112 @@ def _enterprise_where(area: Area, scope: Scope) -> str:
     )
 
 
-def _worst(match: str, score: str, parts: str) -> str:
+def _worst(
+    rows: str, area: Area, scope: Scope, kinds: str, score: str, parts: tuple[str, ...]
+) -> str:
+    """The ten highest scores of the area's enterprises of `kinds`: `rows` yields one row per
+    scored event (w, part), each part counted per enterprise (an enterprise with none is not
+    listed)."""
+    counts = ", ".join(p + ": count(CASE WHEN part = '" + p + "' THEN 1 END)" for p in parts)
     return (
-        match + " WITH w, " + parts + " WITH w, parts, " + score + " AS score WHERE score > 0"
+        "CALL () { " + rows + " }"
+        " WITH w, part WHERE "
+        + ("w.kind IN " + kinds if kinds else "true")
+        + " AND "
+        + scope("Enterprise", "w")
+        + " AND "
+        + _enterprise_where(area, scope)
+        + " WITH w, {"
+        + counts
+        + "} AS parts"
+        " WITH w, parts, " + score + " AS score WHERE score > 0"
         " RETURN 'Enterprise:' + w.uscc AS id, w.uscc AS uscc, w.name AS name,"
         " w.district AS district, score, parts ORDER BY score DESC, uscc LIMIT $worstLimit"
     )
 
 
-def worst_stations(area: Area, scope: Scope, due_at_filling: str) -> str:
+def _stamped_fillings(stamp: str, scope: Scope) -> str:
+    return (
+        "MATCH (c:Cylinder)<-[:OF]-(e:Filling)-[:AT]->(w:Enterprise) WHERE e." + stamp + " = true"
+        " AND "
+        + _in_window_time("e.time")
+        + " AND "
+        + scope("Filling", "e")
+        + " AND "
+        + scope("Cylinder", "c")
+        + " RETURN w, '"
+        + stamp
+        + "' AS part"
+    )
+
+
+def worst_stations(area: Area, scope: Scope) -> str:
     """Filling stations: 3 per filling of an overdue cylinder, 3 per filling of a cylinder it
-    does not own (both in the window), 1 per cylinder it owns that is overdue today."""
+    does not own (both in the window, by the fillings' stamps), 1 per cylinder it owns that is
+    overdue today (the indexes on status and nextInspection find those)."""
+    overdue_owned = (
+        "MATCH (c:Cylinder)-[:OWNED_BY]->(w:Enterprise) WHERE c.nextInspection < $today"
+        " AND NOT c.status IN ['SCRAPPED', 'SEIZED'] AND "
+        + scope("Cylinder", "c")
+        + " RETURN w, 'overdueOwned' AS part"
+        " UNION ALL MATCH (c:Cylinder {status: 'OVERDUE'})-[:OWNED_BY]->(w:Enterprise) WHERE"
+        " NOT coalesce(c.nextInspection < $today, false) AND "
+        + scope("Cylinder", "c")
+        + " RETURN w, 'overdueOwned' AS part"
+    )
     return _worst(
-        "MATCH (w:Enterprise {kind: 'FILLING_STATION'}) WHERE " + scope("Enterprise", "w")
-        + " AND " + _enterprise_where(area, scope),
+        _stamped_fillings("whileOverdue", scope) + " UNION ALL "
+        + _stamped_fillings("outsideOwner", scope) + " UNION ALL " + overdue_owned,
+        area, scope, "['FILLING_STATION']",
         "3 * parts.whileOverdue + 3 * parts.outsideOwner + parts.overdueOwned",
-        "{whileOverdue: COUNT { MATCH (c:Cylinder)<-[:OF]-(e:Filling)-[:AT]->(w) WHERE "
-        + scope("Filling", "e") + " AND " + scope("Cylinder", "c") + " AND "
-        + _in_window_time("e.time") + " AND date(e.time) > "
-        + due_at_filling + " },"
-        " outsideOwner: COUNT { MATCH (o:Enterprise)<-[:OWNED_BY]-(c:Cylinder)<-[:OF]-"
-        "(e:Filling)-[:AT]->(w) WHERE o <> w AND " + scope("Filling", "e") + " AND "
-        + scope("Cylinder", "c") + " AND " + _in_window_time("e.time") + " },"
-        " overdueOwned: COUNT { MATCH (c:Cylinder)-[:OWNED_BY]->(w) WHERE "
-        + scope("Cylinder", "c") + " AND NOT c.status IN ['SCRAPPED', 'SEIZED'] AND"
-        " (c.status = 'OVERDUE' OR c.nextInspection < $today) } } AS parts",
+        ("whileOverdue", "outsideOwner", "overdueOwned"),
     )  # fmt: skip
 
 
 def worst_distributors(area: Area, scope: Scope) -> str:
     """Whoever delivers cylinders: 3 per delivery to a household with no real-name
-    registration, 3 per delivery by a vehicle without a valid dangerous-goods permit."""
+    registration, 3 per delivery by a vehicle without a valid dangerous-goods permit (in the
+    window, by the deliveries' stamps)."""
+
+    def stamped(stamp: str, via: str) -> str:
+        return (
+            "MATCH (w:Enterprise)<-[:FROM]-(d:Delivery)" + via + " WHERE d." + stamp + " = true"
+            " AND "
+            + _in_window_time("d.time")
+            + " AND "
+            + scope("Delivery", "d")
+            + " AND "
+            + (scope("Household", "x") if "Household" in via else scope("Vehicle", "x"))
+            + " RETURN w, '"
+            + stamp
+            + "' AS part"
+        )
+
     return _worst(
-        "MATCH (w:Enterprise) WHERE " + scope("Enterprise", "w")
-        + " AND " + _enterprise_where(area, scope)
-        + " AND EXISTS { (w)<-[:FROM]-(:Delivery) }",
+        stamped("toUnregistered", "-[:TO]->(x:Household)") + " UNION ALL "
+        + stamped("withoutPermit", "-[:VIA]->(x:Vehicle)"),
+        area, scope, "",
         "3 * parts.toUnregistered + 3 * parts.withoutPermit",
-        "{toUnregistered: COUNT { MATCH (w)<-[:FROM]-(d:Delivery)-[:TO]->(h:Household) WHERE "
-        + scope("Delivery", "d") + " AND " + scope("Household", "h") + " AND "
-        + _in_window_time("d.time") + " AND (coalesce(h.status, '') = 'UNREGISTERED'"
-        " OR NOT EXISTS { (h)-[:REGISTERED_TO]->(:Person) }) },"
-        " withoutPermit: COUNT { MATCH (w)<-[:FROM]-(d:Delivery)-[:VIA]->(v:Vehicle) WHERE "
-        + scope("Delivery", "d") + " AND " + scope("Vehicle", "v") + " AND "
-        + _in_window_time("d.time")
-        + " AND (v.permitExpiry IS NULL OR v.permitExpiry < date(d.time)) } } AS parts",
+        ("toUnregistered", "withoutPermit"),
     )  # fmt: skip
 
 
 def worst_markets(area: Area, scope: Scope) -> str:
     """Markets that test at entry: 1 per failed test, 3 per failed batch shipped on after it."""
+    failed = (
+        "MATCH (t:BatchTest)-[:AT]->(w:Enterprise) WHERE "
+        + _in_window_time("t.time")
+        + " AND t.result = 'FAIL' AND "
+        + scope("BatchTest", "t")
+    )
     return _worst(
-        "MATCH (w:Enterprise) WHERE " + scope("Enterprise", "w")
-        + " AND " + _enterprise_where(area, scope)
-        + " AND w.kind IN ['WHOLESALE_MARKET', 'FARMERS_MARKET', 'SUPERMARKET']",
+        failed + " RETURN w, 'failedTests' AS part UNION ALL " + failed
+        + " MATCH (t)-[:OF]->(p:Product)<-[:OF]-(s:Shipment)-[:FROM]->(w) WHERE "
+        + scope("Product", "p") + " AND " + scope("Shipment", "s") + " AND s.time > t.time"
+        " RETURN w, 'shippedAfterFail' AS part",
+        area, scope, "['WHOLESALE_MARKET', 'FARMERS_MARKET', 'SUPERMARKET']",
         "parts.failedTests + 3 * parts.shippedAfterFail",
-        "{failedTests: COUNT { MATCH (w)<-[:AT]-(t:BatchTest {result: 'FAIL'}) WHERE "
-        + scope("BatchTest", "t") + " AND " + _in_window_time("t.time") + " },"
-        " shippedAfterFail: COUNT { MATCH (w)<-[:AT]-(t:BatchTest {result: 'FAIL'})-[:OF]->"
-        "(p:Product)<-[:OF]-(s:Shipment)-[:FROM]->(w) WHERE " + scope("BatchTest", "t")
-        + " AND " + scope("Product", "p") + " AND " + scope("Shipment", "s") + " AND "
-        + _in_window_time("t.time") + " AND s.time > t.time } } AS parts",
+        ("failedTests", "shippedAfterFail"),
     )  # fmt: skip
 
 

@@ -21,7 +21,6 @@ from hub.clock import FUZHOU
 from hub.context import Info
 from hub.errors import BadUserInput
 from hub.graph import supervision_repo as repo
-from hub.graph.trace_repo import _overdue_at_filling
 
 LEVELS = (repo.CITY, repo.DISTRICT, repo.STREET)
 DISTRICT_CODE = re.compile(r"^3501\d{2}$")
@@ -108,7 +107,7 @@ def _params(principal: Principal, req: Request, today: date) -> dict[str, Any]:
 
 
 class _View:
-    """The caller's row predicates, as trace_repo's due-date fragment asks for them."""
+    """The caller's row predicates, spliced into the statements."""
 
     def __init__(self, principal: Principal) -> None:
         self.principal = principal
@@ -116,24 +115,18 @@ class _View:
     def scope(self, type_name: str, var: str) -> str:
         return "(" + policy.visible(self.principal, type_name, var) + ")"
 
-    def rule(self, type_name: str, var: str) -> str | None:
-        if not policy.can_read(self.principal.role, type_name):
-            return None
-        return self.scope(type_name, var)
-
 
 def statement(name: str, level: str, principal: Principal) -> str:
     view = _View(principal)
     area = repo.Area(level)
-    due = _overdue_at_filling(view)
     builders = {
         "cylinders": lambda: repo.cylinders(area, view.scope),
         "households": lambda: repo.households(area, view.scope),
         "deliveries": lambda: repo.deliveries(area, view.scope),
-        "fillings": lambda: repo.fillings(area, view.scope, due),
+        "fillings": lambda: repo.fillings(area, view.scope),
         "incidents": lambda: repo.incidents(area, view.scope),
         "food": lambda: repo.food(area, view.scope),
-        "stations": lambda: repo.worst_stations(area, view.scope, due),
+        "stations": lambda: repo.worst_stations(area, view.scope),
         "distributors": lambda: repo.worst_distributors(area, view.scope),
         "markets": lambda: repo.worst_markets(area, view.scope),
     }
