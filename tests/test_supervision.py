@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, LiteralString
 
 import httpx
 import pytest
+from neo4j import AsyncManagedTransaction
 
 from graph_seed.generate import Generation
 from graph_seed.world import RECORDED_BY
@@ -43,6 +44,8 @@ Q = """query($level: SupervisionLevel!, $area: String, $since: Date, $until: Dat
       unregisteredHouseholds { value } series { name points { month count { value } } } }
     fillings { area fillings { value } whileOverdue { value } outsideOwner { value } }
     incidents { area total { value } byKind { key count { value } } }
+    alerts { area total { value } byRule { key count { value } } }
+    tips { area total { value text suppressed } byCategory { key count { value text } } }
     food { area tested { value } failed { value } traced { value } recalls { value } }
     worstStations { id uscc score parts { key value } }
     worstDistributors { id score }
@@ -414,3 +417,67 @@ async def test_traced_batches_match_a_hand_count_of_every_destination(
     got = (await _ask(hub, "market"))["food"]
     assert rows[0]["n"] > 0
     assert sum(r["traced"]["value"] for r in got) == rows[0]["n"]
+
+
+async def _write(graph: Graph, query: LiteralString, **params: Any) -> None:
+    async def work(tx: AsyncManagedTransaction) -> None:
+        await (await tx.run(query, **params)).consume()
+
+    await graph.write(work)
+
+
+async def test_alerts_by_rule_match_the_raw_rows_routed_to_the_department(
+    hub: httpx.AsyncClient, graph: Graph
+) -> None:
+    marker = "supervision-test"
+    await _write(
+        graph,
+        "UNWIND range(1, 3) AS i CREATE (:Alert {id: $m + '-' + i, rule: 'TEST_RULE',"
+        " time: $t, district: '350102', departments: ['police'], status: 'OPEN',"
+        " recordedBy: $m})",
+        m=marker,
+        t=datetime(2026, 6, 1, 9, tzinfo=FUZHOU),
+    )
+    try:
+        rows = await cypher(
+            graph,
+            "MATCH (a:Alert) WHERE a.time >= $t0 AND a.time < $t1 AND 'police' IN a.departments"
+            " RETURN a.rule AS rule, a.district AS d",
+            t0=T0,
+            t1=T1,
+        )
+        got = (await _ask(hub, "police"))["alerts"]
+        rules: Counter[tuple[str, str]] = Counter()
+        for r in got:
+            for k in r["byRule"]:
+                rules[(r["area"], k["key"])] += k["count"]["value"]
+        assert rules == Counter((r["d"], r["rule"]) for r in rows)
+        assert rules[("350102", "TEST_RULE")] == 3
+        # routed to the police only: the market department counts none of them
+        market = (await _ask(hub, "market"))["alerts"]
+        assert all(k["key"] != "TEST_RULE" for r in market for k in r["byRule"])
+    finally:
+        await _write(graph, "MATCH (a:Alert {recordedBy: $m}) DELETE a", m=marker)
+
+
+async def test_tips_by_category_match_the_raw_rows_and_small_cells_are_hidden(
+    hub: httpx.AsyncClient, graph: Graph
+) -> None:
+    rows = await cypher(
+        graph,
+        "MATCH (t:Tip)-[:CONCERNS]->(e:Enterprise) WHERE t.time >= $t0 AND t.time < $t1"
+        " RETURN t.category AS c, e.district AS d",
+        t0=T0,
+        t1=T1,
+    )
+    assert rows
+    want = Counter((r["d"], r["c"]) for r in rows)
+    got = (await _ask(hub, "market"))["tips"]
+    for r in got:
+        for k in r["byCategory"]:
+            n = want[(r["area"], k["key"])]
+            if n < MIN_CELL:
+                assert k["count"] == {"value": None, "text": f"< {MIN_CELL}"}
+            else:
+                assert k["count"]["value"] == n
+    assert {(r["area"], k["key"]) for r in got for k in r["byCategory"]} == set(want)

@@ -83,6 +83,8 @@ DERIVED_NEEDS: dict[str, frozenset[str]] = {
     "supervision:deliveries": frozenset({"Delivery", "Household", "Person"}),
     "supervision:fillings": frozenset({"Filling", "Cylinder", "Enterprise"}),
     "supervision:incidents": frozenset({"Incident"}),
+    "supervision:alerts": frozenset({"Alert"}),
+    "supervision:tips": frozenset({"Tip", "Enterprise"}),
     "supervision:food": frozenset({"Product", "BatchTest", "Shipment", "Sale", "Enterprise"}),
     "supervision:stations": frozenset({"Enterprise", "Filling", "Cylinder"}),
     "supervision:distributors": frozenset(

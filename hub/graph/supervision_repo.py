@@ -179,6 +179,32 @@ def incidents(area: Area, scope: Scope) -> str:
     )  # fmt: skip
 
 
+def alerts(area: Area, scope: Scope) -> str:
+    """Alerts 预警 raised in the window by each linkage rule (the closed loop's refusals among
+    them), per month: those routed to the caller's department. An alert has a district and no
+    street, so a street has none of its own."""
+    return (
+        "MATCH (a:Alert) WHERE " + scope("Alert", "a") + " AND " + _in_window_time("a.time")
+        + " AND " + area.where("a.district", "null")
+        + " WITH " + area.key("a.district", "a.district") + " AS area, a.rule AS key, "
+        + _month("a.time") + " AS month, count(a) AS n"
+        " RETURN area, collect({key: key, month: month, count: n}) AS cells ORDER BY area"
+    )  # fmt: skip
+
+
+def tips(area: Area, scope: Scope) -> str:
+    """Whistleblower tips 举报 received in the window by category, per month, in the district of
+    the enterprise they concern (a tip names an enterprise, not a street)."""
+    return (
+        "MATCH (t:Tip)-[:CONCERNS]->(e:Enterprise) WHERE " + scope("Tip", "t") + " AND "
+        + scope("Enterprise", "e") + " AND " + _in_window_time("t.time")
+        + " AND " + area.where("e.district", "null")
+        + " WITH " + area.key("e.district", "e.district") + " AS area, t.category AS key, "
+        + _month("t.time") + " AS month, count(DISTINCT t) AS n"
+        " RETURN area, collect({key: key, month: month, count: n}) AS cells ORDER BY area"
+    )  # fmt: skip
+
+
 def food(area: Area, scope: Scope) -> str:
     """Batches tested at entry in the window at the area's markets, those that failed, those
     traced to every destination (each enterprise a shipment reached recorded a sale or sent it

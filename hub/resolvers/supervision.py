@@ -28,7 +28,7 @@ MAX_STREET = 40
 MAX_WINDOW_DAYS = 3 * 366
 DEFAULT_MONTHS = 12
 # Figures whose counts are about households or people (and so are suppressed below the cell).
-PERSONAL = frozenset({"cylinders", "households", "deliveries", "incidents"})
+PERSONAL = frozenset({"cylinders", "households", "deliveries", "incidents", "tips"})
 FIELD = "supervision"
 
 
@@ -125,6 +125,8 @@ def statement(name: str, level: str, principal: Principal) -> str:
         "deliveries": lambda: repo.deliveries(area, view.scope),
         "fillings": lambda: repo.fillings(area, view.scope),
         "incidents": lambda: repo.incidents(area, view.scope),
+        "alerts": lambda: repo.alerts(area, view.scope),
+        "tips": lambda: repo.tips(area, view.scope),
         "food": lambda: repo.food(area, view.scope),
         "stations": lambda: repo.worst_stations(area, view.scope),
         "distributors": lambda: repo.worst_distributors(area, view.scope),
@@ -215,6 +217,20 @@ def shape(name: str, rows: list[dict[str, Any]], cells: Cells) -> list[dict[str,
                     [{"month": m, "count": n} for m, n in months.items()], {"incidents": "count"}
                 ),
             }
+        elif name in ("alerts", "tips"):
+            keys: dict[str, int] = {}
+            per_month: dict[str, int] = {}
+            for cell in r["cells"]:
+                key = cell["key"] or "?"
+                keys[key] = keys.get(key, 0) + cell["count"]
+                per_month[cell["month"]] = per_month.get(cell["month"], 0) + cell["count"]
+            row = {
+                "total": c(sum(keys.values())),
+                ("byRule" if name == "alerts" else "byCategory"): _keyed(cells, keys),
+                "series": cells.series(
+                    [{"month": m, "count": n} for m, n in per_month.items()], {name: "count"}
+                ),
+            }
         else:  # food
             row = {k: c(r[k]) for k in ("tested", "failed", "traced", "recalls")}
             row["failedShare"] = cells.share(r["failed"], r["tested"])
@@ -236,7 +252,7 @@ def withheld(role: Role) -> list[str]:
 
 
 FIGURES = (
-    "cylinders", "households", "deliveries", "fillings", "incidents", "food",
+    "cylinders", "households", "deliveries", "fillings", "incidents", "alerts", "tips", "food",
     "stations", "distributors", "markets",
 )  # fmt: skip
 

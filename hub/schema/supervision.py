@@ -105,6 +105,22 @@ class IncidentFigures:
     series: list[Series]
 
 
+@strawberry.type(description="Alerts 预警 raised in the window, by linkage rule")
+class AlertFigures:
+    area: str | None
+    total: Count
+    byRule: list[KeyedCount] = strawberry.field(description="The rule's code (hub linkage rules)")
+    series: list[Series]
+
+
+@strawberry.type(description="Whistleblower tips 举报 received in the window, by category")
+class TipFigures:
+    area: str | None
+    total: Count
+    byCategory: list[KeyedCount]
+    series: list[Series]
+
+
 @strawberry.type(description="The food chain 食品追溯: batches tested at market entry")
 class FoodFigures:
     area: str | None
@@ -161,6 +177,14 @@ class Supervision:
     @strawberry.field(description="Incidents by kind and severity")
     async def incidents(self, info: Info, root: Root) -> list[IncidentFigures] | None:
         return await resolver.figure(info, root, "incidents")  # type: ignore[return-value]
+
+    @strawberry.field(description="Alerts by linkage rule (closed-loop refusals among them)")
+    async def alerts(self, info: Info, root: Root) -> list[AlertFigures] | None:
+        return await resolver.figure(info, root, "alerts")  # type: ignore[return-value]
+
+    @strawberry.field(description="Whistleblower tips by category")
+    async def tips(self, info: Info, root: Root) -> list[TipFigures] | None:
+        return await resolver.figure(info, root, "tips")  # type: ignore[return-value]
 
     @strawberry.field(description="The food chain")
     async def food(self, info: Info, root: Root) -> list[FoodFigures] | None:
