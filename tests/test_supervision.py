@@ -3,6 +3,7 @@ seed's raw rows, the small-cell suppression, district scoping and the role matri
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
@@ -39,7 +40,7 @@ Q = """query($level: SupervisionLevel!, $area: String, $since: Date, $until: Dat
       overdue { value } scrapped { value } seized { value } unlocated { value } onTimeShare
       series { name points { month count { value } } } }
     households { area households { value text suppressed } registered { value text }
-      unregistered { value text } registeredShare }
+      unregistered { value text } registeredShare registeredShareText }
     deliveries { area deliveries { value } toUnregistered { value text }
       unregisteredHouseholds { value } series { name points { month count { value } } } }
     fillings { area fillings { value } whileOverdue { value } outsideOwner { value } }
@@ -258,6 +259,12 @@ async def test_small_cells_show_as_fewer_than_n_to_every_role_but_the_police(
     for d in small:
         assert market[d]["unregistered"] == {"value": None, "text": f"< {MIN_CELL}"}
         assert market[d]["registeredShare"] is None  # it would give the small cell away
+        whole = police[d]["households"]["value"]
+        if whole >= 2 * MIN_CELL:  # only the bound the "< 5" gives: at most 4 unregistered
+            bound = math.floor((whole - MIN_CELL + 1) / whole * 1000) / 10
+            assert market[d]["registeredShareText"] == f"≥ {bound:.1f}%"
+        assert police[d]["registeredShareText"].endswith("%")
+        assert not police[d]["registeredShareText"].startswith("≥")
         assert police[d]["unregistered"]["text"] == str(police[d]["unregistered"]["value"])
     for r in market.values():
         for cell in (r["households"], r["registered"], r["unregistered"]):

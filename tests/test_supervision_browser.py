@@ -7,6 +7,7 @@ test-artifacts/."""
 from __future__ import annotations
 
 import asyncio
+import re
 import secrets
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -113,6 +114,10 @@ async def test_a_lead_drills_from_the_city_to_a_street_and_exports_the_tables(
     streets = page.locator("#tiles .tile:not([disabled])")
     assert await streets.count() >= 1
     await page.screenshot(path=screenshot_path("supervision-district.png"), full_page=True)
+    # the tiles come worst first: the first street has the lowest real-name registration rate
+    texts = await page.locator("#tiles .tile .big").all_inner_texts()
+    shares = [float(m[1]) if (m := re.search(r"([\d.]+)%", t)) else 101.0 for t in texts]
+    assert shares == sorted(shares)
     street = await streets.first.get_attribute("data-area")
     await streets.first.click()
     await page.wait_for_selector("#app[data-level=STREET]")

@@ -149,7 +149,7 @@ def fillings(area: Area, scope: Scope) -> str:
         + scope("Filling", "e") + " AND " + _cylinder_of("e", scope) + " AND "
         + scope("Enterprise", "s") + " AND " + _in_window_time("e.time")
         + " AND " + area.where("s.district", "null")
-        + " WITH " + area.key("s.district", "s.district") + " AS area, " + _month("e.time")
+        + " WITH " + area.key("s.district", "null") + " AS area, " + _month("e.time")
         + " AS month, e"
         " WITH area, month, count(e) AS n,"
         " count(e.whileOverdue) AS whileOverdue, count(e.outsideOwner) AS outsideOwner"
@@ -186,7 +186,7 @@ def alerts(area: Area, scope: Scope) -> str:
     return (
         "MATCH (a:Alert) WHERE " + scope("Alert", "a") + " AND " + _in_window_time("a.time")
         + " AND " + area.where("a.district", "null")
-        + " WITH " + area.key("a.district", "a.district") + " AS area, a.rule AS key, "
+        + " WITH " + area.key("a.district", "null") + " AS area, a.rule AS key, "
         + _month("a.time") + " AS month, count(a) AS n"
         " RETURN area, collect({key: key, month: month, count: n}) AS cells ORDER BY area"
     )  # fmt: skip
@@ -199,7 +199,7 @@ def tips(area: Area, scope: Scope) -> str:
         "MATCH (t:Tip)-[:CONCERNS]->(e:Enterprise) WHERE " + scope("Tip", "t") + " AND "
         + scope("Enterprise", "e") + " AND " + _in_window_time("t.time")
         + " AND " + area.where("e.district", "null")
-        + " WITH " + area.key("e.district", "e.district") + " AS area, t.category AS key, "
+        + " WITH " + area.key("e.district", "null") + " AS area, t.category AS key, "
         + _month("t.time") + " AS month, count(DISTINCT t) AS n"
         " RETURN area, collect({key: key, month: month, count: n}) AS cells ORDER BY area"
     )  # fmt: skip
@@ -231,7 +231,7 @@ def food(area: Area, scope: Scope) -> str:
         + scope("BatchTest", "t") + " AND " + scope("Product", "p") + " AND "
         + scope("Enterprise", "m") + " AND " + _in_window_time("t.time")
         + " AND " + area.where("m.district", "null")
-        + " WITH " + area.key("m.district", "m.district") + " AS area, " + _month("t.time")
+        + " WITH " + area.key("m.district", "null") + " AS area, " + _month("t.time")
         + " AS month, p, t, m, t.result = 'FAIL' AS failed"
         " WITH area, month, p, max(CASE WHEN failed THEN 1 ELSE 0 END) = 1 AS failed,"
         " max(CASE WHEN failed THEN CASE WHEN " + recalled + " THEN 1 ELSE 0 END"

@@ -10,6 +10,7 @@ such a count is withheld (docs/supervision.md).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -155,6 +156,20 @@ class Cells:
             return None
         return round(part / whole, 4)
 
+    def share_text(self, part: int, whole: int) -> str:
+        """The share as a reader may see it: exact ("97.5%"), or where a small cell would follow
+        from it, only the bound that cell's "< N" already gives ("≥ 98.8%", "≤ 1.2%"); "—"
+        with no whole or when both sides are small."""
+        if whole == 0 or (self.small(part) and self.small(whole - part)):
+            return "—"
+        if self.small(whole - part):
+            low = (whole - (self.min - 1)) / whole
+            return f"≥ {math.floor(low * 1000) / 10:.1f}%"
+        if self.small(part):
+            high = (self.min - 1) / whole
+            return f"≤ {math.ceil(high * 1000) / 10:.1f}%"
+        return f"{part / whole * 100:.1f}%"
+
     def series(self, months: list[dict[str, Any]], names: dict[str, str]) -> list[dict[str, Any]]:
         """One series per `names` entry (series name -> the month cell's key), months in order."""
         ordered = sorted((m for m in months if m.get("month")), key=lambda m: m["month"])
@@ -182,11 +197,13 @@ def shape(name: str, rows: list[dict[str, Any]], cells: Cells) -> list[dict[str,
             row = {k: c(r[k]) for k in ("total", "inService", "due", "overdue", "scrapped",
                                         "seized", "unlocated")}  # fmt: skip
             row["onTimeShare"] = cells.share(r["inService"] + r["due"], live)
+            row["onTimeShareText"] = cells.share_text(r["inService"] + r["due"], live)
             row["series"] = cells.series(r["months"], {"fellDue": "count"})
         elif name == "households":
             row = {"households": c(r["households"]), "registered": c(r["registered"])}
             row["unregistered"] = c(r["households"] - r["registered"])
             row["registeredShare"] = cells.share(r["registered"], r["households"])
+            row["registeredShareText"] = cells.share_text(r["registered"], r["households"])
             row["series"] = cells.series(r["months"], {"registrations": "count"})
         elif name == "deliveries":
             row = {k: c(r[k]) for k in ("deliveries", "toUnregistered", "unregisteredHouseholds")}
@@ -234,7 +251,9 @@ def shape(name: str, rows: list[dict[str, Any]], cells: Cells) -> list[dict[str,
         else:  # food
             row = {k: c(r[k]) for k in ("tested", "failed", "traced", "recalls")}
             row["failedShare"] = cells.share(r["failed"], r["tested"])
+            row["failedShareText"] = cells.share_text(r["failed"], r["tested"])
             row["tracedShare"] = cells.share(r["traced"], r["tested"])
+            row["tracedShareText"] = cells.share_text(r["traced"], r["tested"])
             row["series"] = cells.series(r["months"], {"tested": "count", "failed": "failed"})
         row["area"] = r["area"]
         out.append(row)

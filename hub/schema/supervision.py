@@ -64,6 +64,9 @@ class CylinderFigures:
     scrapped: Count
     seized: Count
     onTimeShare: float | None = strawberry.field(description="按期检验率: not overdue, of live")
+    onTimeShareText: str = strawberry.field(
+        description="The share to show: exact, or the bound a small cell allows (≥ 98.8%)"
+    )
     unlocated: Count = strawberry.field(description="去向不明: live cylinders placed nowhere")
     series: list[Series] = strawberry.field(description="fellDue: inspections due per month")
 
@@ -75,6 +78,9 @@ class HouseholdFigures:
     registered: Count
     unregistered: Count
     registeredShare: float | None = strawberry.field(description="实名登记率")
+    registeredShareText: str = strawberry.field(
+        description="The share to show: exact, or the bound a small cell allows (≥ 98.8%)"
+    )
     series: list[Series] = strawberry.field(description="registrations per month")
 
 
@@ -127,8 +133,14 @@ class FoodFigures:
     tested: Count = strawberry.field(description="入市检测批次")
     failed: Count
     failedShare: float | None
+    failedShareText: str = strawberry.field(
+        description="The share to show: exact, or the bound a small cell allows (≥ 98.8%)"
+    )
     traced: Count = strawberry.field(description="去向可追溯到每一处的批次")
     tracedShare: float | None
+    tracedShareText: str = strawberry.field(
+        description="The share to show: exact, or the bound a small cell allows (≥ 98.8%)"
+    )
     recalls: Count = strawberry.field(description="应召回: failed and shipped on")
     series: list[Series]
 

@@ -15,12 +15,14 @@ const RANKED = "{ id uscc name district score parts { key value } }";
 const QUERY = `query($level: SupervisionLevel!, $area: String) {
   supervision(level: $level, area: $area) {
     level area since until minCell withheld
-    cylinders { area total ${CELL} unlocated ${CELL} onTimeShare }
-    households { area households ${CELL} registeredShare ${SERIES} }
+    cylinders { area total ${CELL} unlocated ${CELL} onTimeShare onTimeShareText }
+    households { area households ${CELL} registeredShare registeredShareText ${SERIES} }
     deliveries { area toUnregistered ${CELL} ${SERIES} }
     fillings { area whileOverdue ${CELL} outsideOwner ${CELL} ${SERIES} }
     incidents { area total ${CELL} ${SERIES} }
-    food { area tested ${CELL} failedShare tracedShare recalls ${CELL} ${SERIES} }
+    alerts { area total ${CELL} byRule { key count ${CELL} } ${SERIES} }
+    tips { area total ${CELL} byCategory { key count ${CELL} } }
+    food { area tested ${CELL} failedShare failedShareText tracedShare tracedShareText recalls ${CELL} ${SERIES} }
     worstStations ${RANKED}
     worstDistributors ${RANKED}
     worstMarkets ${RANKED}
@@ -38,22 +40,22 @@ const COLUMNS = [
   ["whileOverdue", T.while_overdue, (r) => cell(r.fillings, "whileOverdue")],
   ["outsideOwner", T.outside_owner, (r) => cell(r.fillings, "outsideOwner")],
   ["incidents", T.incidents, (r) => cell(r.incidents, "total")],
+  ["alerts", T.alerts, (r) => cell(r.alerts, "total")],
+  ["tips", T.tips, (r) => cell(r.tips, "total")],
   ["tested", T.tested, (r) => cell(r.food, "tested")],
   ["failedShare", T.failed_share, (r) => share(r.food, "failedShare")],
   ["tracedShare", T.traced_share, (r) => share(r.food, "tracedShare")],
   ["recalls", T.recalls, (r) => cell(r.food, "recalls")],
 ];
-const FIGURES = ["cylinders", "households", "deliveries", "fillings", "incidents", "food"];
+const FIGURES = ["cylinders", "households", "deliveries", "fillings", "incidents", "alerts", "tips", "food"];
 const TRENDS = [
   ["households", "registrations"], ["deliveries", "toUnregistered"],
-  ["fillings", "whileOverdue"], ["incidents", "incidents"], ["food", "failed"],
+  ["fillings", "whileOverdue"], ["incidents", "incidents"], ["alerts", "alerts"], ["food", "failed"],
 ];
 
 function cell(row, key) { return row && row[key] ? row[key].text : "—"; }
-function share(row, key) {
-  if (!row || row[key] === null || row[key] === undefined) return "—";
-  return (row[key] * 100).toFixed(1) + "%";
-}
+// A share as the hub words it: exact, or the bound a small cell allows ("≥ 98.8%").
+function share(row, key) { return row && row[key + "Text"] ? row[key + "Text"] : "—"; }
 
 function placeName(level, area) {
   if (level === "CITY") return CONFIG.districts[area] || area;
@@ -112,8 +114,20 @@ function drill(state, area) {
   return null;
 }
 
+// Tiles worst first: the lowest real-name registration rate leads (a withheld rate goes last).
+function worstFirst(rows) {
+  const rate = (r) => {
+    const h = r.households;
+    if (!h) return 2;
+    if (h.registeredShare !== null) return h.registeredShare;
+    const bound = /([\d.]+)%/.exec(h.registeredShareText || "");
+    return bound ? Number(bound[1]) / 100 : 2;
+  };
+  return [...rows].sort((a, b) => rate(a) - rate(b));
+}
+
 function tiles(state, rows) {
-  return el("section", { id: "tiles" }, ...rows.map((r) => {
+  return el("section", { id: "tiles", title: T.worst_first }, ...worstFirst(rows).map((r) => {
     const next = drill(state, r.area);
     return el("button", {
       class: "tile", "data-area": r.area === null ? "" : r.area, disabled: next ? null : "disabled",
@@ -207,6 +221,7 @@ async function show(state) {
     el("p", { class: "note" }, T.window + s.since + " – " + s.until + " · "
       + T.min_cell.replaceAll("{n}", s.minCell)),
     s.withheld.length ? el("p", { class: "note" }, T.withheld + s.withheld.join(", ")) : null,
+    el("p", { class: "note" }, T.worst_first),
     tiles(state, rows),
     trend(s),
     figuresTable(state, rows),
