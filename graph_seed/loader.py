@@ -1,5 +1,8 @@
 """The UNWIND loader: batched MERGE in managed transactions, nodes before relationships, after
-the migrations (so that every MERGE finds its unique constraint). Running it twice adds nothing."""
+the migrations (so that every MERGE finds its unique constraint). Running it twice adds nothing,
+and changes nothing the hub has changed since: a node keeps the properties the hub gave it, and
+a node the hub has updated (`updatedBy`) keeps its relationships as the hub left them (a cylinder
+the scan scrapped stands nowhere, a delivered one stands where it was delivered)."""
 
 from __future__ import annotations
 
@@ -32,15 +35,15 @@ def temporal_props(label: str) -> list[tuple[str, str]]:
 
 
 def merge_nodes(label: str) -> LiteralString:
-    """MERGE on the natural key, then every property (labels only from the model). Dates and
-    times travel as ISO strings and become Date / DateTime in Cypher: sending the driver's
+    """MERGE on the natural key, every property on creation only (labels only from the model).
+    Dates and times travel as ISO strings and become Date / DateTime in Cypher: sending the driver's
     temporal values costs about five times as much."""
     assert label in LABELS, label
     key = NATURAL_KEYS[label]
     temporal = ", ".join(p + ": " + kind + "(row." + p + ")" for p, kind in temporal_props(label))
     text = (
         "UNWIND $rows AS row MERGE (n:" + label + " {" + key + ": row." + key + "}) "
-        "SET n += row {.*, " + temporal + "}"
+        "ON CREATE SET n += row {.*, " + temporal + "}"
     )
     return text
 
@@ -60,11 +63,12 @@ def wire_rows(label: str, rows: list[Row]) -> list[Row]:
 
 
 def merge_rels(start: str, rel_type: str, end: str) -> LiteralString:
-    """MATCH both ends by natural key ([startKey, endKey] rows), MERGE the relationship."""
+    """MATCH both ends by natural key ([startKey, endKey] rows), MERGE the relationship unless
+    the hub has updated its start node since (then the relationships are the hub's)."""
     assert rel_allowed(start, rel_type, end), (start, rel_type, end)
     text = (
         "UNWIND $rows AS row "
-        "MATCH (a:" + start + " {" + NATURAL_KEYS[start] + ": row[0]}) "
+        "MATCH (a:" + start + " {" + NATURAL_KEYS[start] + ": row[0]}) WHERE a.updatedBy IS NULL "
         "MATCH (b:" + end + " {" + NATURAL_KEYS[end] + ": row[1]}) "
         "MERGE (a)-[:" + rel_type + "]->(b)"
     )

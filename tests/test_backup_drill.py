@@ -20,6 +20,9 @@ from neo4j import GraphDatabase
 from bench.cluster import free_port, processes, start_hub, wait_ready
 from tests.ingest_support import World, Writer, filling
 
+# It runs servers of its own (Neo4j, hubs): not part of the no-server tier.
+pytestmark = pytest.mark.neo4j
+
 
 @pytest.fixture(scope="module")
 def drill_env() -> Iterator[dict[str, str]]:

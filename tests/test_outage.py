@@ -29,6 +29,9 @@ from hub.neo4j_local import LocalNeo4j
 from tests.ingest_support import WRITE_SCOPES, enterprise, new_uscc
 from tests.oauth_support import Registrar
 
+# It runs servers of its own (Neo4j, hubs): not part of the no-server tier.
+pytestmark = pytest.mark.neo4j
+
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 DEADLINE_S = 2.0
 SLACK_S = 3.0  # event-loop and scheduling slack on a shared machine, far below the old 15-45 s

@@ -8,6 +8,7 @@ import secrets
 from collections.abc import AsyncIterator, Callable
 
 import httpx
+import pytest
 from neo4j import AsyncManagedTransaction
 from starlette.applications import Starlette
 
@@ -15,6 +16,9 @@ from hub.app import create_app
 from hub.config import Settings
 from hub.graph.driver import Graph, connection_for, graph_for, open_driver
 from tests.ingest_support import World, Writer, filling, forget
+
+# It needs the test Neo4j: not part of the no-server tier.
+pytestmark = pytest.mark.neo4j
 
 ClientFactory = Callable[[Starlette], AsyncIterator[httpx.AsyncClient]]
 READ = """query($code: String!) { cylinder(code: $code) {

@@ -45,9 +45,12 @@ from tests.graphql import cypher
 from tests.ingest_support import World, Writer, ago, forget, new_key
 from tests.oauth_support import Registrar, token_for
 
-pytestmark = pytest.mark.skipif(
-    not Path(HAPROXY).exists(), reason="HAProxy is not installed (make server-deps)"
-)
+pytestmark = [
+    pytest.mark.neo4j,  # replicas, Redis and HAProxy of its own: not in the no-server tier
+    pytest.mark.skipif(
+        not Path(HAPROXY).exists(), reason="HAProxy is not installed (make server-deps)"
+    ),
+]
 
 STATUS_CACHE_S = 1.0
 BURST = 30  # per caller, in any 30 s (60 a minute): a slow machine cannot outrun the window

@@ -137,15 +137,19 @@ async def test_loading_the_same_seed_again_adds_nothing(
 
 
 @pytest.mark.neo4j
-async def test_a_later_scan_keeps_the_record_rule_a_status_is_judged_on_the_day_it_was_set(
+async def test_a_later_scan_then_a_reload_keep_every_rule(
     tiny_seed: Generation, graph: Graph
 ) -> None:
-    # A month after the seed's as-of date, the hub's scan moves statuses on (due, overdue): the
-    # check must judge each status by the day it was set, not call the scan's work a violation.
+    # A month after the seed's as-of date the hub's scan moves statuses on (due, overdue,
+    # scrapped, and a scrapped cylinder stands nowhere). The check judges each status by the day
+    # it was set, and loading the seed again must not put back what the scan changed.
     month_later = replace(graph, clock=Clock(datetime(2026, 12, 1, 9, 0, tzinfo=FUZHOU)))
     report = await scan(month_later)
     assert report.ran
     assert report.statuses_changed > 0
+    before = await graph.read(_seeded_counts)
+    await load(graph, generation("tiny", 7), quiet=True)
+    assert await graph.read(_seeded_counts) == before
     planted = {kind: set(keys) for kind, keys in tiny_seed.manifest.planted.items()}
     lines: list[str] = []
     failed = await run_checks(graph, AS_OF, planted, lines.append)

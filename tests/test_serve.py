@@ -97,6 +97,7 @@ def _verify() -> dict[str, Any]:
     return report
 
 
+@pytest.mark.neo4j  # a hub process over the test Neo4j
 @pytest.mark.parametrize(
     ("trusted", "expected"),
     [("127.0.0.1", [200, 200, 200]), ("192.0.2.1", [200, 200, 429])],
