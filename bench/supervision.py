@@ -5,7 +5,7 @@
 Starts the hub (uvicorn, one worker) over each chosen local Neo4j (`dev`: the `small` seed of
 `make run`; `bench`: whichever graph it holds, `hub seed --scale small` or the city), its clock
 pinned on the seed's "today", and times the whole city overview as the market role (every
-figure, nine statements, one per field, run concurrently by the GraphQL executor); then PROFILEs
+figure, eleven statements, one per field, run concurrently by the GraphQL executor); then PROFILEs
 each statement as the hub builds it and prints its db hits and whether its plan starts from an
 index. A measurement, not a test: it asserts nothing about time.
 """
@@ -37,6 +37,7 @@ QUERY = """{ supervision(level: CITY) {
   deliveries { area toUnregistered { value } }
   fillings { area whileOverdue { value } outsideOwner { value } }
   incidents { area total { value } }
+  alerts { area total { value } } tips { area total { value } }
   food { area tested { value } failedShare recalls { value } }
   worstStations { id score } worstDistributors { id score } worstMarkets { id score }
 } }"""
