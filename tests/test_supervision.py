@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any, LiteralString
 
@@ -488,3 +488,58 @@ async def test_tips_by_category_match_the_raw_rows_and_small_cells_are_hidden(
             else:
                 assert k["count"]["value"] == n
     assert {(r["area"], k["key"]) for r in got for k in r["byCategory"]} == set(want)
+
+
+def _counts(value: Any) -> Iterator[dict[str, Any]]:
+    """Every Count cell inside an answer (figures, keyed counts, series points)."""
+    if isinstance(value, dict):
+        if set(value) >= {"value", "text"}:
+            yield value
+        for inner in value.values():
+            yield from _counts(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _counts(inner)
+
+
+PERSONAL_FIELDS = ("cylinders", "households", "deliveries", "incidents", "tips")
+
+
+@pytest.mark.parametrize("role", ["market", "housing", "emergency"])
+async def test_no_cell_of_homes_or_people_counts_fewer_than_the_threshold_but_for_police(
+    hub: httpx.AsyncClient, graph: Graph, role: str
+) -> None:
+    [top] = await cypher(
+        graph,
+        "MATCH (h:Household) RETURN h.district AS d, count(*) AS n ORDER BY n DESC, d LIMIT 1",
+    )
+    answers = [await _ask(hub, role), await _ask(hub, role, "DISTRICT", top["d"])]
+    answers.append(await _ask(hub, role, district=top["d"]))
+    seen = 0
+    for answer in answers:
+        for name in PERSONAL_FIELDS:
+            for cell in _counts(answer.get(name)):
+                seen += 1
+                assert cell["value"] is None or cell["value"] == 0 or cell["value"] >= MIN_CELL
+                if cell["value"] is None:
+                    assert cell["text"] == f"< {MIN_CELL}"
+    assert seen > 0
+    police = [c["value"] for c in _counts((await _ask(hub, "police"))["households"])]
+    assert any(v is not None and 0 < v < MIN_CELL for v in police)
+
+
+async def test_a_district_bound_client_gets_no_row_of_another_district_in_any_figure(
+    hub: httpx.AsyncClient, graph: Graph
+) -> None:
+    [top] = await cypher(
+        graph,
+        "MATCH (h:Household) RETURN h.district AS d, count(*) AS n ORDER BY n DESC, d LIMIT 1",
+    )
+    for role in ("housing", "market"):
+        bound = await _ask(hub, role, district=top["d"])
+        for name in FIGURES:
+            field = {"stations": "worstStations", "distributors": "worstDistributors",
+                     "markets": "worstMarkets"}.get(name, name)  # fmt: skip
+            rows = bound[field] or []
+            key = "district" if field.startswith("worst") else "area"
+            assert {r[key] for r in rows} <= {top["d"]}, (role, name)

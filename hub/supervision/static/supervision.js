@@ -202,7 +202,7 @@ function worstTable(name, title, ranked) {
       el("tbody", {}, ...ranked.map((e, i) => el("tr", {},
         el("td", {}, el("a", {
           class: "open", href: "/explorer?lang=" + CONFIG.lang + "&id=" + encodeURIComponent(e.id),
-          title: T.open,
+          title: T.open, target: "_blank", rel: "noopener",
         }, e.name || e.uscc)),
         ...rows[i].slice(1).map((v) => el("td", {}, v))))))));
 }
