@@ -64,6 +64,7 @@ class Ctx:
     agencies: list[str] = field(default_factory=list)
     homes: list[Home] = field(default_factory=list)
     restaurants: list[str] = field(default_factory=list)
+    platforms: list[str] = field(default_factory=list)  # DELIVERY_PLATFORM enterprises
     producers: list[str] = field(default_factory=list)
     markets: list[str] = field(default_factory=list)
     retailers: list[str] = field(

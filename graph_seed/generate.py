@@ -37,6 +37,7 @@ class Generation:
         households.households(ctx, base)
         households.restaurants(ctx, base)
         households.tips(ctx, base)
+        households.fake_listings(ctx, base)
         parties.food_enterprises(ctx, base)
         n_cylinder_chunks = math.ceil(len(cylinders.slots(ctx)) / ctx.scale.chunk_cylinders)
         n_food_chunks = math.ceil(ctx.scale.products / food.PRODUCTS_PER_CHUNK)

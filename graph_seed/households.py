@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from datetime import timedelta
 
 from graph_seed.context import Ctx, Home, Station
 from graph_seed.parties import enterprise, lpg_district, short
@@ -22,11 +23,11 @@ DISHES = (
     "快餐店",
 )
 TIP_CATEGORIES = {
-    "UNLICENSED": "外卖平台上的店铺无证经营",
-    "NO_HEALTH_CERTIFICATE": "后厨员工没有健康证",
-    "SPOILED_FOOD": "使用过期变质食材",
-    "DIRTY_PREMISES": "后厨卫生脏乱 有老鼠",
-    "OUTDOOR_COOKING": "在店外占道烹饪 液化气瓶放在路边",
+    "UNLICENSED_KITCHEN": "外卖平台上的店铺无证经营",
+    "FOOD_SAFETY": "使用过期变质食材",
+    "HYGIENE": "后厨卫生脏乱 有老鼠",
+    "FAKE_LISTING": "外卖平台上的店铺地址和证照是假的",
+    "GAS_SAFETY": "在店外占道烹饪 液化气瓶放在路边",
 }
 
 
@@ -103,19 +104,77 @@ def tips(ctx: Ctx, chunk: Chunk) -> None:
     rng = ctx.rng("tips")
     for _ in range(ctx.scale.tips if ctx.restaurants else 0):
         category = rng.choice(sorted(TIP_CATEGORIES))
-        status = rng.choices(("RECEIVED", "FILED", "REWARDED", "DISMISSED"), (40, 30, 15, 15))[0]
+        statuses = ("RECEIVED", "UNDER_REVIEW", "SUBSTANTIATED", "NOT_SUBSTANTIATED", "REWARDED")
+        status = rng.choices(statuses, (35, 25, 15, 15, 10))[0]
         day = ctx.days_before(rng, 1, 365)
-        when = at(day, rng.randint(6 * 60, 23 * 60))
-        claim = f"{rng.getrandbits(64):016x}"
+        claim = f"{rng.getrandbits(80):020x}"
         tip_id = chunk.node(
             "Tip",
-            when,
+            at(day, 0),  # tips keep the day only, even in their provenance
             id=ctx.next_id("TIP"),
-            time=when,
+            receivedOn=day,
             category=category,
+            channel=rng.choice(("PUBLIC", "INSIDER", "PLATFORM")),
             text=TIP_CATEGORIES[category],
+            textMasked=TIP_CATEGORIES[category],
+            numbersFlagged=False,
             status=status,
+            messageFrom=[],
+            messageOn=[],
+            messageText=[],
             claimCodeHash=hashlib.sha256(claim.encode()).hexdigest(),
             rewardYuan=float(rng.choice((200, 500, 1000, 5000))) if status == "REWARDED" else 0.0,
         )
         chunk.rel("Tip", "CONCERNS", "Enterprise", tip_id, rng.choice(ctx.restaurants))
+        if status == "REWARDED":  # a faceless reward, paid: amounts and officials, no person
+            reward = chunk.node(
+                "Reward",
+                at(day, 0),
+                id="RWD-" + tip_id,
+                amountYuan=float(rng.choice((200, 500, 1000))),
+                reason="举报属实",
+                status="PAID",
+                grantedBy="graph_seed-official-a",
+                approvedBy="graph_seed-official-b",
+                grantedOn=day,
+                approvedOn=day,
+                claimedOn=day,
+                paidOn=day,
+            )
+            chunk.rel("Reward", "FOR", "Tip", reward, tip_id)
+
+
+def fake_listings(ctx: Ctx, chunk: Chunk) -> None:
+    """On each platform one shop that claims an unregistered credit code, and the take-down
+    notice the unlicensed-listing rule raised about it."""
+    rng = ctx.rng("listings")
+    for platform in ctx.platforms:
+        day = ctx.days_before(rng, 1, 30)
+        shop = chunk.node(
+            "PlatformShop",
+            at(day, 0),
+            id=platform + ":fake-1",
+            shopId="fake-1",
+            name=rng.choice(DISHES),
+            uscc=ctx.new_uscc(rng, "350102", "92"),
+            licenceNo="JY3501020000000",
+            address="福州市鼓楼区",
+            licensed=False,
+            checkedOn=day,
+            status="LISTED",
+            complaints=rng.randint(0, 9),
+        )
+        chunk.rel("PlatformShop", "ON", "Enterprise", shop, platform)
+        notice = chunk.node(
+            "Notice",
+            at(day, 0),
+            id="NTC-" + shop,
+            kind="TAKE_DOWN",
+            reason="listed without a valid food business licence 无有效食品经营许可",
+            deadline=day + timedelta(days=3),
+            status="OPEN",
+            issuedBy="rule:UNLICENSED_SHOP",
+            issuedOn=day,
+        )
+        chunk.rel("Notice", "TO", "Enterprise", notice, platform)
+        chunk.rel("Notice", "ABOUT", "PlatformShop", notice, shop)

@@ -90,7 +90,9 @@ def gas_enterprises(ctx: Ctx, chunk: Chunk) -> None:
         )
     for i, name in enumerate(("饿了么福州站", "美团外卖福州站", "福州顺捷危货运输有限公司")):
         kind = "LOGISTICS" if i == 2 else "DELIVERY_PLATFORM"
-        enterprise(ctx, chunk, rng, kind, name, "350102")
+        uscc = enterprise(ctx, chunk, rng, kind, name, "350102")
+        if kind == "DELIVERY_PLATFORM":
+            ctx.platforms.append(uscc)
 
 
 def plate(ctx: Ctx, rng: random.Random) -> str:

@@ -23,6 +23,7 @@ from hub.linkage.cli import register as register_linkage
 from hub.neo4j_local import LocalNeo4j, Neo4jError
 from hub.oauth.cli import register as register_auth
 from hub.webhooks.cli import register as register_webhooks
+from hub.whistle.cli import register_notices
 
 SCHEMA_FILE = PROJECT_ROOT / "schema.graphql"
 POLICY_DOC = PROJECT_ROOT / "docs" / "access-policy.md"
@@ -231,6 +232,7 @@ EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParse
     register_labels,
     register_linkage,
     register_webhooks,
+    register_notices,
 ]
 
 

@@ -122,6 +122,15 @@ class Settings(BaseSettings):
     hub_audit_sign_interval_s: float = Field(default=30.0, gt=0.0)
     hub_audit_timeout_s: float = Field(default=5.0, gt=0.0)
 
+    # The whistleblower channel (hub.whistle.keys): the claim codes' HMAC key and the payout
+    # instructions' Fernet key; else made in `<state>/whistle` (never in production).
+    hub_tip_claim_key: str | None = Field(default=None, repr=False)
+    hub_reward_payout_key: str | None = Field(default=None, repr=False)
+    # submitTip per address, and wrong claim codes per address, within a window of this many s.
+    hub_tip_window_s: float = Field(default=600.0, gt=0.0)
+    hub_tip_submit_per_window: int = Field(default=10, ge=1)
+    hub_tip_claim_failures_per_window: int = Field(default=10, ge=1)
+
     @model_validator(mode="after")
     def _no_development_shortcuts_in_production(self) -> Settings:
         if self.hub_clock_pin is not None and self.hub_clock_pin.tzinfo is None:
@@ -136,7 +145,14 @@ class Settings(BaseSettings):
             raise ValueError("HUB_ISSUER must be an https:// URL when HUB_ENV=production")
         if self.hub_env is Environment.PRODUCTION and not self.hub_audit_enabled:
             raise ValueError("HUB_AUDIT_ENABLED cannot be false when HUB_ENV=production")
+        if self.hub_env is Environment.PRODUCTION:
+            _refuse_placeholder("HUB_TIP_CLAIM_KEY", self.hub_tip_claim_key)
+            _refuse_placeholder("HUB_REWARD_PAYOUT_KEY", self.hub_reward_payout_key)
         return self
+
+    @property
+    def whistle_dir(self) -> Path:
+        return self.hub_state_dir / "whistle"
 
     @property
     def clock(self) -> Clock:
@@ -157,6 +173,16 @@ class Settings(BaseSettings):
     @property
     def is_development(self) -> bool:
         return self.hub_env is not Environment.PRODUCTION
+
+
+PLACEHOLDERS = ("change", "secret", "example", "placeholder", "dev", "test", "xxx")
+
+
+def _refuse_placeholder(name: str, value: str | None) -> None:
+    """Production needs a real key from configuration: set, 32 characters or more, and no
+    placeholder word in it."""
+    if not value or len(value) < 32 or any(w in value.lower() for w in PLACEHOLDERS):
+        raise ValueError(f"{name} must be set to a real key (32+ characters) in production")
 
 
 @lru_cache(maxsize=1)

@@ -158,3 +158,45 @@ async def test_a_write_and_its_entry_commit_together(
         assert entry.variablesHash is not None
     finally:
         await run_write(graph, "MATCH (e:Enterprise {uscc: $u}) DETACH DELETE e", u=uscc)
+
+
+SUBMIT_TIP = "mutation($t: TipInput!) { submitTip(tip: $t) { claimCode } }"
+
+
+async def test_a_tip_whose_entry_cannot_be_stored_is_not_stored(
+    settings: Settings, make_client: ClientFactory, graph: Graph, blocked_chain: str
+) -> None:
+    # Every field that writes outside the batch mutations appends its entry in its own
+    # transaction too (hub.audit.atomic.audited_write): an anonymous tip is no exception.
+    text = "后厨有老鼠 " + secrets.token_hex(6)
+    blocked = settings.model_copy(update={"hub_audit_chain": blocked_chain})
+    async for c in make_client(create_app(blocked)):
+        response = await c.post(
+            "/graphql",
+            json={"query": SUBMIT_TIP, "variables": {"t": {"category": "HYGIENE", "text": text}}},
+        )
+        assert "claimCode" not in response.text
+        assert "the audit log cannot be written" in response.text
+    assert await scalar(graph, "MATCH (t:Tip {text: $x}) RETURN count(t)", x=text) == 0
+
+
+async def test_a_tip_and_its_anonymous_entry_commit_together(
+    client: httpx.AsyncClient, graph: Graph
+) -> None:
+    text = "后厨有老鼠 " + secrets.token_hex(6)
+    rid = request_id("tip")
+    response = await client.post(
+        "/graphql",
+        headers={"X-Request-Id": rid, "X-Purpose": "my name is Lin"},
+        json={"query": SUBMIT_TIP, "variables": {"t": {"category": "HYGIENE", "text": text}}},
+    )
+    assert response.json()["data"]["submitTip"]["claimCode"]
+    try:
+        (entry,) = await entries_for(graph, rid)
+        assert (entry.decision, entry.client, entry.role, entry.purpose) == (
+            "allowed", None, "public", None
+        )  # fmt: skip
+        assert entry.variablesHash is None
+        assert entry.time.endswith("T00:00:00.000000+08:00")  # the day only
+    finally:
+        await run_write(graph, "MATCH (t:Tip {text: $x}) DETACH DELETE t", x=text)

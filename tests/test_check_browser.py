@@ -106,7 +106,8 @@ async def test_an_unknown_code_is_not_registered_in_english_on_request(
     assert await page.title() == "Cylinder and food check · Fuzhou"
     await expect(page.locator("#verdict")).to_contain_text("Not registered")
     await expect(page.locator(".todo")).to_contain_text("do not use it")
-    await expect(page.locator(".todo")).to_contain_text("not open yet")  # no tip channel yet
+    report = page.locator(".todo a", has_text="Report online")  # the whistleblowers' page
+    await expect(report).to_have_attribute("href", "/tip?lang=en")
     await page.screenshot(path=screenshot_path("check-unknown-en.png"), full_page=True)
     await context.close()
 

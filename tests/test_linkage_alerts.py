@@ -251,6 +251,35 @@ async def test_an_incident_on_a_cylinder_alerts_emergency_housing_and_market_wit
     assert "Incident:" + incident["incidentId"] in {a["id"] for a in emergency["about"]}
 
 
+async def test_alerts_filter_by_what_they_are_about_only_through_readable_types(
+    world: World, client: httpx.AsyncClient, graph: Graph
+) -> None:
+    [code] = await world.cylinders(1)
+    incident: dict[str, Any] = {
+        "incidentId": new_key("I"), "time": ago(minutes=10), "kind": "GAS_LEAK",
+        "severity": "HIGH", "location": "测试路3号", "district": "350102",
+        "involves": ["Cylinder:" + code],
+    }  # fmt: skip
+    await world.w.ok("reportIncidents", [incident], "emergency")
+    [alert] = await _alerts_about(graph, "Incident:" + incident["incidentId"])
+    query = """query($f: AlertFilter) {
+      alerts(filter: $f, first: 100) { edges { node { alertId } } } }"""
+
+    async def found(role: str, about: str) -> set[str]:
+        body = await gql(client, query, role, {"f": {"about": about}})
+        assert "errors" not in body, body
+        return {e["node"]["alertId"] for e in body["data"]["alerts"]["edges"]}
+
+    assert await found("market", "Cylinder:" + code) == {alert["id"]}
+    assert await found("market", "Incident:" + incident["incidentId"]) == {alert["id"]}
+    # Housing hears of the incident but may not read incidents: filtering by one matches
+    # nothing, exactly as an incident that does not exist.
+    assert await found("housing", "Cylinder:" + code) == {alert["id"]}
+    assert await found("housing", "Incident:" + incident["incidentId"]) == set()
+    assert await found("market", "Cylinder:" + code + "0") == set()
+    assert await found("market", "not a global id") == set()
+
+
 async def test_the_alerts_list_shows_each_department_its_own(
     world: World, client: httpx.AsyncClient, graph: Graph
 ) -> None:

@@ -9,6 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
+from hub.app import create_app
+from hub.config import Settings
 from hub.graph.driver import Graph
 from hub.oauth.models import OAuthUser
 from tests.oauth_support import Registrar, graphql, pkce_pair
@@ -237,3 +239,25 @@ async def test_a_sign_in_client_revokes_its_own_persons_token_without_a_secret(
     )
     assert response.status_code == 200, response.text
     assert (await graphql(client, token)).status_code == 401
+
+
+async def test_a_stranger_who_fails_a_persons_password_cannot_lock_them_out(
+    settings: Settings, sign_in: SignIn
+) -> None:
+    app = create_app(settings)  # its own throttle, untouched
+    sides = {who: httpx.ASGITransport(app=app, client=(ip, 40000))
+             for who, ip in (("stranger", "127.0.0.4"), ("person", "127.0.0.5"))}  # fmt: skip
+    _, challenge = pkce_pair()
+    async with app.router.lifespan_context(app):
+        async with (
+            httpx.AsyncClient(transport=sides["stranger"], base_url="http://hub.test") as stranger,
+            httpx.AsyncClient(transport=sides["person"], base_url="http://hub.test") as person,
+        ):
+            for guess in range(settings.hub_oauth_max_failures + 2):
+                wrong = await stranger.post(
+                    "/oauth/authorize", params=authorize_params(sign_in, challenge),
+                    data={"username": sign_in.user.username, "password": f"guess-{guess}"},
+                )  # fmt: skip
+                expected = 401 if guess < settings.hub_oauth_max_failures else 429
+                assert wrong.status_code == expected
+            assert await get_code(person, sign_in, challenge)  # the person signs in at once

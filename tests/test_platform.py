@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 
 from hub.app import create_app
 from hub.config import Environment, Settings
-from hub.graph.driver import Graph, fetch_all
+from hub.graph.driver import Graph, connection_for, fetch_all
 from hub.graph.migrations import NATURAL_KEYS, migrate
 
 ClientFactory = Callable[[Starlette], AsyncIterator[httpx.AsyncClient]]
@@ -111,9 +111,11 @@ async def test_the_development_principal_header_sets_the_role(client: httpx.Asyn
 async def test_the_development_header_is_refused_in_production(
     settings: Settings, make_client: ClientFactory
 ) -> None:
-    production = settings.model_copy(
-        update={"hub_env": Environment.PRODUCTION, "hub_graphiql": False, "neo4j_password": "x"}
-    )
+    # Production demands a password: the test server's real one. A wrong one would lock the
+    # server's account for a few seconds and fail whatever test connects next.
+    password = connection_for(settings).password
+    update = {"hub_env": Environment.PRODUCTION, "hub_graphiql": False, "neo4j_password": password}
+    production = settings.model_copy(update=update)
     async for c in make_client(create_app(production)):
         response = await c.post(
             "/graphql",

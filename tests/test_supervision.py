@@ -57,7 +57,11 @@ Q = """query($level: SupervisionLevel!, $area: String, $since: Date, $until: Dat
 
 async def _hub(make_client: Any, **settings: Any) -> AsyncIterator[httpx.AsyncClient]:
     config = Settings(
-        hub_clock_pin=PIN, hub_supervision_min_cell=MIN_CELL, neo4j_tx_timeout_s=60, **settings
+        hub_clock_pin=PIN,
+        hub_supervision_min_cell=MIN_CELL,
+        neo4j_tx_timeout_s=60,
+        hub_request_deadline_s=60,
+        **settings,
     )
     async for client in make_client(create_app(config)):
         yield client
@@ -472,10 +476,11 @@ async def test_tips_by_category_match_the_raw_rows_and_small_cells_are_hidden(
 ) -> None:
     rows = await cypher(
         graph,
-        "MATCH (t:Tip)-[:CONCERNS]->(e:Enterprise) WHERE t.time >= $t0 AND t.time < $t1"
-        " RETURN t.category AS c, e.district AS d",
-        t0=T0,
-        t1=T1,
+        "MATCH (t:Tip)-[:CONCERNS]->(x) WHERE (x:Enterprise OR x:Household)"
+        " AND t.receivedOn >= $d0 AND t.receivedOn <= $d1"
+        " RETURN DISTINCT t.id AS t, t.category AS c, x.district AS d",
+        d0=date.fromisoformat(SINCE),
+        d1=date.fromisoformat(UNTIL),
     )
     assert rows
     want = Counter((r["d"], r["c"]) for r in rows)

@@ -14,6 +14,8 @@ MASK_EXPRESSIONS: dict[Mask, str] = {
     Mask.NAME: "left(_v_, 1) + '*'",
     Mask.PHONE: "left(_v_, 3) + '****' + right(_v_, 4)",
     Mask.STREET_ONLY: "_n_.district + ' ' + _n_.street",
+    # Made on arrival (hub/whistle/numbers.py): Cypher has no regular-expression replace.
+    Mask.TEXT_NUMBERS: "coalesce(_n_.textMasked, '')",
 }
 
 

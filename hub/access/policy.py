@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from hub.access.principal import Principal, Role
 from hub.catalog import API_TYPES, Mask, Masked, NodeType
+from hub.catalog.roles import ENTERPRISE_BOUND
 
 __all__ = ["FULL", "Mask", "Masked", "Rule"]
 
@@ -120,7 +121,7 @@ def row_rule(principal: Principal, type_name: str, var: str) -> str | None:
     """The predicate every row of `type_name` must pass for `principal`, over the Cypher variable
     `var`, if any. Its parameters are `$scopeEnterprise` and `$scopeDistrict` (the bindings)."""
     rules: list[str] = []
-    if principal.role is Role.ENTERPRISE or principal.enterprise:
+    if principal.role in ENTERPRISE_BOUND or principal.enterprise:
         rules.append(BY_ENTERPRISE.get(type_name, "false") if principal.enterprise else "false")
     if principal.district:
         rules.append(BY_DISTRICT.get(type_name, "false"))

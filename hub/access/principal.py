@@ -16,6 +16,8 @@ class Scope(StrEnum):
     INVESTIGATE = "investigate"
     AUDIT_READ = "audit:read"
     ADMIN = "admin"
+    # Market regulation's finance step: reads a reward's payout instruction to pay it.
+    REWARD_PAY = "reward:pay"
 
 
 @dataclass(frozen=True)

@@ -76,19 +76,21 @@ def canonical_bytes(value: Any) -> bytes:
 def graphql_draft(
     request_id: str, principal: Principal | None, trail: AuditTrail, status: int,
 ) -> Draft:  # fmt: skip
+    anonymous = trail.anonymous  # a whistleblower's request: nothing of who sent it
     return Draft(
         kind=Kind.GRAPHQL,
         requestId=request_id,
         decision=decide(status, trail.codes),
         status=status,
-        client=principal.subject if principal else None,
-        role=principal.role.value if principal else None,
-        purpose=trail.purpose,
+        client=principal.subject if principal and not anonymous else None,
+        role="public" if anonymous else principal.role.value if principal else None,
+        purpose=None if anonymous else trail.purpose,
         operation=trail.operation,
         queryHash=trail.query_hash,
-        variablesHash=trail.variables_hash,
+        variablesHash=None if anonymous else trail.variables_hash,
         entityIds=tuple(sorted(trail.refs)),
         resultCount=trail.result_count,
+        time=trail.time if anonymous else "",
     )
 
 

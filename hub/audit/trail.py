@@ -23,6 +23,11 @@ class AuditTrail:
     refs: set[str] = field(default_factory=set)
     codes: set[str] = field(default_factory=set)
     result_count: int = 0
+    # Set by the whistleblower fields (hub/resolvers/tips.py): the entry then names no client,
+    # no role beyond "public", no purpose and no hash of the variables (a tip's text could be
+    # confirmed by hashing a guess).
+    anonymous: bool = False
+    time: str = ""  # an anonymous entry's time: the day only (hub.clock.stamp of its midnight)
     # The request as sent, hashed (set by the middleware before the app runs).
     query_hash: str | None = None
     variables_hash: str | None = None

@@ -17,7 +17,9 @@ from hub.catalog import (
     food,
     households,
     incidents,
+    platforms,
     vehicles,
+    whistleblowing,
 )
 from hub.catalog.entry import ANY, Filter, Link, Mask, Masked, NodeType, Prop, PropType
 
@@ -38,11 +40,25 @@ _ORDER = (
     food.BATCH_TEST,
     food.SALE,
     incidents.INCIDENT,
-    incidents.TIP,
+    whistleblowing.TIP,
+    whistleblowing.REWARD,
+    platforms.PLATFORM_SHOP,
+    platforms.NOTICE,
     incidents.ALERT,
     cases.CASE,
 )
-_DOMAINS = (enterprises, cylinders, households, vehicles, events, food, incidents, cases)
+_DOMAINS = (
+    enterprises,
+    cylinders,
+    households,
+    vehicles,
+    events,
+    food,
+    incidents,
+    whistleblowing,
+    platforms,
+    cases,
+)
 assert {e.name for m in _DOMAINS for e in m.ENTRIES} == {e.name for e in _ORDER}
 
 CATALOG: dict[str, NodeType] = {e.name: e for e in _ORDER}

@@ -29,7 +29,7 @@ ENTERPRISE = NodeType(
         Link("shipmentsReceived", "TO", "in", "Shipment", many=True, order="time"),
         Link("tests", "AT", "in", "BatchTest", many=True, order="time"),
         Link("sales", "AT", "in", "Sale", many=True, order="time"),
-        Link("tips", "CONCERNS", "in", "Tip", many=True, order="time"),
+        Link("tips", "CONCERNS", "in", "Tip", many=True, order="receivedOn"),
     ),
     filters=(
         Filter("kind", "one_of", "kind"),

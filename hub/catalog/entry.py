@@ -29,6 +29,7 @@ class Mask(StrEnum):
     NAME = "name"  # 张*
     PHONE = "phone"  # 138****5678
     STREET_ONLY = "street_only"  # an address cut to its district and street
+    TEXT_NUMBERS = "text_numbers"  # free text with identity and phone numbers masked
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class Link:
         return ("-[:" + self.rel + "]->") if self.direction == "out" else ("<-[:" + self.rel + "]-")
 
 
-FilterOp = Literal["equals", "one_of", "before", "after", "contains", "related"]
+FilterOp = Literal["equals", "one_of", "before", "after", "contains", "related", "about"]
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,9 @@
-"""Incidents 事故, whistleblower tips 举报 and alerts: what happened, and what was reported."""
+"""Incidents 事故 and alerts: what happened, and which rule fired (tips: whistleblowing.py)."""
 
 from __future__ import annotations
 
 from hub.catalog.entry import ANY, Filter, Link, NodeType, Prop
 from hub.catalog.roles import Role
-from hub.catalog.scopes import IN_DISTRICT_E, exists
 
 INCIDENT = NodeType(
     "Incident",
@@ -27,23 +26,6 @@ INCIDENT = NodeType(
     sorts=("time",),
     readers=frozenset({Role.MARKET, Role.POLICE, Role.EMERGENCY}),
     by_district="_n_.district = $scopeDistrict",
-)
-
-TIP = NodeType(
-    "Tip",
-    "id",
-    props=(
-        Prop("id", "string", field="tipId"),
-        Prop("time", "datetime", index=True),
-        Prop("category", "string"),
-        Prop("text", "string"),
-        Prop("status", "string"),  # RECEIVED, FILED, REWARDED, DISMISSED
-        Prop("claimCodeHash", "string", field=None),  # never leaves the graph
-        Prop("rewardYuan", "float"),
-    ),
-    links=(Link("concerns", "CONCERNS", "out", "Enterprise"),),
-    readers=frozenset({Role.MARKET}),
-    by_district=exists("-[:CONCERNS]->" + IN_DISTRICT_E),
 )
 
 # An alert 预警 raised by a linkage rule (hub/linkage/rules.py). A department reads the alerts
@@ -81,6 +63,8 @@ ALERT = NodeType(
         Filter("status", "one_of", "status"),
         Filter("severity", "one_of", "severity"),
         Filter("district", "equals", "district"),
+        # By the global id of what it is ABOUT; a type the reader may not read matches nothing.
+        Filter("about", "about", "id"),
     ),
     sorts=("time",),
     readers=frozenset(set(_ROUTED) | {Role.ENTERPRISE}),
@@ -89,4 +73,4 @@ ALERT = NodeType(
     by_role=dict(_ROUTED),
 )
 
-ENTRIES = (INCIDENT, TIP, ALERT)
+ENTRIES = (INCIDENT, ALERT)

@@ -17,6 +17,11 @@ class Role(StrEnum):
     POLICE = "police"
     EMERGENCY = "emergency"
     ENTERPRISE = "enterprise"
+    PLATFORM = "platform"  # a food-delivery platform (a DELIVERY_PLATFORM enterprise), 哨岗
     AUDITOR = "auditor"
     ADMIN = "admin"
     PUBLIC = "public"
+
+
+# Roles that only ever see rows tied to the enterprise their token is bound to (none if unbound).
+ENTERPRISE_BOUND = frozenset({Role.ENTERPRISE, Role.PLATFORM})

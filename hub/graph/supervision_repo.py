@@ -193,14 +193,17 @@ def alerts(area: Area, scope: Scope) -> str:
 
 
 def tips(area: Area, scope: Scope) -> str:
-    """Whistleblower tips 举报 received in the window by category, per month, in the district of
-    the enterprise they concern (a tip names an enterprise, not a street)."""
+    """Whistleblower tips 举报 received in the window (`receivedOn`, a day: a tip keeps no hour) by
+    category, per month, where what they concern is: an enterprise's district (no street), a
+    household's district and street. A tip about several places counts once in each area."""
     return (
-        "MATCH (t:Tip)-[:CONCERNS]->(e:Enterprise) WHERE " + scope("Tip", "t") + " AND "
-        + scope("Enterprise", "e") + " AND " + _in_window_time("t.time")
-        + " AND " + area.where("e.district", "null")
-        + " WITH " + area.key("e.district", "null") + " AS area, t.category AS key, "
-        + _month("t.time") + " AS month, count(DISTINCT t) AS n"
+        "MATCH (t:Tip)-[:CONCERNS]->(x) WHERE " + scope("Tip", "t") + " AND "
+        + _in_window_date("t.receivedOn") + " AND (x:Enterprise AND " + scope("Enterprise", "x")
+        + " OR x:Household AND " + scope("Household", "x") + ")"
+        " WITH t, x.district AS d, CASE WHEN x:Household THEN x.street END AS s"
+        " WHERE " + area.where("d", "s")
+        + " WITH " + area.key("d", "s") + " AS area, t.category AS key, "
+        + _month("t.receivedOn") + " AS month, count(DISTINCT t) AS n"
         " RETURN area, collect({key: key, month: month, count: n}) AS cells ORDER BY area"
     )  # fmt: skip
 

@@ -14,7 +14,7 @@ from typing import Literal
 from hub.access.write_policy import Write
 from hub.catalog.roles import Role
 
-Trigger = Literal["ingestion", "incident", "scan"]
+Trigger = Literal["ingestion", "incident", "scan", "whistleblowing"]
 # Whom besides the departments an alert is addressed to: no enterprise, the enterprise the
 # firing names as its subject (the owner station of a cylinder, the licensee...).
 Addressee = Literal["none", "subject"]
@@ -90,6 +90,14 @@ RULES: tuple[Rule, ...] = (
          "subject"),
     Rule("RECALL_DOWNSTREAM", "不合格批次下游商户召回",
          "Downstream merchant of a failed batch (recall)", "scan", HIGH, _r(M), "subject"),
+    # From the whistleblower channel and the platforms (hub/linkage/whistleblowing.py): never
+    # addressed to the enterprise concerned, which must not learn of a tip.
+    Rule("TIP_LINKED", "举报线索关联企业", "A tip linked to an enterprise in triage",
+         "whistleblowing", MEDIUM, _r(M)),
+    Rule("UNLICENSED_SHOP", "平台网店无有效许可", "A platform shop listed without a valid licence",
+         "whistleblowing", HIGH, _r(M)),
+    Rule("NOTICE_ESCALATED", "平台通知逾期未确认", "A notice to a platform past its deadline",
+         "whistleblowing", HIGH, _r(M)),
 )  # fmt: skip
 
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}

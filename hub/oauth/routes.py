@@ -116,7 +116,10 @@ class OAuthEndpoints:
         client: OAuthClient = oreq.client
         username, password = form.get("username", "").strip(), form.get("password", "")
         shown_scope = oreq.payload.scope or " ".join(client.scopes)
-        name, address = f"user:{username}", _address(request)
+        # As for clients: failures count per (source, username), so a stranger who fails a
+        # person's password is backed off and the person, from their own address, is not.
+        address = _address(request)
+        name = f"user:{username}@{address}"
         wait = await self.oauth.throttle.retry_after(name, address)
         if wait is not None:
             message = pages.TEXT[lang]["throttled"].format(seconds=wait)

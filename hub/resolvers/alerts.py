@@ -12,6 +12,7 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 
 from hub.access import policy
+from hub.audit.atomic import audited_write
 from hub.context import Info
 from hub.errors import BadUserInput
 from hub.graph import alert_repo
@@ -53,7 +54,7 @@ async def transition(info: Info, ids: list[str], to: str, **values: str | None) 
             tx, visible, params, keys, to, principal.subject, now, **values
         )
 
-    rows = await ctx.graph.write(work)
+    rows = await audited_write(info, work)
     out = []
     for given, row in zip(ids, rows, strict=True):
         if not row["found"]:

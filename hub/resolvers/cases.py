@@ -13,6 +13,7 @@ import secrets
 from typing import Any
 
 from hub.access.principal import Principal
+from hub.audit.atomic import audited_write
 from hub.context import Info
 from hub.errors import BadUserInput
 from hub.graph import case_repo
@@ -85,14 +86,15 @@ async def save(info: Info, data: dict[str, Any]) -> dict[str, Any]:
         "by": p.subject,
         "now": info.context.graph.clock.now(),
     }
-    graph = info.context.graph
+    case_id = data.get("caseId") or "CASE-" + secrets.token_hex(6)
+    # Named before the write: the entry is appended in the write's own transaction.
+    _audit(info, {"purpose": case["purpose"], "caseId": case_id})
     if data.get("caseId"):
-        saved = await graph.write(case_repo.update, {**case, "id": data["caseId"]})
+        saved = await audited_write(info, case_repo.update, {**case, "id": case_id})
         if saved is None:
             raise BadUserInput("caseId: no such case in your department", field="caseId")
-    else:
-        saved = await graph.write(case_repo.create, {**case, "id": "CASE-" + secrets.token_hex(6)})
-    return _audit(info, saved)
+        return saved
+    return await audited_write(info, case_repo.create, {**case, "id": case_id})
 
 
 async def one(info: Info, case_id: str) -> dict[str, Any] | None:

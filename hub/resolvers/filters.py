@@ -14,7 +14,9 @@ from typing import Any, Protocol
 from hub.access import policy
 from hub.catalog import API_TYPES, Filter
 from hub.errors import Forbidden
+from hub.graph.mapping import TYPES
 from hub.graph.model import PROPERTIES
+from hub.resolvers.cursors import parse_global_id
 
 
 class Builder(Protocol):
@@ -22,6 +24,7 @@ class Builder(Protocol):
 
     def param(self, value: Any) -> str: ...
     def var(self) -> str: ...
+    def readable(self, type_name: str) -> bool: ...
     def row_rule(self, type_name: str, var: str) -> str | None: ...
     def require_type(self, type_name: str, field_path: str) -> None: ...
     def require_full(self, type_name: str, prop: str, path: str, use: str) -> None: ...
@@ -73,6 +76,24 @@ def _related(pattern: str, label: str, prop: str) -> Predicate:
     return build
 
 
+def _about(c: Builder, v: str, value: Any) -> str:
+    """Rows ABOUT the row of a global id, when the principal may read its type and row; an id
+    of a type it may not read, or malformed, matches nothing, as a missing row would."""
+    parsed = parse_global_id(str(value))
+    if parsed is None or not c.readable(parsed[0]):
+        return "false"
+    label, key = parsed
+    r = c.var()
+    conditions = [r + "." + TYPES[label].global_key + " = " + c.param(key)]
+    rule = c.row_rule(label, r)
+    if rule:
+        conditions.append(rule)
+    return (
+        "EXISTS { MATCH (" + v + ")-[:ABOUT]->(" + r + ":" + label + ") WHERE "
+        + " AND ".join(conditions) + " }"
+    )  # fmt: skip
+
+
 def _build(f: Filter) -> Predicate:
     """The predicate builder of a catalog filter."""
     if f.op == "equals":
@@ -85,6 +106,8 @@ def _build(f: Filter) -> Predicate:
         return _compare(f.prop, ">", f.kind)
     if f.op == "contains":
         return _contains(f.prop)
+    if f.op == "about":
+        return _about
     return _related(f.pattern, f.label, f.prop)
 
 
@@ -117,7 +140,8 @@ def filter_predicates(
         for needed in needs:
             c.require_type(needed, where)
         spec = SPECS.get(label, {}).get(name)
-        if spec is not None:  # the value compared must be one the role sees in full
+        # The value compared must be one the role sees in full (a global key always is).
+        if spec is not None and spec.op != "about":
             target = spec.label if spec.op == "related" else label
             c.require_full(target, spec.prop, where, "filter")
         out.append(builder(c, var, value))

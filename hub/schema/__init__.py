@@ -24,6 +24,7 @@ from hub.schema.graph import GRAPH_TYPES, read_key
 from hub.schema.guards import IntrospectionNeedsToken, OneOperationOrNamed
 from hub.schema.investigation import InvestigationQuery
 from hub.schema.mutations import Mutation as GraphMutation
+from hub.schema.platforms import PlatformMutation, PlatformQuery
 from hub.schema.public import PublicQuery
 from hub.schema.queries import EntityQuery
 from hub.schema.scalars import SCALARS
@@ -31,6 +32,7 @@ from hub.schema.search import SearchQuery
 from hub.schema.subscriptions import Subscription
 from hub.schema.supervision import SupervisionQuery
 from hub.schema.system import SystemQuery
+from hub.schema.whistleblowing import WhistleMutation, WhistleQuery
 
 
 @strawberry.type
@@ -43,12 +45,14 @@ class Query(
     SystemQuery,
     AuditQuery,
     SupervisionQuery,
+    WhistleQuery,
+    PlatformQuery,
 ):
     pass
 
 
 @strawberry.type(name="Mutation")
-class RootMutation(GraphMutation, CaseMutation, AlertMutation):
+class RootMutation(GraphMutation, CaseMutation, AlertMutation, WhistleMutation, PlatformMutation):
     pass
 
 

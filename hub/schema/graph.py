@@ -108,7 +108,7 @@ class Enterprise(Row, Node):
     shipmentsReceived: Connection[Shipment] = events("Shipments it got 进货")
     tests: Connection[BatchTest] = events("Batch tests at its market 检测")
     sales: Connection[Sale] = events("Coded sales 赋码销售")
-    tips: Connection[Tip] = events("Whistleblower tips about it 举报")
+    tips: Connection[Tip] = page("Whistleblower tips about it 举报 (market regulation only)")
 
 
 @strawberry.type(description="LPG cylinder 液化石油气钢瓶 (气瓶)")
@@ -292,14 +292,81 @@ class Incident(Row, Node):
 @strawberry.type(description="Whistleblower tip 吹哨人举报 (never the reporter)")
 class Tip(Row, Node):
     tipId: str
-    time: DateTime | None
+    receivedOn: Date | None = strawberry.field(description="The day it came 受理日期 (no hour)")
     category: str | None
-    text: str | None
+    channel: str | None = strawberry.field(description="PUBLIC, INSIDER or PLATFORM 渠道")
+    text: str | None = strawberry.field(
+        description="What the reporter wrote; identity and phone numbers masked but for market"
+    )
+    concernsUscc: str | None = strawberry.field(description="The USCC the reporter named")
+    concernsShop: str | None = strawberry.field(description="The platform shop they named")
+    concernsName: str | None = strawberry.field(description="The business name they named")
+    concernsAddress: str | None = strawberry.field(description="The address they named")
+    numbersFlagged: bool | None
     status: str | None
+    assignee: str | None
+    messageFrom: list[str] | None = strawberry.field(description="MARKET or REPORTER, per message")
+    messageOn: list[str] | None
+    messageText: list[str] | None
     rewardYuan: float | None
     recordedBy: str | None
     recordedAt: DateTime | None
     concerns: Enterprise | None
+    households: Connection[Household] = page("Households it was linked to 关联住户")
+
+
+@strawberry.type(description="A tip's reward 举报奖励 (never a person)")
+class Reward(Row, Node):
+    rewardId: str
+    amountYuan: float | None
+    reason: str | None
+    status: str | None = strawberry.field(description="GRANTED, APPROVED, CLAIMED or PAID")
+    grantedBy: str | None
+    approvedBy: str | None
+    grantedOn: Date | None
+    approvedOn: Date | None
+    claimedOn: Date | None
+    paidOn: Date | None
+    recordedBy: str | None
+    recordedAt: DateTime | None
+    tip: Tip | None
+
+
+@strawberry.type(description="A shop listed on a delivery platform 平台店铺")
+class PlatformShop(Row, Node):
+    shopKey: str = strawberry.field(description="The platform's USCC, a colon, its shop id")
+    shopId: str | None
+    name: str | None
+    uscc: str | None = strawberry.field(description="The USCC the shop claims 声称的信用代码")
+    licenceNo: str | None = strawberry.field(description="The food licence it shows 食品经营许可证")
+    address: str | None
+    licensed: bool | None = strawberry.field(description="A valid licence in the registry")
+    checkedOn: Date | None
+    status: str | None = strawberry.field(description="LISTED or TAKEN_DOWN")
+    complaints: int | None
+    takenDownOn: Date | None
+    recordedBy: str | None
+    recordedAt: DateTime | None
+    platform: Enterprise | None
+    claims: Enterprise | None
+
+
+@strawberry.type(description="A notice to a platform 责令通知 (take down, rectify)")
+class Notice(Row, Node):
+    noticeId: str
+    kind: str | None = strawberry.field(description="TAKE_DOWN or RECTIFY")
+    reason: str | None
+    deadline: Date | None
+    status: str | None = strawberry.field(description="OPEN, ACKNOWLEDGED or ESCALATED")
+    issuedBy: str | None
+    issuedOn: Date | None
+    acknowledgedOn: Date | None
+    acknowledgement: str | None
+    escalatedOn: Date | None
+    recordedBy: str | None
+    recordedAt: DateTime | None
+    to: Enterprise | None
+    about: PlatformShop | None
 
 
 @strawberry.type(description="Alert 预警: a linkage rule fired, routed to departments")
@@ -333,5 +400,5 @@ class Alert(Row, Node):
 
 GRAPH_TYPES: list[type] = [
     Enterprise, Cylinder, Household, Person, Vehicle, Product, Filling, Delivery, Inspection,
-    Shipment, BatchTest, Sale, Incident, Tip, Alert,
+    Shipment, BatchTest, Sale, Incident, Tip, Alert, Reward, PlatformShop, Notice,
 ]  # fmt: skip

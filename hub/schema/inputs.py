@@ -79,12 +79,17 @@ class IncidentFilter:
     district: str | None = None
 
 
-@strawberry.input(description="Alerts 预警: by rule, status, severity, district, time range.")
+@strawberry.input(
+    description="Alerts 预警: by rule, status, severity, district, what it is about, time range."
+)
 class AlertFilter:
     rule: list[str] | None = None
     status: list[str] | None = None
     severity: list[str] | None = None
     district: str | None = None
+    about: strawberry.ID | None = strawberry.field(
+        default=None, description="The global id of a row the alert is about"
+    )
     since: DateTime | None = None
     until: DateTime | None = None
 
