@@ -17,7 +17,8 @@ $(STAMP): pyproject.toml
 	@$(VENV)/bin/pip install -q --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
-# The pages' browser assets (Cytoscape.js for /explorer, ZXing for scanning on /check and /field)
+# The pages' browser assets (Cytoscape.js for /explorer, ZXing for scanning on /check and /field,
+# Apache ECharts for /supervision)
 # from npm, pinned by hub/pages/package-lock.json; the hub serves them itself (no CDN).
 PAGE_ASSETS := hub/pages/node_modules/.installed
 page-assets: $(PAGE_ASSETS)

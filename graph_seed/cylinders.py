@@ -189,12 +189,16 @@ def _fillings(
         if len(ctx.stations) > 1 and ctx.plant(rng, FOREIGN_FILLING_RATE, "foreign_filling"):
             station = rng.choice([s for s in ctx.stations if s is not owner])
         when = at(day, rng.randint(7 * 60, 17 * 60))
+        stamps = {"outsideOwner": True} if station is not owner else {}
+        if i in planted:
+            stamps["whileOverdue"] = True
         event = chunk.node(
             "Filling",
             when,
             eventId=ctx.next_id("FIL"),
             time=when,
             quantityKg=round(fill * rng.uniform(0.97, 1.0), 1),
+            **stamps,
         )
         chunk.rel("Filling", "OF", "Cylinder", event, code)
         chunk.rel("Filling", "AT", "Enterprise", event, station.uscc)
@@ -223,7 +227,10 @@ def _delivery(
     lapsed = [v for v in station.vehicles if v.permit_expiry < day]
     planted = bool(lapsed) and ctx.plant(rng, EXPIRED_PERMIT_RATE, "expired_permit_delivery")
     vehicle = rng.choice(lapsed if planted else valid)
-    event = chunk.node("Delivery", when, eventId=ctx.next_id("DEL"), time=when)
+    stamps = {"withoutPermit": True} if planted else {}
+    if not home.registered:
+        stamps["toUnregistered"] = True
+    event = chunk.node("Delivery", when, eventId=ctx.next_id("DEL"), time=when, **stamps)
     chunk.rel("Delivery", "OF", "Cylinder", event, code)
     chunk.rel("Delivery", "FROM", "Enterprise", event, station.uscc)
     chunk.rel("Delivery", "TO", "Household", event, home.id)

@@ -55,6 +55,7 @@ from hub.observability import RequestIdMiddleware, configure_logging, request_id
 from hub.ratelimit import RateLimiter
 from hub.schema import schema
 from hub.sharedstore import WindowStore
+from hub.supervision.routes import supervision_routes
 from hub.tip.routes import tip_routes
 from hub.transport import BadPayload, BodyLimitMiddleware, graphql_payload, send_error
 from hub.webhooks.worker import Worker
@@ -392,6 +393,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *check_routes(settings),
             *field_routes(),
             *(console_routes() if settings.hub_graphiql else []),
+            *supervision_routes(),
             *tip_routes(),
         ],
         middleware=[

@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     hub_max_body_bytes: int = Field(default=1 << 20, ge=1024, le=64 << 20)
     # Pages of lists: `first` may not exceed this (docs/architecture.md).
     hub_max_page: int = 100
+    # Supervision figures (hub/resolvers/supervision.py): a count of households or people below
+    # this is shown as "< N" to every role but the police.
+    hub_supervision_min_cell: int = Field(default=5, ge=1, le=1000)
     # Requests per minute each client (or, for the public, each address) may make to /graphql;
     # bursts up to `burst` pass at once. 0 turns the limit off.
     hub_rate_limit_per_min: int = 1200

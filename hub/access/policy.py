@@ -78,6 +78,20 @@ DERIVED_NEEDS: dict[str, frozenset[str]] = {
     "flag:DELIVERED_WITHOUT_VALID_PERMIT": frozenset({"Cylinder", "Delivery", "Vehicle"}),
     "flag:DELIVERED_TO_UNREGISTERED_HOUSEHOLD": frozenset({"Cylinder", "Delivery", "Household"}),
     "recall": frozenset({"Product", "Shipment", "Enterprise"}),
+    # The supervision figures (hub/resolvers/supervision.py): each needs every type it counts.
+    "supervision:cylinders": frozenset({"Cylinder", "Household", "Enterprise"}),
+    "supervision:households": frozenset({"Household", "Person"}),
+    "supervision:deliveries": frozenset({"Delivery", "Household", "Person"}),
+    "supervision:fillings": frozenset({"Filling", "Cylinder", "Enterprise"}),
+    "supervision:incidents": frozenset({"Incident"}),
+    "supervision:alerts": frozenset({"Alert"}),
+    "supervision:tips": frozenset({"Tip", "Enterprise"}),
+    "supervision:food": frozenset({"Product", "BatchTest", "Shipment", "Sale", "Enterprise"}),
+    "supervision:stations": frozenset({"Enterprise", "Filling", "Cylinder"}),
+    "supervision:distributors": frozenset(
+        {"Enterprise", "Delivery", "Household", "Person", "Vehicle"}
+    ),
+    "supervision:markets": frozenset({"Enterprise", "BatchTest", "Product", "Shipment"}),
 }
 
 

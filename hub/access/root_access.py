@@ -68,6 +68,13 @@ EXPLORE = Access(scopes=(Scope.INVESTIGATE, Scope.GRAPH_READ))
 AUDIT = Access(scopes=(Scope.AUDIT_READ,), roles=policy.AUDIT_LOG_READERS, what="the audit log")
 # The public checks, and who-am-I: anyone, with or without a token.
 OPEN = Access()
+# The supervision figures: graph:read, for the five departments (each figure then needs the
+# types it counts, DERIVED_NEEDS "supervision:*").
+SUPERVISE = Access(
+    scopes=(Scope.GRAPH_READ,),
+    roles=frozenset({Role.MARKET, Role.HOUSING, Role.TRANSPORT, Role.POLICE, Role.EMERGENCY}),
+    what="the supervision figures",
+)
 # Every mutation: graph:write; what a role may write is the write policy's.
 WRITE = Access(scopes=(Scope.GRAPH_WRITE,))
 # The hub's own administration (webhook endpoints): the admin role with the admin scope.

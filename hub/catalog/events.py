@@ -11,16 +11,25 @@ from hub.catalog.roles import Role
 from hub.catalog.scopes import IN_DISTRICT_E, IN_DISTRICT_H, MINE, exists
 
 
-def event_props(*more: tuple[str, PropType]) -> tuple[Prop, ...]:
-    """An event's key and time, then its own properties."""
+def event_props(*more: tuple[str, PropType], stamps: tuple[str, ...] = ()) -> tuple[Prop, ...]:
+    """An event's key and time, then its own properties, then its closed-loop stamps."""
     head = (Prop("eventId", "string"), Prop("time", "datetime", index=True))
-    return head + tuple(Prop(name, kind) for name, kind in more)
+    own = tuple(Prop(name, kind) for name, kind in more)
+    return head + own + tuple(Prop(name, "bool", field=None, index=True) for name in stamps)
+
+
+# The closed loop's verdict on an event, stamped when it is written (true, or absent): what the
+# ingest pipeline would have refused at that moment. The hub refuses such writes, so only records
+# loaded around it (the seed's planted violations) carry one; the supervision figures count them
+# through these indexes instead of judging every event again (docs/supervision.md).
+FILLING_STAMPS = ("whileOverdue", "outsideOwner")
+DELIVERY_STAMPS = ("toUnregistered", "withoutPermit")
 
 
 FILLING = NodeType(
     "Filling",
     "eventId",
-    props=event_props(("quantityKg", "float")),
+    props=event_props(("quantityKg", "float"), stamps=FILLING_STAMPS),
     links=(
         Link("cylinder", "OF", "out", "Cylinder"),
         Link("station", "AT", "out", "Enterprise"),
@@ -34,7 +43,7 @@ FILLING = NodeType(
 DELIVERY = NodeType(
     "Delivery",
     "eventId",
-    props=event_props(),
+    props=event_props(stamps=DELIVERY_STAMPS),
     links=(
         Link("cylinder", "OF", "out", "Cylinder"),
         Link("supplier", "FROM", "out", "Enterprise"),

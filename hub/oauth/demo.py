@@ -45,6 +45,8 @@ CONSOLE_CLIENT = "demo-console-page"
 CONSOLE_PATH = "/console"
 FIELD_CLIENT = "demo-field-page"
 FIELD_PATH = "/field"
+SUPERVISION_CLIENT = "demo-supervision-page"
+SUPERVISION_PATH = "/supervision"
 INSPECTOR = "demo-inspector"
 INSPECTOR_SCOPES = READ_WRITE
 
@@ -165,6 +167,14 @@ async def ensure_demo_credentials(graph: Graph, settings: Settings) -> list[Demo
             graph, stored, FIELD_CLIENT, Role.MARKET.value, INSPECTOR_SCOPES, None, field_page
         )
     )
+    # The supervision page (hub/supervision) signs department leads in through its own client.
+    supervision_page = settings.hub_issuer.rstrip("/") + SUPERVISION_PATH
+    creds.append(
+        await _client(
+            graph, stored, SUPERVISION_CLIENT, Role.MARKET.value, "graph:read", None,
+            supervision_page,
+        )
+    )  # fmt: skip
     creds.append(await _person(graph, stored, INVESTIGATOR, INVESTIGATOR_SCOPES))
     creds.append(await _person(graph, stored, INSPECTOR, INSPECTOR_SCOPES))
     _save(settings.demo_credentials_file, creds)

@@ -30,6 +30,7 @@ from hub.schema.queries import EntityQuery
 from hub.schema.scalars import SCALARS
 from hub.schema.search import SearchQuery
 from hub.schema.subscriptions import Subscription
+from hub.schema.supervision import SupervisionQuery
 from hub.schema.system import SystemQuery
 from hub.schema.webhooks import WebhookMutation, WebhookQuery
 from hub.schema.whistleblowing import WhistleMutation, WhistleQuery
@@ -44,6 +45,7 @@ class Query(
     PublicQuery,
     SystemQuery,
     AuditQuery,
+    SupervisionQuery,
     WhistleQuery,
     PlatformQuery,
     WebhookQuery,

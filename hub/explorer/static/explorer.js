@@ -577,10 +577,15 @@ function investigation() {
   cy.on("tap", "node", (ev) => {
     if (ev.target.hasClass("bundle")) openBundle(ev.target); else select(ev.target.id());
   });
+  // A link from another page (/explorer?id=Enterprise:...) opens that node once the purpose is
+  // given; the id waits in sessionStorage through the sign-in and the purpose form.
+  const open = store.getItem("open");
+  if (open) { store.removeItem("open"); focus(open); }
 }
 
 async function main() {
   const params = new URLSearchParams(window.location.search);
+  if (params.has("id")) store.setItem("open", params.get("id").slice(0, 200));
   if (!CONFIG.clientId) { app.replaceChildren(el("p", { class: "error" }, T.no_client)); return; }
   try {
     if (params.has("code")) await finishSignIn(params);
