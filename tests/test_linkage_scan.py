@@ -13,8 +13,10 @@ from typing import Any
 import httpx
 import pytest
 
+from graph_seed.generate import Generation
 from hub.graph import lease_repo
 from hub.graph.driver import Graph
+from hub.linkage.rules import RULES_BY_ID
 from hub.linkage.scan import LEASE, SCANNER, scan
 from tests.graphql import cypher, gql
 from tests.ingest_support import HUB_CLOCK, World, Writer, ago, forget, new_key, new_plate, truck
@@ -132,3 +134,31 @@ async def test_one_replica_runs_the_scan(graph: Graph) -> None:
     first, second = await asyncio.gather(scan(graph, me="a"), scan(graph, me="b"))
     assert [first.ran, second.ran].count(True) >= 1
     assert (await scan(graph, me="c")).ran  # released when done
+
+
+# The rule each planted kind of the seed breaks, had it come through the hub.
+PLANTED_RULES = {
+    "overdue_filling": "FILL_OVERDUE",
+    "foreign_filling": "FILL_NOT_OWNER",
+    "expired_permit_delivery": "DELIVERY_PERMIT",
+    "unregistered_household_delivery": "DELIVERY_UNREGISTERED",
+    "failed_batch_shipped": "FAILED_BATCH_SHIPPED",
+}
+
+
+async def test_the_scan_alerts_on_every_breach_planted_in_the_seed_once(
+    tiny_seed: Generation, graph: Graph
+) -> None:
+    assert set(PLANTED_RULES) == set(tiny_seed.manifest.planted)
+    await scan(graph)
+    await scan(graph)  # a second scan counts on the open alerts instead of raising new ones
+    for kind, rule in PLANTED_RULES.items():
+        for key in tiny_seed.manifest.planted[kind]:
+            rows = await cypher(
+                graph,
+                "MATCH (a:Alert {rule: $rule})-[:ABOUT]->(e {eventId: $key}) "
+                "RETURN a.departments AS departments, a.occurrences >= 2 AS counted",
+                rule=rule, key=key,
+            )  # fmt: skip
+            departments = sorted(r.value for r in RULES_BY_ID[rule].departments)
+            assert rows == [{"departments": departments, "counted": True}], (kind, key)

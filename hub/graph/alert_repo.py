@@ -21,7 +21,7 @@ from hub.graph.migrations import NATURAL_KEYS
 # The labels an alert may be ABOUT: a row's `about` names keys of each (hub/linkage/firing.py).
 ABOUT_LABELS = (
     "Cylinder", "Household", "Person", "Vehicle", "Enterprise", "Product",
-    "Filling", "Delivery", "Incident", "Tip", "PlatformShop", "Notice",
+    "Filling", "Delivery", "Shipment", "Incident", "Tip", "PlatformShop", "Notice",
 )  # fmt: skip
 
 

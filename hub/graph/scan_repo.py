@@ -73,6 +73,57 @@ FINDERS: dict[str, LiteralString] = {
     ),
 }
 
+# The closed loop's breaches already in the graph: the hub refuses them as they are written, so
+# only events loaded around it carry them (the seed's planted ones, an import of old records),
+# stamped with the verdict (hub/catalog/events.py). The scan raises the rule the refusal would
+# have raised, once per event.
+PAST_BREACHES: dict[str, LiteralString] = {
+    "FILL_OVERDUE": (
+        "MATCH (f:Filling {whileOverdue: true})-[:OF]->(c:Cylinder) "
+        "OPTIONAL MATCH (f)-[:AT]->(s:Enterprise) "
+        "RETURN ['Filling', f.eventId] AS subject, {Filling: [f.eventId], Cylinder: [c.code], "
+        "Enterprise: [x IN [s.uscc] WHERE x IS NOT NULL]} AS about, null AS enterprise, "
+        "'filled on ' + toString(date(f.time)) + ' while overdue for inspection' AS summary"
+    ),
+    "FILL_NOT_OWNER": (
+        "MATCH (f:Filling {outsideOwner: true})-[:OF]->(c:Cylinder) "
+        "OPTIONAL MATCH (f)-[:AT]->(s:Enterprise) "
+        "RETURN ['Filling', f.eventId] AS subject, {Filling: [f.eventId], Cylinder: [c.code], "
+        "Enterprise: [x IN [s.uscc] WHERE x IS NOT NULL]} AS about, null AS enterprise, "
+        "'filled on ' + toString(date(f.time)) + ' by a station that does not own it' AS summary"
+    ),
+    "DELIVERY_UNREGISTERED": (
+        "MATCH (d:Delivery {toUnregistered: true})-[:TO]->(h:Household) "
+        "OPTIONAL MATCH (d)-[:OF]->(c:Cylinder) OPTIONAL MATCH (d)-[:FROM]->(s:Enterprise) "
+        "RETURN ['Delivery', d.eventId] AS subject, {Delivery: [d.eventId], Household: [h.id], "
+        "Cylinder: [x IN [c.code] WHERE x IS NOT NULL], "
+        "Enterprise: [x IN [s.uscc] WHERE x IS NOT NULL]} AS about, null AS enterprise, "
+        "'delivered on ' + toString(date(d.time)) + ' to an unregistered household' AS summary"
+    ),
+    "DELIVERY_PERMIT": (
+        "MATCH (d:Delivery {withoutPermit: true})-[:VIA]->(v:Vehicle) "
+        "OPTIONAL MATCH (d)-[:FROM]->(s:Enterprise) "
+        "RETURN ['Delivery', d.eventId] AS subject, {Delivery: [d.eventId], Vehicle: [v.plate], "
+        "Enterprise: [x IN [s.uscc] WHERE x IS NOT NULL]} AS about, null AS enterprise, "
+        "'delivered on ' + toString(date(d.time)) + ' by ' + v.plate "
+        "+ ' without a valid permit' AS summary"
+    ),
+    "FAILED_BATCH_SHIPPED": (
+        "MATCH (t:BatchTest {result: 'FAIL'})-[:OF]->(p:Product) "
+        "MATCH (s:Shipment)-[:OF]->(p) WHERE s.time > t.time "
+        "OPTIONAL MATCH (s)-[:FROM]->(from:Enterprise) "
+        "RETURN ['Shipment', s.eventId] AS subject, {Shipment: [s.eventId], "
+        "Product: [p.traceCode], Enterprise: [x IN [from.uscc] WHERE x IS NOT NULL]} AS about, "
+        "null AS enterprise, 'batch ' + p.traceCode + ' shipped on ' "
+        "+ toString(date(s.time)) + ' after failing its test' AS summary"
+    ),
+}
+
+
+async def find_past(tx: AsyncManagedTransaction, rule: str) -> list[dict[str, Any]]:
+    result = await tx.run(PAST_BREACHES[rule])
+    return [r.data() async for r in result]
+
 
 async def refresh_statuses(
     tx: AsyncManagedTransaction, today: date, soon: date, by: str, now: datetime

@@ -74,10 +74,13 @@ async def scan(graph: Graph, me: str | None = None) -> ScanReport:
             return await scan_repo.refresh_statuses(tx, today, soon, SCANNER, now)
 
         report.statuses_changed = await graph.with_timeout(300).write(statuses)
-        for rule in SCAN_RULES:
+        for rule in (*SCAN_RULES, *scan_repo.PAST_BREACHES):
 
             async def one(tx: AsyncManagedTransaction, rule: str = rule) -> list[bool]:
-                rows = await scan_repo.find(tx, rule, soon, recent)
+                if rule in scan_repo.PAST_BREACHES:
+                    rows = await scan_repo.find_past(tx, rule)
+                else:
+                    rows = await scan_repo.find(tx, rule, soon, recent)
                 firings = [_firing(rule, row, graph).row() for row in rows]
                 raised = await alert_repo.raise_alerts(tx, firings, SCANNER, now)
                 await outbox.enqueue(tx, sorted({i for i, created in raised if created}))
