@@ -92,21 +92,27 @@ class HubCypher:
             setattr(module, name, original)
         self.client.__exit__(*exc)
 
-    def statements(self, workload: Workload) -> list[tuple[str, dict[str, Any]]]:
+    def statements(
+        self, workload: Workload
+    ) -> tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, dict[str, Any]]]]:
         """What the hub runs for the workload's first request: its one read statement, or every
-        statement of a write's transaction but the audit log's."""
+        statement of a write's transaction but the audit log's; and, apart, the audit log's
+        statements (the writer's append for a read, the mutation's own append for a write)."""
         self.captured.clear()
+        audit: list[tuple[str, dict[str, Any]]] = []
         writes = workload.normalise is not None
         tx_class = neo4j.AsyncManagedTransaction
         original_run = tx_class.run
 
         async def run(tx: Any, query: Any, parameters: Any = None, **kwargs: Any) -> Any:
-            if "Audit" not in str(query):
-                self.captured.append((str(query), {**(parameters or {}), **kwargs}))
+            statement = (str(query), {**(parameters or {}), **kwargs})
+            if "Audit" in statement[0]:
+                audit.append(statement)
+            elif writes:
+                self.captured.append(statement)
             return await original_run(tx, query, parameters, **kwargs)
 
-        if writes:
-            tx_class.run = run  # type: ignore[method-assign,assignment]
+        tx_class.run = run  # type: ignore[method-assign,assignment]
         try:
             body = fresh(workload.body("hub", 0), 0)
             response = self.client.post("/graphql", json=body, headers=_dev_header(workload.caller))
@@ -115,8 +121,8 @@ class HubCypher:
         response.raise_for_status()
         if not writes:
             (statement,) = self.captured
-            return [statement]
-        return list(self.captured)
+            return [statement], audit
+        return list(self.captured), audit
 
 
 def _dev_header(caller: Caller) -> dict[str, str]:
@@ -140,6 +146,6 @@ def peer_db_hits(write: bool = False) -> dict[str, Any]:
     """The peer's last statement and its db hits (ask right after sending the request); a
     write's event ids renamed to ones never written."""
     rename = f"?from={PREFIX}&to={PREFIX}{secrets.token_hex(4)}-" if write else ""
-    response = httpx.get(f"http://127.0.0.1:{PORTS['peer'] + 100}/{rename}", timeout=60)
+    response = httpx.get(f"http://127.0.0.1:{PORTS['peer-side']}/{rename}", timeout=60)
     result: dict[str, Any] = response.json()
     return result
