@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 from collections.abc import AsyncIterator
@@ -10,6 +11,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from graphql import GraphQLError
 from neo4j.exceptions import (
     AuthError,
@@ -145,6 +147,14 @@ class HubGraphQL(GraphQL[Context, None]):
             sub_response.status_code = 503
             sub_response.headers["Retry-After"] = RETRY_AFTER
         return super().create_response(response_data, sub_response)
+
+    def encode_json(self, data: object) -> bytes:
+        # orjson writes UTF-8 straight to bytes; what it cannot encode (an integer beyond 64
+        # bits) goes through the standard library as before.
+        try:
+            return orjson.dumps(data)
+        except TypeError:
+            return json.dumps(data, separators=(",", ":")).encode()
 
     async def process_result(
         self, request: Request, result: ExecutionResult
