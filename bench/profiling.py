@@ -72,7 +72,7 @@ class HubCypher:
     def __enter__(self) -> HubCypher:
         self.client.__enter__()
         self._originals = [
-            (entities, "_result", entities._result),
+            (entities, "_read", entities._read),
             (traces, "result_of", traces.result_of),  # type: ignore[attr-defined]
             (investigation_repo, "result_of", investigation_repo.result_of),
         ]

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
-from neo4j.exceptions import ConstraintError
+from neo4j.exceptions import DriverError, Neo4jError
 
 from hub.audit.entry import GENESIS, Draft, Entry, chained
 from hub.audit.signing import Signer, head_message
@@ -123,7 +123,10 @@ async def append_after(
     )
     try:
         rows = await graph.statement("audit_append", audit_repo.APPEND_AFTER, params, write=True)
-    except ConstraintError:
+    except (Neo4jError, DriverError):
+        # Raced (the unique seq), transient, or the connection failed: the locked append retries
+        # what can be retried and fails what cannot. (Had it committed before the connection
+        # failed, the group is appended twice: the log may over-state, never under-state.)
         return None
     if not rows or rows[0]["n"] != len(entries):
         return None

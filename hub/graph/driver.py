@@ -99,7 +99,7 @@ class Graph:
 
     async def statement(
         self, name: str, cypher: str, params: dict[str, Any], *, write: bool
-    ) -> list[dict[str, Any]]:
+    ) -> list[neo4j.Record]:
         """One statement in an auto-commit transaction: RUN and PULL in one round trip, where a
         managed transaction adds BEGIN and COMMIT. Durable when it returns; not retried (the
         caller decides what a failure means). `name` names it in Neo4j's query log."""
@@ -118,12 +118,12 @@ class Graph:
         )
         mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
 
-        async def run() -> list[dict[str, Any]]:
+        async def run() -> list[neo4j.Record]:
             async with self.driver.session(
                 database=self.database, bookmark_manager=self.bookmarks, default_access_mode=mode
             ) as session:
                 result = await session.run(query, params)
-                return [record.data() async for record in result]
+                return [record async for record in result]
 
         return await _within(run(), budget)
 
