@@ -1,7 +1,7 @@
 """`PROFILE` db hits of each side's Cypher for one request.
 
 The hub's statement is captured in process where the compiler hands it to the driver
-(hub/resolvers/entities.py; traces and paths: investigation_repo.result_of; a write: every
+(hub/resolvers/entities.py; traces and paths: investigation_repo.read_result; a write: every
 statement of its transaction), raw's is its own, and the peer reports the last statement it ran
 and its db hits itself (bench/peer/index.mjs, side port). Every PROFILE runs in a transaction that
 is rolled back, and a write's event ids are renamed first, so a write is profiled as new.
@@ -73,8 +73,8 @@ class HubCypher:
         self.client.__enter__()
         self._originals = [
             (entities, "_read", entities._read),
-            (traces, "result_of", traces.result_of),  # type: ignore[attr-defined]
-            (investigation_repo, "result_of", investigation_repo.result_of),
+            (traces, "read_result", traces.read_result),  # type: ignore[attr-defined]
+            (investigation_repo, "read_result", investigation_repo.read_result),
         ]
         for module, name, original in self._originals:
             setattr(module, name, self._recording(original))
