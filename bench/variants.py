@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -67,6 +68,8 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=20.0, help="W1 requests per second")
     parser.add_argument("--repetitions", type=int, default=8)
     args = parser.parse_args()
+    # A terminated run stops its hubs too (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     method = Method(slice_s=2.0, warmup_s=0.5, latency_s=3.0, repetitions=args.repetitions)
     local = prepare_neo4j()
     names = [
