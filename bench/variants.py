@@ -103,6 +103,7 @@ def main() -> int:
         "HUB_LOG_LEVEL": "WARNING",
         "HUB_RATE_LIMIT_PER_MIN": "100000000",
         "HUB_RATE_LIMIT_BURST": "1000000",
+        "HUB_REQUEST_DEADLINE_S": "60",
         "HUB_ISSUER": f"http://127.0.0.1:{first}",
     }
     before = load_average()
@@ -155,7 +156,7 @@ def main() -> int:
     return 0
 
 
-def _wait(url: str, proc: subprocess.Popen[bytes], timeout_s: float = 90.0) -> None:
+def _wait(url: str, proc: subprocess.Popen[bytes], timeout_s: float = 240.0) -> None:
     import httpx
 
     deadline = time.monotonic() + timeout_s
