@@ -148,13 +148,14 @@ class HubGraphQL(GraphQL[Context, None]):
             sub_response.headers["Retry-After"] = RETRY_AFTER
         return super().create_response(response_data, sub_response)
 
-    def encode_json(self, data: object) -> bytes:
-        # orjson writes UTF-8 straight to bytes; what it cannot encode (an integer beyond 64
-        # bits) goes through the standard library as before.
+    def encode_json(self, data: object) -> str:
+        # orjson, as text: strawberry sends bytes from here as binary websocket frames, which
+        # graphql-transport-ws clients do not read. What orjson cannot encode (an integer beyond
+        # 64 bits) goes through the standard library as before.
         try:
-            return orjson.dumps(data)
+            return orjson.dumps(data).decode()
         except TypeError:
-            return json.dumps(data, separators=(",", ":")).encode()
+            return json.dumps(data, separators=(",", ":"))
 
     async def process_result(
         self, request: Request, result: ExecutionResult
