@@ -12,7 +12,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from neo4j import Driver
+from neo4j import Driver, Query
 
 from bench.tokens import Caller
 from bench.workloads import Workload
@@ -100,7 +100,9 @@ def more_workloads(driver: Driver, w1: Workload, pairs: bool = True) -> list[Wor
     `pairs`)."""
     avoid = [v["code"] for v in w1.variables]
     codes = [r["code"] for r in driver.execute_query(W4_CODES).records]
-    found = [dict(r) for r in driver.execute_query(W5_PAIRS).records] if pairs else []
+    # Slow on a loaded machine: past the server's default transaction timeout.
+    slow = Query(W5_PAIRS, timeout=600)
+    found = [dict(r) for r in driver.execute_query(slow).records] if pairs else []
     today = Settings().clock.today().isoformat()
     station = driver.execute_query(W7_STATION, today=today).records[0]["uscc"]
     cylinders = [
