@@ -172,7 +172,7 @@ def markdown(results: dict[str, Any], summary: dict[str, Any]) -> str:
         "workload, medians. A write workload's fillings are deleted after every repetition. "
         "db hits: `PROFILE` of the statements each side runs for the request, in a rolled-back "
         "transaction; the audit log's statements apart. Bolt round trips: counted by a relay in "
-        "front of Neo4j (bench/bolt_count.py) in a separate launch of the systems, 20 requests one "
+        "front of Neo4j (bench/bolt_count.py) in a separate launch of the systems, 10 requests one "
         "after another (W7: 4), a turn of the conversation being one trip.",
         "",
         "Ratios are hub / other: for latency and db hits below 1 means the hub is better, for "

@@ -57,7 +57,7 @@ APOC_DIR = PROJECT_ROOT / ".neo4j" / "apoc"
 # raw + audit is raw's statement then the hub's durable audit append (bench/systems/raw.py);
 # hub-noaudit the hub with HUB_AUDIT_ENABLED=false (bench/systems/launch.py).
 MEASURED = ("raw", "raw+audit", "hub", "hub-noaudit", "peer")
-ROUND_TRIP_REQUESTS = 20
+ROUND_TRIP_REQUESTS = 10
 
 
 def prepare_neo4j() -> LocalNeo4j:
