@@ -31,7 +31,7 @@ from bench import wrk
 from bench.hub_process import free_port
 from bench.run import Bench, choose_parameters, load_average, prepare_neo4j
 from bench.settings import HUB_MAX_PAGE, INSTANCE, PORTS, Method
-from bench.tokens import register_hub_clients
+from bench.tokens import Caller, register_hub_clients
 from hub.config import PROJECT_ROOT, Settings
 from hub.graph.driver import graph_for, open_driver
 
@@ -84,6 +84,8 @@ def main() -> int:
     PORTS["hub"] = first  # Bench.headers asks this hub for the tokens
     bench = Variants(method, local, ports)
     (w1,) = [w for w in choose_parameters(local.bolt_uri, bench.password, ["W1"]) if w.key == "W1"]
+    # A client of its own: registering the bench's clients anew would end a `make bench` run's.
+    w1.caller = Caller("variants-" + w1.caller.name, w1.caller.role)
     settings = Settings(hub_neo4j_instance=INSTANCE)
 
     async def register() -> Any:
