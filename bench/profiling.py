@@ -139,6 +139,8 @@ def raw_statement(workload: Workload) -> tuple[str, dict[str, Any]]:
     c = workload.caller
     variables = fresh(workload.body("raw", 0), 0)["variables"]
     params = {**variables, "sd": c.district, "se": c.enterprise, "sub": "bench-" + c.name}
+    clock = Settings().clock  # raw's own parameters: the hub clock's day and moment
+    params |= {"today": clock.today().isoformat(), "now": clock.stamp()}
     return STATEMENTS[(workload.raw, c.rows)], params
 
 
