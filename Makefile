@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SEED_SCALE ?= small
 
 .PHONY: run test fuzz lint format clean install neo4j-stop bench bench-ingest page-assets browser-deps \
-	bench-investigation server-deps helm scale-demo
+	bench-investigation server-deps helm scale-demo bench-deps
 
 install: $(STAMP)
 
@@ -107,8 +107,13 @@ bench-investigation: install
 
 # The hub, raw Cypher and the Neo4j GraphQL Library side by side on the bench's own Neo4j ("perf",
 # with APOC and the small seed); writes bench/results/latest.md and .json. Not part of `make test`.
-bench: install
+bench: install bench-deps
 	@$(VENV)/bin/python -m bench.run
+
+# Debian's wrk, the bench's throughput load generator (bench/wrk.py).
+bench-deps:
+	@test -x /usr/bin/wrk || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 
 # Throughput of one replica, two replicas and one replica with two workers, side by side, through
 # HAProxy with TLS over the local Neo4j (HUB_NEO4J_INSTANCE, dev by default) and a Redis of its

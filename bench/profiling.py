@@ -1,7 +1,7 @@
 """`PROFILE` db hits of each side's Cypher for one request.
 
 The hub's statement is captured in process where the compiler hands it to the driver
-(hub/resolvers/entities.py; traces and paths: investigation_repo.result_of; a write: every
+(hub/resolvers/entities.py; traces and paths: investigation_repo.read_result; a write: every
 statement of its transaction), raw's is its own, and the peer reports the last statement it ran
 and its db hits itself (bench/peer/index.mjs, side port). Every PROFILE runs in a transaction that
 is rolled back, and a write's event ids are renamed first, so a write is profiled as new.
@@ -72,9 +72,9 @@ class HubCypher:
     def __enter__(self) -> HubCypher:
         self.client.__enter__()
         self._originals = [
-            (entities, "_result", entities._result),
-            (traces, "result_of", traces.result_of),  # type: ignore[attr-defined]
-            (investigation_repo, "result_of", investigation_repo.result_of),
+            (entities, "_read", entities._read),
+            (traces, "read_result", traces.read_result),  # type: ignore[attr-defined]
+            (investigation_repo, "read_result", investigation_repo.read_result),
         ]
         for module, name, original in self._originals:
             setattr(module, name, self._recording(original))
@@ -92,21 +92,27 @@ class HubCypher:
             setattr(module, name, original)
         self.client.__exit__(*exc)
 
-    def statements(self, workload: Workload) -> list[tuple[str, dict[str, Any]]]:
+    def statements(
+        self, workload: Workload
+    ) -> tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, dict[str, Any]]]]:
         """What the hub runs for the workload's first request: its one read statement, or every
-        statement of a write's transaction but the audit log's."""
+        statement of a write's transaction but the audit log's; and, apart, the audit log's
+        statements (the writer's append for a read, the mutation's own append for a write)."""
         self.captured.clear()
+        audit: list[tuple[str, dict[str, Any]]] = []
         writes = workload.normalise is not None
         tx_class = neo4j.AsyncManagedTransaction
         original_run = tx_class.run
 
         async def run(tx: Any, query: Any, parameters: Any = None, **kwargs: Any) -> Any:
-            if "Audit" not in str(query):
-                self.captured.append((str(query), {**(parameters or {}), **kwargs}))
+            statement = (str(query), {**(parameters or {}), **kwargs})
+            if "Audit" in statement[0]:
+                audit.append(statement)
+            elif writes:
+                self.captured.append(statement)
             return await original_run(tx, query, parameters, **kwargs)
 
-        if writes:
-            tx_class.run = run  # type: ignore[method-assign,assignment]
+        tx_class.run = run  # type: ignore[method-assign,assignment]
         try:
             body = fresh(workload.body("hub", 0), 0)
             response = self.client.post("/graphql", json=body, headers=_dev_header(workload.caller))
@@ -115,8 +121,8 @@ class HubCypher:
         response.raise_for_status()
         if not writes:
             (statement,) = self.captured
-            return [statement]
-        return list(self.captured)
+            return [statement], audit
+        return list(self.captured), audit
 
 
 def _dev_header(caller: Caller) -> dict[str, str]:
@@ -133,6 +139,8 @@ def raw_statement(workload: Workload) -> tuple[str, dict[str, Any]]:
     c = workload.caller
     variables = fresh(workload.body("raw", 0), 0)["variables"]
     params = {**variables, "sd": c.district, "se": c.enterprise, "sub": "bench-" + c.name}
+    clock = Settings().clock  # raw's own parameters: the hub clock's day and moment
+    params |= {"today": clock.today().isoformat(), "now": clock.stamp()}
     return STATEMENTS[(workload.raw, c.rows)], params
 
 
@@ -140,6 +148,6 @@ def peer_db_hits(write: bool = False) -> dict[str, Any]:
     """The peer's last statement and its db hits (ask right after sending the request); a
     write's event ids renamed to ones never written."""
     rename = f"?from={PREFIX}&to={PREFIX}{secrets.token_hex(4)}-" if write else ""
-    response = httpx.get(f"http://127.0.0.1:{PORTS['peer'] + 100}/{rename}", timeout=60)
+    response = httpx.get(f"http://127.0.0.1:{PORTS['peer-side']}/{rename}", timeout=60)
     result: dict[str, Any] = response.json()
     return result

@@ -1,17 +1,25 @@
-"""`make bench`: the four systems on one Neo4j, the workloads, and bench/results/latest.md.
+"""`make bench`: the systems on one Neo4j, the workloads, and bench/results/latest.md.
 
 Steps: the bench's own Neo4j ("perf") with APOC, the small seed if the graph is empty, the peer's
-npm packages, bench OAuth clients for the hub, the four servers; then answers compared, PROFILE db
-hits, and for each repetition every system one at a time: throughput at a fixed concurrency, then
-latency at one fixed rate per workload below every system's maximum. `--quick` for a smoke run.
+npm packages, bench OAuth clients for the hub; then
+1. the systems (raw, raw + audit, the hub, the hub with the audit off, the peer) started with a
+   counting relay in front of Neo4j (bench/bolt_count.py): Bolt round trips per request;
+2. the systems started again, straight to Neo4j: answers compared, PROFILE db hits (the audit's
+   statements apart), then throughput (wrk, a fixed concurrency) and latency (one fixed rate per
+   workload below every system's maximum), the systems interleaved in slices of a few seconds,
+   rotated each repetition, so background load hits all alike; what a write workload wrote is
+   deleted after every repetition. Each slice records the client's and the server's CPU.
+`--quick` for a smoke run; `--only W1,W4` for some workloads.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -23,7 +31,8 @@ from typing import Any
 import httpx
 from neo4j import GraphDatabase
 
-from bench import report
+from bench import report, wrk
+from bench.bolt_count import BoltCounter
 from bench.profiling import HubCypher, db_hits, peer_db_hits, raw_statement
 from bench.settings import HUB_MAX_PAGE, INSTANCE, JWT_SECRET, PORTS, QUICK, SCALE, Method
 from bench.systems.launch import Systems
@@ -45,7 +54,10 @@ from hub.neo4j_local import LocalNeo4j
 
 BENCH = PROJECT_ROOT / "bench"
 APOC_DIR = PROJECT_ROOT / ".neo4j" / "apoc"
-MEASURED = ("raw", "hub", "peer")
+# raw + audit is raw's statement then the hub's durable audit append (bench/systems/raw.py);
+# hub-noaudit the hub with HUB_AUDIT_ENABLED=false (bench/systems/launch.py).
+MEASURED = ("raw", "raw+audit", "hub", "hub-noaudit", "peer")
+ROUND_TRIP_REQUESTS = 10
 
 
 def prepare_neo4j() -> LocalNeo4j:
@@ -71,7 +83,7 @@ def prepare_neo4j() -> LocalNeo4j:
     return local
 
 
-def choose_parameters(uri: str, password: str) -> list[Workload]:
+def choose_parameters(uri: str, password: str, only: list[str] | None) -> list[Workload]:
     with GraphDatabase.driver(uri, auth=("neo4j", password)) as driver:
         codes = [r["code"] for r in driver.execute_query(W1_CODES).records]
         district = driver.execute_query(W2_DISTRICT).records[0]["district"]
@@ -83,7 +95,7 @@ def choose_parameters(uri: str, password: str) -> list[Workload]:
         w1.variables = [{"code": c} for c in codes]
         w2.variables = [{"district": district, "since": since, "until": until}]
         w3.variables = [{"first": 5000}]
-        more = more_workloads(driver, w1)
+        more = more_workloads(driver, w1, pairs=only is None or "W5" in only)
     return [w1, w2, w3, *more[:2], *scoped(w2, district, enterprise), *more[2:]]
 
 
@@ -97,19 +109,22 @@ class Bench:
     def headers(self, system: str, caller: Caller) -> dict[str, str]:
         if system == "bare":
             return {}
-        if system == "hub":
+        if system.startswith("hub"):
             token = hub_token(f"http://127.0.0.1:{PORTS['hub']}", self.hub_clients[caller.name])
         else:
             token = hs256_token(caller)
         return {"authorization": "Bearer " + token}
 
     def url(self, system: str) -> str:
-        return f"http://127.0.0.1:{PORTS[system]}/" + ("graphql" if system == "hub" else "")
+        if system == "raw+audit":
+            return f"http://127.0.0.1:{PORTS['raw']}/audit"
+        path = "graphql" if system.startswith("hub") else ""
+        return f"http://127.0.0.1:{PORTS[system]}/" + path
 
-    def answer(self, system: str, w: Workload, i: int) -> Any:
+    def answer(self, system: str, w: Workload, i: int, n: int = 0) -> Any:
         response = httpx.post(
             self.url(system),
-            json=fresh(w.body(system, i), 0),
+            json=fresh(w.body(system, i), n),
             headers=self.headers(system, w.caller),
             timeout=60,
         )
@@ -139,26 +154,60 @@ class Bench:
     def canonical(w: Workload, data: Any) -> str:
         return canonical({"x": w.normalise(data)} if w.normalise else data)
 
-    def load(self, system: str, w: Workload | None, mode: str, rate: float = 0.0) -> dict[str, Any]:
-        m = self.method
+    def round_trips(self, counter: BoltCounter, w: Workload, system: str, n: int) -> float:
+        """Bolt round trips per request, over `n` requests one after another (after two that warm
+        the pools and caches up)."""
+        slots = w.requests(system)
+        # One token per caller, as a client keeps it (a token request costs round trips too).
+        tokens = {c.name: self.headers(system, c) for c, _ in slots}
+        for k in range(2):
+            self._send(system, slots, k, tokens)
+        before = counter.turns
+        for k in range(n):
+            self._send(system, slots, k, tokens)
+        return (counter.turns - before) / n
+
+    def _send(
+        self,
+        system: str,
+        slots: list[tuple[Caller, dict[str, Any]]],
+        k: int,
+        tokens: dict[str, dict[str, str]],
+    ) -> None:
+        caller, body = slots[k % len(slots)]
+        response = httpx.post(
+            self.url(system), json=fresh(body, k), headers=tokens[caller.name], timeout=60
+        )
+        response.raise_for_status()
+
+    def requests_for(self, system: str, w: Workload | None) -> list[dict[str, Any]]:
         if w is None:  # the bare ceiling
-            requests = [{"headers": {}, "body": {"query": "{ ok }"}}]
-        else:
-            tokens = {c.name: self.headers(system, c) for c, _ in w.requests(system)}
-            requests = [{"headers": tokens[c.name], "body": b} for c, b in w.requests(system)]
-        # At a low rate the latency run lasts long enough for at least 8 requests.
-        latency_s = max(m.latency_s, 8 / rate) if rate else m.latency_s
+            return [{"headers": {}, "body": {"query": "{ ok }"}}]
+        tokens = {c.name: self.headers(system, c) for c, _ in w.requests(system)}
+        return [{"headers": tokens[c.name], "body": b} for c, b in w.requests(system)]
+
+    def throughput(self, system: str, w: Workload | None) -> dict[str, Any]:
+        """One closed-loop slice with wrk."""
+        m = self.method
+        concurrency = (w.concurrency if w else None) or m.concurrency
+        return wrk.run(self.url(system), self.requests_for(system, w), concurrency, m.slice_s)
+
+    def latency(self, system: str, w: Workload | None, rate: float) -> dict[str, Any]:
+        """One open-loop slice at `rate` per second (bench/load.py in its own process)."""
+        m = self.method
         spec = {
             "url": self.url(system),
-            "requests": requests,
-            "mode": mode,
+            "requests": self.requests_for(system, w),
+            "mode": "open",
             "rate": rate,
-            "concurrency": (w.concurrency if w else None) or m.concurrency,
+            "concurrency": m.concurrency,
             "warmup": m.warmup_s,
-            "duration": m.throughput_s if mode == "closed" else latency_s,
+            # At a low rate a slice lasts long enough for at least 4 requests.
+            "duration": max(m.latency_s, 4 / rate),
         }
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
             json.dump(spec, f)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         try:
             out = subprocess.run(
                 [sys.executable, "-m", "bench.load", f.name],
@@ -169,7 +218,14 @@ class Bench:
             )
         finally:
             os.unlink(f.name)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         result: dict[str, Any] = json.loads(out.stdout)
+        # The load process's CPU for the whole slice, its start and the warm-up included.
+        result["client_cpu_s"] = (after.ru_utime - before.ru_utime) + (
+            after.ru_stime - before.ru_stime
+        )
+        result["client"] = "bench.load"
+        result["sent"] = result["completed"] + result["errors"] + int(m.warmup_s * rate)
         return result
 
 
@@ -178,17 +234,41 @@ def median_of(runs: list[dict[str, Any]], key: str) -> float | None:
     return statistics.median(values) if values else None
 
 
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def _unclaimed(cypher: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """An audit statement as profiled again: its entries moved to seqs no entry has (the real
+    ones are taken), so the rolled-back replay creates them as the first run did."""
+    entries = [{**e, "seq": e["seq"] + 10**12} for e in params.get("entries", [])]
+    return cypher, {**params, "entries": entries} if "entries" in params else params
+
+
+def _rotated(items: tuple[str, ...], k: int) -> list[str]:
+    k %= len(items)
+    return list(items[k:] + items[:k])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="short runs, one repetition")
     parser.add_argument("--only", help="comma-separated workload keys (W1,W2,W3,W6-...)")
+    parser.add_argument("--repetitions", type=int, help="slices per system (the method's 5)")
     args = parser.parse_args()
     method = QUICK if args.quick else Method()
+    if args.repetitions:
+        method = dataclasses.replace(method, repetitions=args.repetitions)
+    if not wrk.available():
+        raise SystemExit("wrk is not installed: run `make bench-deps` (Debian's wrk)")
+    started = time.time()
+    load_before = load_average()
     local = prepare_neo4j()
     bench = Bench(method, local)
-    chosen = choose_parameters(local.bolt_uri, bench.password)
-    if args.only:
-        chosen = [w for w in chosen if w.key in args.only.split(",")]
+    only = args.only.split(",") if args.only else None
+    chosen = choose_parameters(local.bolt_uri, bench.password, only)
+    if only:
+        chosen = [w for w in chosen if w.key in only]
     everyone = [w.caller for w in chosen] + [x.caller for w in chosen for x, _ in w.mix]
     callers = list({c.name: c for c in everyone}.values())
     settings = Settings(hub_neo4j_instance=INSTANCE)
@@ -211,80 +291,128 @@ def main() -> int:
         # The per-client rate limit (1,200/min) would cap what a maximum-throughput run measures.
         "HUB_RATE_LIMIT_PER_MIN": "100000000",
         "HUB_RATE_LIMIT_BURST": "1000000",
+        # The request deadline (5 s) would turn W7 on a loaded shared machine into 503s.
+        "HUB_REQUEST_DEADLINE_S": "60",
         "HUB_ISSUER": f"http://127.0.0.1:{PORTS['hub']}",
     }
     results: dict[str, Any] = {"workloads": {}, "method": method.__dict__}
-    with Systems(env) as systems:
-        results["versions"] = systems.versions()
-        with (
-            GraphDatabase.driver(local.bolt_uri, auth=("neo4j", bench.password)) as driver,
-            HubCypher() as hub_cypher,
-        ):
-            print(f"removed {forget(driver)} fillings an earlier run left", flush=True)
+    results["load_average"] = {"before": load_before}
+    driver = GraphDatabase.driver(local.bolt_uri, auth=("neo4j", bench.password))
+    print(f"removed {forget(driver)} fillings an earlier run left", flush=True)
+
+    # 1. Bolt round trips per request, every system through the counting relay.
+    host, port = local.bolt_uri.removeprefix("bolt://").rsplit(":", 1)
+    with BoltCounter(host, int(port)) as counter:
+        relayed = env | {"NEO4J_URI": f"bolt://127.0.0.1:{counter.port}"}
+        with Systems(relayed):
             for w in chosen:
                 entry = results["workloads"].setdefault(w.key, {"title": w.title})
-                entry["answers"] = bench.compare(w)
-                if w.mix:  # W8: its parts' statements are those of W1, W4 and W7
-                    entry["db_hits"] = {s: None for s in MEASURED}
-                    continue
-                hub_stmts = hub_cypher.statements(w)
-                bench.answer("peer", w, 0)
-                peer = peer_db_hits(w.normalise is not None)
-                entry["db_hits"] = {
-                    "hub": db_hits(driver, hub_stmts),
-                    "raw": db_hits(driver, [raw_statement(w)]),
-                    "peer": peer.get("dbHits"),
+                n = 4 if w.key == "W7" else ROUND_TRIP_REQUESTS
+                entry["round_trips"] = {
+                    s: round(bench.round_trips(counter, w, s, n), 2) for s in MEASURED
                 }
-                entry["cypher"] = {
-                    "hub": "\n;\n".join(c for c, _ in hub_stmts),
-                    "peer": peer.get("cypher"),
-                }
-                for mismatch in entry["answers"]["mismatches"][:1]:
-                    print(json.dumps(mismatch, ensure_ascii=False, indent=1), flush=True)
-                print(
-                    f"{w.key}: answers equal={entry['answers']['equal']} "
-                    f"db hits={entry['db_hits']}",
-                    flush=True,
-                )
+                print(f"{w.key}: Bolt round trips per request {entry['round_trips']}", flush=True)
+                forget(driver)
+
+    # 2. Answers, db hits, and the timed runs, without the relay.
+    with Systems(env) as systems, HubCypher() as hub_cypher:
+        results["versions"] = systems.versions()
+        for w in chosen:
+            entry = results["workloads"][w.key]
+            entry["answers"] = bench.compare(w)
+            if w.mix:  # W8: its parts' statements are those of W1, W4 and W7
+                entry["db_hits"] = {s: None for s in MEASURED}
+                entry["db_hits_audit"] = {"hub": None, "raw+audit": None}
+                continue
+            hub_stmts, audit_stmts = hub_cypher.statements(w)
+            bench.answer("peer", w, 0)
+            peer = peer_db_hits(w.normalise is not None)
+            raw_hits = db_hits(driver, [raw_statement(w)])
+            audit_hits = db_hits(driver, [_unclaimed(c, p) for c, p in audit_stmts])
+            entry["db_hits"] = {
+                "hub": db_hits(driver, hub_stmts),
+                "hub-noaudit": db_hits(driver, hub_stmts),
+                "raw": raw_hits,
+                "raw+audit": raw_hits,
+                "peer": peer.get("dbHits"),
+            }
+            # The audit log's statements apart: the same append for the hub and raw + audit.
+            entry["db_hits_audit"] = {"hub": audit_hits, "raw+audit": audit_hits}
+            entry["cypher"] = {
+                "hub": "\n;\n".join(c for c, _ in hub_stmts),
+                "hub_audit": "\n;\n".join(c for c, _ in audit_stmts),
+                "peer": peer.get("cypher"),
+            }
+            for mismatch in entry["answers"]["mismatches"][:1]:
+                print(json.dumps(mismatch, ensure_ascii=False, indent=1), flush=True)
+            print(
+                f"{w.key}: answers equal={entry['answers']['equal']} "
+                f"db hits={entry['db_hits']} audit={audit_hits}",
+                flush=True,
+            )
+            forget(driver)
         runs: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-        for rep in range(method.repetitions):
-            ceiling = bench.load("bare", None, "closed")
-            runs.setdefault(("ceiling", "bare", "closed"), []).append(ceiling)
+
+        def timed(key: str, system: str, mode: str, r: dict[str, Any]) -> None:
+            r["server_cpu_s"] = r.pop("_server_cpu_s")
+            runs.setdefault((key, system, mode), []).append(r)
+
+        def slice_of(system: str, run: Any) -> dict[str, Any]:
+            cpu = systems.cpu_s(system.removesuffix("+audit"))
+            r: dict[str, Any] = run()
+            r["_server_cpu_s"] = systems.cpu_s(system.removesuffix("+audit")) - cpu
+            return r
+
+        # Throughput: the systems interleaved in slices, rotated each repetition.
+        for system in MEASURED:  # warm every path up once
             for w in chosen:
-                for system in MEASURED:
-                    r = bench.load(system, w, "closed")
-                    runs.setdefault((w.key, system, "closed"), []).append(r)
+                if not w.mix:
+                    bench.answer(system, w, 0, 1)
+        forget(driver)
+        for _ in range(method.repetitions):
+            r = slice_of("bare", lambda: bench.throughput("bare", None))
+            timed("ceiling", "bare", "closed", r)
+        for w in chosen:
+            for rep in range(method.repetitions):
+                for system in _rotated(MEASURED, rep):
+                    r = slice_of(system, lambda: bench.throughput(system, w))  # noqa: B023
+                    timed(w.key, system, "closed", r)
                     print(
                         f"rep {rep + 1} {w.key} {system}: {r['throughput']:.1f} req/s "
                         f"({r['errors']} errors)",
                         flush=True,
                     )
+                if w.normalise is not None or w.mix:
+                    forget(driver)  # a write's fillings go after every repetition
         rates: dict[str, float] = {}
         for w in chosen:
             maxima = [median_of(runs[(w.key, s, "closed")], "throughput") or 0 for s in MEASURED]
-            slowest = min(maxima)
-            rates[w.key] = max(0.1, round(slowest * method.latency_share, 1))
+            rates[w.key] = max(0.1, round(min(maxima) * method.latency_share, 1))
         rates["ceiling"] = rates[chosen[0].key]
-        for rep in range(method.repetitions):
-            runs.setdefault(("ceiling", "bare", "open"), []).append(
-                bench.load("bare", None, "open", rates["ceiling"])
-            )
-            for w in chosen:
-                for system in MEASURED:
-                    r = bench.load(system, w, "open", rates[w.key])
-                    runs.setdefault((w.key, system, "open"), []).append(r)
+        # Latency at one fixed rate per workload, interleaved the same way.
+        for _ in range(method.repetitions):
+            r = slice_of("bare", lambda: bench.latency("bare", None, rates["ceiling"]))
+            timed("ceiling", "bare", "open", r)
+        for w in chosen:
+            for rep in range(method.repetitions):
+                for system in _rotated(MEASURED, rep):
+                    r = slice_of(system, lambda: bench.latency(system, w, rates[w.key]))  # noqa: B023
+                    timed(w.key, system, "open", r)
                     print(
                         f"rep {rep + 1} {w.key} {system} @ {rates[w.key]}/s: "
                         f"p50 {r['p50_ms']:.1f} ms p99 {r['p99_ms']:.1f} ms",
                         flush=True,
                     )
-        with GraphDatabase.driver(local.bolt_uri, auth=("neo4j", bench.password)) as driver:
-            print(f"removed the {forget(driver)} fillings this run wrote", flush=True)
+                if w.normalise is not None or w.mix:
+                    forget(driver)
+    print(f"removed the {forget(driver)} fillings this run wrote", flush=True)
+    driver.close()
+    results["load_average"]["after"] = load_average()
     results["rates"] = rates
     results["runs"] = {"|".join(k): v for k, v in runs.items()}
     if args.only:
         report.keep_earlier(results)
-    report.write(results, started=time.time())
+    report.write(results, started=started)
     print(f"wrote {report.LATEST_MD.relative_to(PROJECT_ROOT)}")
     return 0
 

@@ -14,6 +14,7 @@ from joserfc import jwt
 from joserfc.jwk import OctKey
 
 from bench.settings import JWT_SECRET
+from hub.config import Settings
 from hub.graph.driver import Graph
 from hub.oauth import admin, registry
 
@@ -36,6 +37,7 @@ class Caller:
 
 def hs256_token(caller: Caller, ttl_s: int = 3600) -> str:
     now = int(time.time())
+    clock = Settings().clock
     claims: dict[str, object] = {
         "sub": "bench-" + caller.name,
         "role": caller.role,
@@ -43,6 +45,9 @@ def hs256_token(caller: Caller, ttl_s: int = 3600) -> str:
         "scopes": caller.scopes,
         "iat": now,
         "exp": now + ttl_s,
+        # The hub clock's day and moment, for the peer's @cypher statements ($today, $now).
+        "today": clock.today().isoformat(),
+        "now": clock.stamp(),
     }
     if caller.district:
         claims["district"] = caller.district

@@ -9,17 +9,17 @@ deleted at the end by its event-id prefix (`forget`), and only that.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Any
 
-from neo4j import Driver
+from neo4j import Driver, Query
 
 from bench.tokens import Caller
 from bench.workloads import Workload
+from hub.config import Settings
 
 INVESTIGATOR = Caller("market-investigate", "market", scopes="graph:read investigate")
 PREFIX = "bench-w7-"  # every event id the bench writes starts with this
-CST = timezone(timedelta(hours=8))
 
 _TRACE = "timeline { kind date time status node { id } } flags { kind date time event }"
 W4_QUERY = "query W4($code: String!) { traceCylinder(code: $code) { " + _TRACE + " } }"
@@ -44,14 +44,18 @@ WITH DISTINCT c, v ORDER BY c.code, v.plate LIMIT 200
 MATCH p = allShortestPaths((c)-[*..6]-(v))
 WITH c, v, count(p) AS paths, min(length(p)) AS hops WHERE paths = 1 AND hops >= 3
 RETURN 'Cylinder:' + c.code AS from, 'Vehicle:' + v.plate AS to LIMIT 10"""
-# W7: the filling station owning the most cylinders that may be filled today, and those
-# cylinders (none that W1 or W4 read, whose answers must not change under the writes).
+# W7: the filling station owning the most cylinders that may be filled today (not scrapped, seized
+# or overdue, not past their scrap date: every system must write all 1,000), and those cylinders
+# (none that W1 or W4 read, whose answers must not change under the writes). `$today` is the hub
+# clock's (hub/clock.py).
 W7_STATION = """MATCH (e:Enterprise {kind: 'FILLING_STATION'})<-[:OWNED_BY]-(c:Cylinder)
-WHERE NOT c.status IN ['SCRAPPED', 'SEIZED', 'OVERDUE'] AND c.nextInspection >= date()
+WHERE NOT c.status IN ['SCRAPPED', 'SEIZED', 'OVERDUE'] AND c.nextInspection >= date($today)
+  AND (c.scrapDate IS NULL OR c.scrapDate > date($today) + duration('P2D'))
 RETURN e.uscc AS uscc, count(c) AS n ORDER BY n DESC, uscc LIMIT 1"""
 W7_CYLINDERS = """MATCH (:Enterprise {uscc: $station})<-[:OWNED_BY]-(c:Cylinder)
 WHERE NOT c.status IN ['SCRAPPED', 'SEIZED', 'OVERDUE']
-  AND c.nextInspection >= date() + duration('P2D') AND NOT c.code IN $avoid
+  AND c.nextInspection >= date($today) + duration('P2D') AND NOT c.code IN $avoid
+  AND (c.scrapDate IS NULL OR c.scrapDate > date($today) + duration('P2D'))
 RETURN c.code AS code ORDER BY code DESC LIMIT $n"""
 FORGET = """MATCH (f:Filling) WHERE f.eventId STARTS WITH $prefix
 WITH f LIMIT 10000 DETACH DELETE f RETURN count(*) AS n"""
@@ -65,15 +69,15 @@ class WriteWorkload(Workload):
 
     def body(self, system: str, i: int) -> dict[str, Any]:
         run = PREFIX + secrets.token_hex(4) + "-@@N@@-"  # fresh per load, @@N@@ per request
-        when = (datetime.now(CST) - timedelta(hours=2)).isoformat(timespec="seconds")
+        when = (Settings().clock.now() - timedelta(hours=2)).isoformat(timespec="seconds")
         codes = self.variables[i % len(self.variables)]["codes"]
         items = [
             {"eventId": run + str(k), "cylinder": c, "time": when, "quantityKg": 14.5}
             for k, c in enumerate(codes)
         ]
-        if system == "raw":
+        if system.startswith("raw"):
             return {"statement": self.raw, "variables": {"items": items}}
-        if system == "hub":
+        if system.startswith("hub"):
             return {"query": self.hub, "variables": {"items": items}}
         return {"query": self.peer, "variables": {"items": items}}
 
@@ -91,15 +95,20 @@ def fresh(body: dict[str, Any], n: int) -> dict[str, Any]:
     return dict(json.loads(json.dumps(body).replace("@@N@@", str(n))))
 
 
-def more_workloads(driver: Driver, w1: Workload) -> list[Workload]:
+def more_workloads(driver: Driver, w1: Workload, pairs: bool = True) -> list[Workload]:
+    """W4, W5, W7 and W8 with their parameters (W5's pairs, the slowest to find, only when
+    `pairs`)."""
     avoid = [v["code"] for v in w1.variables]
     codes = [r["code"] for r in driver.execute_query(W4_CODES).records]
-    pairs = [dict(r) for r in driver.execute_query(W5_PAIRS).records]
-    station = driver.execute_query(W7_STATION).records[0]["uscc"]
+    # Slow on a loaded machine: past the server's default transaction timeout.
+    slow = Query(W5_PAIRS, timeout=600)
+    found = [dict(r) for r in driver.execute_query(slow).records] if pairs else []
+    today = Settings().clock.today().isoformat()
+    station = driver.execute_query(W7_STATION, today=today).records[0]["uscc"]
     cylinders = [
         r["code"]
         for r in driver.execute_query(
-            W7_CYLINDERS, station=station, avoid=avoid + codes, n=1020
+            W7_CYLINDERS, station=station, avoid=avoid + codes, n=1020, today=today
         ).records
     ]
     writer = Caller("station-writer", "enterprise", enterprise=station,
@@ -109,7 +118,7 @@ def more_workloads(driver: Driver, w1: Workload) -> list[Workload]:
                   INVESTIGATOR, [{"code": c} for c in codes])  # fmt: skip
     w5 = Workload("W5", "a shortest path (at most 6 hops, any relationship, visible nodes only) "
                   "from a cylinder to a vehicle that never carried it", W5_HUB, W5_PEER, "W5",
-                  INVESTIGATOR, pairs)  # fmt: skip
+                  INVESTIGATOR, found)  # fmt: skip
     w7 = WriteWorkload("W7", "1,000 fillings in one mutation by the station that owns the "
                        "cylinders", W7_HUB, W7_PEER, "W7", writer,
                        [{"codes": cylinders[:1000]}], normalise=written,

@@ -74,9 +74,10 @@ class Workload:
 
     def body(self, system: str, i: int) -> dict[str, Any]:
         variables = self.variables[i % len(self.variables)]
-        if system == "raw":
+        if system.startswith("raw"):  # raw, raw+audit
             return {"statement": self.raw, "variables": variables}
-        return {"query": self.hub if system == "hub" else self.peer, "variables": variables}
+        query = self.hub if system.startswith("hub") else self.peer  # hub, hub-noaudit
+        return {"query": query, "variables": variables}
 
     def requests(self, system: str) -> list[tuple[Caller, dict[str, Any]]]:
         """Every request the load cycles through, with who sends it."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import secrets
@@ -11,6 +12,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from graphql import GraphQLError
 from neo4j.exceptions import (
     AuthError,
@@ -148,6 +150,15 @@ class HubGraphQL(GraphQL[Context, None]):
             sub_response.status_code = 503
             sub_response.headers["Retry-After"] = RETRY_AFTER
         return super().create_response(response_data, sub_response)
+
+    def encode_json(self, data: object) -> str:
+        # orjson, as text: strawberry sends bytes from here as binary websocket frames, which
+        # graphql-transport-ws clients do not read. What orjson cannot encode (an integer beyond
+        # 64 bits) goes through the standard library as before.
+        try:
+            return orjson.dumps(data).decode()
+        except TypeError:
+            return json.dumps(data, separators=(",", ":"))
 
     async def process_result(
         self, request: Request, result: ExecutionResult

@@ -6,6 +6,7 @@
 // says which row rule applies: "all", "district" (BY_DISTRICT with the `district` claim) or
 // "enterprise" (BY_ENTERPRISE with the `enterprise` claim). Each jwt `where` holds one condition.
 import http from "node:http";
+import net from "node:net";
 import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import { Neo4jGraphQL } from "@neo4j/graphql";
@@ -36,8 +37,12 @@ const auth = (roles, district, enterprise) =>
 // a custom Cypher field's rows (one of the library's known weak spots): only the market role
 // unbound is expressed (the row rules of a binding would have to be written into each statement).
 const TRACE_ROLES = JSON.stringify(["market", "housing", "transport", "police", "emergency", "enterprise"]);
+// "Today" and "now" are the hub clock's, as claims of the bench's token (bench/tokens.py).
+const clocked = (statement) =>
+  statement.replaceAll("$today", "$jwt.today").replaceAll("$now", "$jwt.now");
 const guarded = (statement, extra = "") =>
-  `WITH 1 AS guard WHERE $jwt.role IN ${TRACE_ROLES} AND $jwt.rows = "all"${extra}\n` + statement;
+  `WITH 1 AS guard WHERE $jwt.role IN ${TRACE_ROLES} AND $jwt.rows = "all"${extra}\n` +
+  clocked(statement);
 const W4_CYPHER = guarded(process.env.PEER_W4_CYPHER || "RETURN null AS result");
 const W5_CYPHER = guarded(
   process.env.PEER_W5_CYPHER || "RETURN null AS result",
@@ -47,10 +52,18 @@ const W5_CYPHER = guarded(
 // to its cylinder and station here (the generated input offers `create` only), so the writer's
 // station and owner checks are in the statement, with the jwt's enterprise.
 const W7_CYPHER = `WITH 1 AS guard WHERE $jwt.role = "enterprise"\n` +
-  (process.env.PEER_W7_CYPHER || "RETURN null AS result")
+  clocked(process.env.PEER_W7_CYPHER || "RETURN null AS result")
     .replaceAll("$se", "$jwt.enterprise")
     .replaceAll("$sub", "$jwt.sub");
 const block = (s) => JSON.stringify(s);
+
+// The bench's fix to the peer, as its users should run it in production: neo4j-driver 5.28 opens
+// its Bolt sockets without TCP_NODELAY, so a message written in more than one chunk waits for the
+// server's delayed ACK (~40 ms on Linux) under Nagle's algorithm; every statement longer than one
+// chunk stalled. Turning Nagle off on the driver's sockets is what a production deployment does
+// (the hub's Python driver has it on by default). The driver calls `net.connect` of this module.
+const connect = net.connect;
+net.connect = (...args) => connect(...args).setNoDelay(true);
 
 // TYPE_READERS of hub/access/policy.py for the types below.
 const ALL = ["market", "enterprise"];
@@ -69,7 +82,10 @@ const D = '"$jwt.district"';
 const E = '"$jwt.enterprise"';
 
 export const typeDefs = `#graphql
-  type JWT @jwt { role: String, rows: String, district: String, enterprise: String, scopes: String }
+  type JWT @jwt {
+    role: String, rows: String, district: String, enterprise: String, scopes: String
+    today: String, now: String
+  }
 
   type Enterprise @node ${auth(R.Enterprise, `{ district: { eq: ${D} } }`, `{ uscc: { eq: ${E} } }`)} {
     uscc: String!
@@ -264,7 +280,7 @@ async function main() {
       const body = JSON.stringify(await profile(driver, q.get("from"), q.get("to")));
       res.writeHead(200, { "content-type": "application/json" }).end(body);
     })
-    .listen(port + 100, "127.0.0.1");
+    .listen(Number(process.env.PEER_SIDE_PORT || port + 100), "127.0.0.1");
   console.log(`peer ready at ${url}`);
 }
 

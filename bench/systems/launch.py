@@ -1,4 +1,10 @@
-"""Starts the four servers as child processes, waits until each answers, and stops them (by pid)."""
+"""Starts the servers as child processes, waits until each answers, and stops them (by pid).
+
+bare, raw (with raw + audit on its `/audit` path), the hub as it runs (audit on), the same hub
+with the audit off (`hub-noaudit`, for the floor without audit), and the peer. The peer runs as
+its users should run it in production: `NODE_ENV=production` (Apollo Server and graphql-js take
+their production paths) and TCP_NODELAY on its driver's sockets (bench/peer/index.mjs says why).
+"""
 
 from __future__ import annotations
 
@@ -47,22 +53,36 @@ class Systems:
             "bare": (_uvicorn("bench.systems.bare:app", PORTS["bare"]), "/"),
             "raw": (_uvicorn("bench.systems.raw:app", PORTS["raw"]), "/"),
             "hub": ([str(VENV_BIN / "hub"), "serve", "--port", str(PORTS["hub"])], "/readyz"),
+            "hub-noaudit": (
+                [str(VENV_BIN / "hub"), "serve", "--port", str(PORTS["hub-noaudit"])],
+                "/readyz",
+            ),
             "peer": (["node", "bench/peer/index.mjs"], "/"),
         }
 
     def __enter__(self) -> Systems:
         LOGS.mkdir(parents=True, exist_ok=True)
-        env = {**self.env, "PEER_PORT": str(PORTS["peer"])}
+        env = {
+            **self.env,
+            "PEER_PORT": str(PORTS["peer"]),
+            "PEER_SIDE_PORT": str(PORTS["peer-side"]),
+            "NODE_ENV": "production",
+        }
         # The peer's @cypher fields for W4, W5 and W7 run raw's hand-written statements.
         env |= {"PEER_W4_CYPHER": raw_more.W4, "PEER_W5_CYPHER": raw_more.W5}
         env["PEER_W7_CYPHER"] = raw_more.W7
         for name, (cmd, _) in self.commands().items():
             log = open(LOGS / f"{name}.log", "wb")
+            own = env | ({"HUB_AUDIT_ENABLED": "false"} if name == "hub-noaudit" else {})
             self.procs[name] = subprocess.Popen(
-                cmd, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+                cmd, cwd=PROJECT_ROOT, env=own, stdout=log, stderr=subprocess.STDOUT
             )
-        for name, (_, path) in self.commands().items():
-            self._wait(name, path)
+        try:
+            for name, (_, path) in self.commands().items():
+                self._wait(name, path)
+        except BaseException:
+            self.__exit__()
+            raise
         return self
 
     def _wait(self, name: str, path: str, timeout_s: float = 90.0) -> None:
@@ -86,6 +106,10 @@ class Systems:
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+    def cpu_s(self, name: str) -> float:
+        """CPU seconds (user + system) the server `name` and its children have used so far."""
+        return _cpu_tree(self.procs[name].pid)
 
     def versions(self) -> dict[str, Any]:
         peer = PROJECT_ROOT / "bench" / "peer" / "node_modules"
@@ -124,3 +148,17 @@ class Systems:
             "neo4j-driver (js)": npm("neo4j-driver"),
             "hub_commit": commit + (" + uncommitted changes in hub/" if dirty else ""),
         }
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_tree(pid: int) -> float:
+    total = 0.0
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / _TICK
+        children = open(f"/proc/{pid}/task/{pid}/children").read().split()
+    except OSError:
+        return total
+    return total + sum(_cpu_tree(int(c)) for c in children)

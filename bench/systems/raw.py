@@ -3,11 +3,18 @@
 It checks the bench's HS256 token like the peer and applies the same row rules, written by hand
 for the bindings W6 uses; it answers in the hub's shape so that answers compare directly. This is
 how close to the database a GraphQL layer could get.
+
+"raw + audit" (`POST /audit`): the same statement, then the same durable audit append the hub
+makes (hub.audit.repo.append_batch: the chain head locked, the entry hashed and created, in one
+write transaction through the driver) before the answer leaves: the floor for a hub that must
+audit. Its entries go to a chain of their own (`AUDIT_CHAIN`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, LiteralString, cast
@@ -20,6 +27,11 @@ from starlette.routing import Route
 
 from bench.systems import raw_more
 from bench.tokens import hs256_claims
+from hub.audit import repo
+from hub.audit.entry import Decision, Draft, Kind
+from hub.config import Settings
+
+AUDIT_CHAIN = "bench-raw-audit"
 
 # Row rules by binding ("all", "district", "enterprise") for the types the statements read,
 # over the row `@`.
@@ -108,11 +120,30 @@ async def endpoint(request: Request) -> JSONResponse:
     cypher = STATEMENTS[(body["statement"], rows)]
     params = {**body["variables"], "sd": claims.get("district"), "se": claims.get("enterprise")}
     params["sub"] = claims.get("sub")
+    clock = request.app.state.clock
+    params |= {"today": clock.today().isoformat(), "now": clock.stamp()}
     async with request.app.state.driver.session(database="neo4j") as session:
         if body["statement"] in raw_more.WRITES:
             result = await session.execute_write(_read, cypher, params)
         else:
             result = await session.execute_read(_read, cypher, params)
+        if request.url.path == "/audit":
+            draft = Draft(
+                kind=Kind.GRAPHQL,
+                requestId=uuid.uuid4().hex,
+                decision=Decision.ALLOWED,
+                status=200,
+                client=str(claims.get("sub")),
+                role=str(claims.get("role")),
+                purpose="bench",
+                operation=body["statement"],
+                queryHash=hashlib.sha256(cypher.encode()).hexdigest(),
+                variablesHash=hashlib.sha256(repr(body["variables"]).encode()).hexdigest(),
+                resultCount=1,
+            )
+            await session.execute_write(
+                repo.append_batch, AUDIT_CHAIN, [draft], None, params["now"]
+            )
     root = raw_more.ROOTS.get(body["statement"])
     return JSONResponse({"data": {root: result} if root else result})
 
@@ -121,10 +152,14 @@ async def endpoint(request: Request) -> JSONResponse:
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
     auth = (os.environ.get("NEO4J_USER", "neo4j"), os.environ["NEO4J_PASSWORD"])
     app.state.driver = AsyncGraphDatabase.driver(os.environ["NEO4J_URI"], auth=auth)
+    app.state.clock = Settings().clock  # the hub's clock (HUB_CLOCK_PIN)
     try:
         yield
     finally:
         await app.state.driver.close()
 
 
-app = Starlette(routes=[Route("/", endpoint, methods=["POST"])], lifespan=lifespan)
+app = Starlette(
+    routes=[Route("/", endpoint, methods=["POST"]), Route("/audit", endpoint, methods=["POST"])],
+    lifespan=lifespan,
+)

@@ -2,7 +2,9 @@
 fillings in one UNWIND), for the callers those workloads use: the market role unbound (W4, W5:
 every type readable, no row rule) and an enterprise writing about itself (W7).
 
-The peer runs the same W4 and W5 statements as `@cypher` fields (bench/peer/index.mjs).
+The peer runs the same W4 and W5 statements as `@cypher` fields (bench/peer/index.mjs). "Today"
+and "now" are the hub clock's (hub/clock.py), passed as `$today` and `$now` (raw: its own
+parameters; the peer: claims of the bench's token), never Cypher's zone-less date()/datetime().
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ WITH c, [{kind: 'MADE', date: toString(c.madeOn), time: null, status: null,
       WHEN 'SEIZED' THEN [{kind: 'STATUS', date: null, time: null, status: 'SEIZED', node: null}]
       ELSE [] END AS entries,
   CASE WHEN c.status = 'OVERDUE' OR (NOT c.status IN ['SCRAPPED', 'SEIZED']
-            AND c.nextInspection < date())
+            AND c.nextInspection < date($today))
        THEN [{kind: 'OVERDUE', date: toString(c.nextInspection), time: null, event: null}]
        ELSE [] END
   + [(c)<-[:OF]-(e:Filling) WHERE date(e.time) > coalesce(
@@ -111,16 +113,18 @@ LIMIT 1""".replace("RELS", RELS)
 )
 
 # The fillings of the calling station (`$se`) for cylinders it owns that may be filled (not
-# scrapped, seized or overdue on the day): the hub's closed-loop rules for a filling, without
+# scrapped, past the scrap date, seized or overdue on the day; hub/ingest/rules.py): the hub's
+# closed-loop rules for a filling, without
 # the per-item error answers, the content hash (idempotency) and the optional filler check.
 W7 = """UNWIND $items AS row
 MATCH (s:Enterprise {uscc: $se})
 MATCH (c:Cylinder {code: row.cylinder})-[:OWNED_BY]->(s)
 WHERE NOT c.status IN ['SCRAPPED', 'SEIZED', 'OVERDUE']
   AND c.nextInspection >= date(datetime(row.time))
+  AND (c.scrapDate IS NULL OR c.scrapDate > date(datetime(row.time)))
 MERGE (f:Filling {eventId: row.eventId})
 ON CREATE SET f.time = datetime(row.time), f.quantityKg = row.quantityKg,
-  f.recordedBy = $sub, f.recordedAt = datetime()
+  f.recordedBy = $sub, f.recordedAt = datetime($now)
 MERGE (f)-[:OF]->(c)
 MERGE (f)-[:AT]->(s)
 RETURN {written: count(f), failed: size($items) - count(f)} AS result"""

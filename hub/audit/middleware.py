@@ -120,6 +120,13 @@ class AuditMiddleware:
         if path not in (GRAPHQL_PATH, TOKEN_PATH) or not self.writer.enabled:
             await self.app(scope, receive, send)
             return
+        self.writer.arrived()
+        try:
+            await self._audited(scope, receive, send, path)
+        finally:
+            self.writer.left()
+
+    async def _audited(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
         state = scope.setdefault("state", {})
         try:
             body, extra = await _read_body(receive)

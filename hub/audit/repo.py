@@ -14,10 +14,12 @@ from datetime import datetime
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
+from neo4j.exceptions import DriverError, Neo4jError
 
 from hub.audit.entry import GENESIS, Draft, Entry, chained
 from hub.audit.signing import Signer, head_message
 from hub.graph import audit_repo
+from hub.graph.driver import Graph
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,16 @@ def _signature(chain: str, seq: int, entry_hash: str, signer: Signer, time: str)
     }
 
 
+def _chained(chain: str, head: Head, drafts: Sequence[Draft], now: str) -> list[Entry]:
+    entries: list[Entry] = []
+    prev = head.hash
+    for offset, draft in enumerate(drafts, start=1):
+        entry = chained(chain, head.seq + offset, prev, draft, now)
+        entries.append(entry)
+        prev = entry.hash
+    return entries
+
+
 async def append_batch(
     tx: AsyncManagedTransaction,
     chain: str,
@@ -74,20 +86,51 @@ async def append_batch(
 ) -> list[Entry]:
     """Append `drafts` in order after the head at `now` (the hub's clock); sign the new head when
     it is due. Idempotent under retry: a retried transaction starts again from the head it locks."""
+    entries, _ = await append_locked(tx, chain, drafts, sign, now)
+    return entries
+
+
+async def append_locked(
+    tx: AsyncManagedTransaction,
+    chain: str,
+    drafts: Sequence[Draft],
+    sign: SignPolicy | None,
+    now: str,
+) -> tuple[list[Entry], Head]:
+    """append_batch, and the head it leaves."""
     head = await _lock_head(tx, chain)
-    entries: list[Entry] = []
-    prev = head.hash
-    for offset, draft in enumerate(drafts, start=1):
-        entry = chained(chain, head.seq + offset, prev, draft, now)
-        entries.append(entry)
-        prev = entry.hash
+    entries = _chained(chain, head, drafts, now)
     last = entries[-1]
     signature = None
     if sign is not None and sign.due(head, last.seq, now):
         signature = _signature(chain, last.seq, last.hash, sign.signer, now)
     props = [e.properties() for e in entries]
     await audit_repo.move_head(tx, chain, last.seq, last.hash, props, signature)
-    return entries
+    signed_seq, signed_at = (last.seq, now) if signature else (head.signed_seq, head.signed_at)
+    return entries, Head(last.seq, last.hash, signed_seq, signed_at)
+
+
+async def append_after(
+    graph: Graph, chain: str, head: Head, drafts: Sequence[Draft], now: str
+) -> tuple[list[Entry], Head] | None:
+    """Append `drafts` after `head`, the head this process last left, in one auto-commit
+    statement (one round trip); None when the head has moved since or another append won the
+    seqs (nothing is written then: append under the lock instead)."""
+    entries = _chained(chain, head, drafts, now)
+    last = entries[-1]
+    params = audit_repo.append_after_params(
+        chain, head.seq, head.hash, last.seq, last.hash, [e.properties() for e in entries]
+    )
+    try:
+        rows = await graph.statement("audit_append", audit_repo.APPEND_AFTER, params, write=True)
+    except (Neo4jError, DriverError):
+        # Raced (the unique seq), transient, or the connection failed: the locked append retries
+        # what can be retried and fails what cannot. (Had it committed before the connection
+        # failed, the group is appended twice: the log may over-state, never under-state.)
+        return None
+    if not rows or rows[0]["n"] != len(entries):
+        return None
+    return entries, Head(last.seq, last.hash, head.signed_seq, head.signed_at)
 
 
 async def sign_head(

@@ -4,8 +4,11 @@ Requests hand their draft to `record` and wait until it is durable; meanwhile ot
 drafts pile up and go in the next transaction, so under load many entries share one commit and
 one lock of the chain head. Every draft's values are made storable before it joins a group
 (hub.audit.entry), and a group whose transaction fails for any reason but an outage is written
-again member by member, so one request's entry can fail only that request. A draft waits at
-most `hub_audit_batch_window_ms` for company. If the write fails or takes longer than
+again member by member, so one request's entry can fail only that request. Group commit is
+adaptive: a draft waits up to `hub_audit_batch_window_ms` for company only while other requests
+are being served (the middleware counts them in and out, `arrived`/`left`), so that their
+entries may join; a lone request's entry is written at once. Under load the drafts that arrive
+while a group is being written form the next group anyway. If the write fails or takes longer than
 `hub_audit_timeout_s`, `record` raises `AuditUnavailable` and the request is answered 503
 without its data (fail closed). An entry whose write was merely slow may still land after that
 503: the log can over-state what was served, never under-state.
@@ -55,6 +58,10 @@ class AuditWriter:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._in_flight = 0  # requests being served whose entries are still to come
+        # The head this writer last left: the next group is appended after it in one statement
+        # while no one else has moved it (repo.append_after), under the head's lock otherwise.
+        self._head: repo.Head | None = None
 
     @property
     def enabled(self) -> bool:
@@ -80,6 +87,17 @@ class AuditWriter:
         self._wake.set()
         await task  # it drains what is pending first
         await self._sign_quietly()
+
+    def arrived(self) -> None:
+        """A request that will append an entry has started (hub.audit.middleware)."""
+        self._in_flight += 1
+
+    def left(self) -> None:
+        self._in_flight -= 1
+
+    def _company(self) -> bool:
+        """Whether a request still being served may add its entry to the pending group."""
+        return self._in_flight > len(self._pending)
 
     async def record(self, draft: Draft) -> Entry:
         """Append `draft` and wait until it is durable; `AuditUnavailable` otherwise."""
@@ -108,7 +126,11 @@ class AuditWriter:
             except TimeoutError:
                 await self._sign_quietly()  # a quiet log still gets its head signed
                 continue
-            if window > 0 and len(self._pending) < self.settings.hub_audit_batch_max:
+            if (
+                window > 0
+                and len(self._pending) < self.settings.hub_audit_batch_max
+                and self._company()
+            ):
                 await asyncio.sleep(window)
             await self._flush()
 
@@ -163,7 +185,18 @@ class AuditWriter:
                 self.settings.hub_audit_sign_interval_s,
             )
         now = self.graph.clock.stamp()
-        return await self.graph.write(repo.append_batch, self.chain, drafts, sign, now)
+        head, self._head = self._head, None
+        if head is not None and not (
+            sign is not None and sign.due(head, head.seq + len(drafts), now)
+        ):
+            appended = await repo.append_after(self.graph, self.chain, head, drafts, now)
+            if appended is not None:
+                entries, self._head = appended
+                return entries
+        entries, self._head = await self.graph.write(
+            repo.append_locked, self.chain, drafts, sign, now
+        )
+        return entries
 
     async def _sign_quietly(self) -> None:
         # Whoever appended (this writer, a mutation's own transaction, another replica): the

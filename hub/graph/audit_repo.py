@@ -63,6 +63,33 @@ async def move_head(
     ).consume()
 
 
+# Appends `$entries` after the head (`$prevSeq`, `$prevHash`) the writer last left, in one
+# statement: no lock is taken first. When the head has moved since (another process, a
+# mutation's own append), nothing matches and nothing is written (n = 0). When another append
+# runs at the same moment, both pass the match, the second waits for the first's lock on the head
+# and then fails on the unique (chain, seq) of its first entry: the statement is rolled back whole.
+# Either way the caller appends again under the lock (lock_head, move_head).
+APPEND_AFTER = (
+    "MATCH (h:AuditHead {chain: $chain}) WHERE h.seq = $prevSeq AND h.hash = $prevHash "
+    "SET h.seq = $seq, h.hash = $hash "
+    "WITH h UNWIND $entries AS e CREATE (a:AuditEntry) SET a = e "
+    "RETURN count(a) AS n"
+)
+
+
+def append_after_params(
+    chain: str, prev_seq: int, prev_hash: str, seq: int, entry_hash: str, entries: list[Record]
+) -> dict[str, Any]:
+    return {
+        "chain": chain,
+        "prevSeq": prev_seq,
+        "prevHash": prev_hash,
+        "seq": seq,
+        "hash": entry_hash,
+        "entries": entries,
+    }
+
+
 async def read_head(tx: AsyncManagedTransaction, chain: str) -> Record | None:
     result = await tx.run("MATCH (h:AuditHead {chain: $chain}) " + _HEAD, chain=chain)
     record = await result.single()

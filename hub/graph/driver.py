@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field, replace
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, LiteralString, ParamSpec, TypeVar, cast
 
 import neo4j
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
@@ -94,6 +94,36 @@ class Graph:
                 database=self.database, bookmark_manager=self.bookmarks
             ) as session:
                 return await session.execute_write(self._bounded(work, budget), *args, **kwargs)
+
+        return await _within(run(), budget)
+
+    async def statement(
+        self, name: str, cypher: str, params: dict[str, Any], *, write: bool
+    ) -> list[neo4j.Record]:
+        """One statement in an auto-commit transaction: RUN and PULL in one round trip, where a
+        managed transaction adds BEGIN and COMMIT. Durable when it returns; not retried (the
+        caller decides what a failure means). `name` names it in Neo4j's query log."""
+        if write:
+            self.counter.writes += 1
+        else:
+            self.counter.reads += 1
+        budget = self._budget()
+        timeout = self.tx_timeout_s
+        if budget is not None:
+            timeout = max(0.1, min(timeout, budget - SERVER_MARGIN_S))
+        query = neo4j.Query(
+            cast(LiteralString, cypher),  # type: ignore[redundant-cast]
+            timeout=timeout,
+            metadata={"app": "hub", "work": name},
+        )
+        mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
+
+        async def run() -> list[neo4j.Record]:
+            async with self.driver.session(
+                database=self.database, bookmark_manager=self.bookmarks, default_access_mode=mode
+            ) as session:
+                result = await session.run(query, params)
+                return [record async for record in result]
 
         return await _within(run(), budget)
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 from typing import Any, LiteralString, Protocol, cast
 
 from neo4j import AsyncManagedTransaction
+from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 
+from hub.graph.driver import Graph
 from hub.graph.mapping import TYPES
 from hub.graph.model import RELATIONSHIPS
 
@@ -128,3 +130,13 @@ async def result_of(tx: AsyncManagedTransaction, cypher: str, params: dict[str, 
     record = await result.single(strict=False)
     await result.consume()
     return None if record is None else record["result"]
+
+
+async def read_result(graph: Graph, cypher: str, params: dict[str, Any]) -> Any:
+    """result_of in one round trip (an auto-commit read: RUN and PULL together, no BEGIN or
+    COMMIT); a failure the driver would retry runs again as a managed read, which retries."""
+    try:
+        records = await graph.statement("investigation", cypher, params, write=False)
+    except (TransientError, ServiceUnavailable, SessionExpired):
+        return await graph.read(result_of, cypher, params)
+    return records[0]["result"] if records else None

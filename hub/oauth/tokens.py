@@ -21,13 +21,14 @@ from joserfc.jwt import JWTClaimsRegistry
 
 from hub.access.principal import Principal, Role, Scope
 from hub.config import Settings
-from hub.oauth.keys import ALGORITHM, KeyRing
+from hub.oauth.keys import ALGORITHM, KeyRing, SigningKeys
 from hub.oauth.models import USER_SUBJECT_PREFIX, OAuthClient, OAuthUser
 
 # Only what the hub itself signs with; `none`, HMAC and everything else are refused up front.
 ALLOWED_ALGORITHMS = (ALGORITHM,)
 ACCESS_TOKEN_TYPES = ("at+jwt", "application/at+jwt")
 MAX_LIFETIME_S = 900
+_VERIFIED_MAX = 10_000  # verified tokens one process remembers (hub.oauth.tokens.TokenVerifier)
 
 
 class InvalidToken(Exception):
@@ -74,6 +75,7 @@ class CheckedToken:
     """The claims of a token that passed every check of `TokenVerifier.check`."""
 
     claims: dict[str, Any]
+    kid: str = ""  # the key it was signed with
 
     @property
     def client_id(self) -> str:
@@ -108,14 +110,37 @@ class TokenVerifier:
     """Signature and claims, in this order: the header (algorithm allow-list, `typ`, a known
     `kid`), the signature with that key only, then `iss`, `aud`, `exp`, `nbf`, `iat` (with a small
     leeway), the lifetime, and the hub's own claims. The deny list and the client's status are
-    checked afterwards, against the registry (see `hub.oauth.bearer`)."""
+    checked afterwards, against the registry (see `hub.oauth.bearer`).
+
+    A token that passed is remembered until its `exp` (without the leeway), with the key id it
+    was signed with: a client sending the same token again costs a dictionary lookup instead of
+    an ES256 verification, and a token whose key is no longer in the key ring is checked afresh
+    (and refused). What can change about a valid token, its revocation and its client's or
+    account's status, is not remembered here: the status cache asks the registry for it."""
 
     def __init__(self, settings: Settings, keyring: KeyRing) -> None:
         self.settings = settings
         self.keyring = keyring
+        self._verified: dict[str, tuple[str, float, CheckedToken]] = {}
 
     def check(self, token: str) -> CheckedToken:
         keys = self.keyring.keys
+        hit = self._verified.get(token)
+        if hit is not None:
+            kid, exp, checked = hit
+            if time.time() < exp and kid in keys.kids:
+                return checked
+            del self._verified[token]
+        checked = self._check(token, keys)
+        now = time.time()
+        if len(self._verified) >= _VERIFIED_MAX:
+            self._verified = {t: v for t, v in self._verified.items() if v[1] > now}
+            if len(self._verified) >= _VERIFIED_MAX:
+                self._verified.clear()
+        self._verified[token] = (checked.kid, float(checked.claims["exp"]), checked)
+        return checked
+
+    def _check(self, token: str, keys: SigningKeys) -> CheckedToken:
         try:
             header = jws.extract_compact(token.encode("ascii")).headers()
         except (JoseError, ValueError, UnicodeError):
@@ -139,7 +164,7 @@ class TokenVerifier:
         except ClaimError as exc:
             raise InvalidToken(f"the token's '{exc.claim}' claim is missing or wrong") from None
         self._check_hub_claims(claims)
-        return CheckedToken(claims)
+        return CheckedToken(claims, kid)
 
     def _registry(self) -> JWTClaimsRegistry:
         s = self.settings

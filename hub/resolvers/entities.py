@@ -6,8 +6,15 @@ from typing import Any, LiteralString, cast
 
 from graphql import FieldNode
 from neo4j import AsyncManagedTransaction
+from neo4j.exceptions import (
+    ResultNotSingleError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
 
 from hub.context import Info
+from hub.graph.driver import Graph
 from hub.graph.mapping import TYPES, Link
 from hub.resolvers.compiler import Compiler, Limits, statement
 from hub.resolvers.cursors import parse_global_id
@@ -21,6 +28,19 @@ async def _result(tx: AsyncManagedTransaction, cypher: str, params: dict[str, An
     return record["result"]
 
 
+async def _read(graph: Graph, cypher: str, params: dict[str, Any]) -> Any:
+    """The one statement of a root field in one round trip (an auto-commit read: RUN and PULL
+    together, no BEGIN or COMMIT); a failure the driver would retry runs again as a managed read,
+    which retries."""
+    try:
+        records = await graph.statement("read", cypher, params, write=False)
+    except (TransientError, ServiceUnavailable, SessionExpired):
+        return await graph.read(_result, cypher, params)
+    if len(records) != 1:
+        raise ResultNotSingleError(f"expected one record, got {len(records)}")
+    return records[0]["result"]
+
+
 def _compiler(info: Info) -> Compiler:
     """Who may call these fields is declared on them (hub/access/root_access.py READ)."""
     ctx = info.context
@@ -28,7 +48,7 @@ def _compiler(info: Info) -> Compiler:
 
 
 async def run(info: Info, compiler: Compiler, expression: str) -> Any:
-    result = await info.context.graph.read(_result, statement(expression), compiler.params)
+    result = await _read(info.context.graph, statement(expression), compiler.params)
     info.context.audit.note_rows(result)  # the people and households returned, for the log
     return result
 

@@ -68,7 +68,7 @@ def _projection(c: Compiler, view: Visible, info: Info, rows: int) -> str:
 
 async def _read(info: Info, cypher: str, params: dict[str, Any]) -> Any:
     try:
-        result = await info.context.graph.read(repo.result_of, cypher, params)
+        result = await repo.read_result(info.context.graph, cypher, params)
     except Neo4jError as exc:
         if "TransactionTimedOut" in (exc.code or ""):
             raise LimitExceeded(

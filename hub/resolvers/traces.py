@@ -9,7 +9,7 @@ from hub.access import policy
 from hub.context import Info
 from hub.errors import BadUserInput
 from hub.graph import trace_repo
-from hub.graph.investigation_repo import result_of
+from hub.graph.investigation_repo import read_result
 from hub.graph.mapping import TYPES
 from hub.resolvers.compiler import Compiler
 from hub.resolvers.document import document
@@ -65,7 +65,7 @@ async def trace_cylinder(info: Info, code: str) -> Any:
     cypher = trace_repo.cylinder_trace(view, entries)
     graph = info.context.graph
     params = {**c.params, "code": code, "today": graph.clock.today()}
-    result = await graph.read(result_of, cypher, params)
+    result = await read_result(graph, cypher, params)
     if result is not None:
         for key in ("timeline", "flags"):
             if key in result:
@@ -94,7 +94,7 @@ async def trace_product(info: Info, code: str, direction: str, max_hops: int, li
 
     cypher = trace_repo.product_trace(view, node, recipient, head)
     params = {**c.params, "code": code, "cap": limit}
-    raw = await info.context.graph.read(result_of, cypher, params)
+    raw = await read_result(info.context.graph, cypher, params)
     if raw is None:
         return None
     chain = Chain(raw, direction, max_hops, limit)
