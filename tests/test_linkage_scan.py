@@ -134,6 +134,11 @@ async def test_one_replica_runs_the_scan(graph: Graph) -> None:
     first, second = await asyncio.gather(scan(graph, me="a"), scan(graph, me="b"))
     assert [first.ran, second.ran].count(True) >= 1
     assert (await scan(graph, me="c")).ran  # released when done
+    # On the schedule, a replica whose turn comes just after another's completed scan skips it;
+    # once the interval has passed (here: none), it scans again.
+    scheduled = timedelta(hours=21.6)
+    assert (await scan(graph, me="d", unless_done_within=scheduled)).ran is False
+    assert (await scan(graph, me="d", unless_done_within=timedelta(0))).ran
 
 
 # The rule each planted kind of the seed breaks, had it come through the hub.

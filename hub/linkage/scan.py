@@ -56,17 +56,23 @@ def _firing(rule: str, row: dict[str, Any], graph: Graph) -> Firing:
     )
 
 
-async def scan(graph: Graph, me: str | None = None) -> ScanReport:
+async def scan(
+    graph: Graph, me: str | None = None, unless_done_within: timedelta | None = None
+) -> ScanReport:
+    """Scan now, unless another replica holds the lease or (with `unless_done_within`, as the
+    schedule asks) a scan completed within that time on any replica."""
     holder = me or replica_id()
     now = graph.clock.now()
     today, soon, recent = now.date(), now.date() + timedelta(days=30), now - timedelta(days=30)
+    done_before = now - unless_done_within if unless_done_within is not None else None
 
     async def take(tx: AsyncManagedTransaction) -> bool:
-        return await lease_repo.take(tx, LEASE, holder, now, now + LEASE_TTL)
+        return await lease_repo.take(tx, LEASE, holder, now, now + LEASE_TTL, done_before)
 
     if not await graph.write(take):
-        log.info("linkage scan skipped: another replica holds the lease")
+        log.info("linkage scan skipped: another replica holds the lease or has just scanned")
         return ScanReport(ran=False)
+    completed = False
     report = ScanReport(ran=True)
     try:
 
@@ -89,22 +95,26 @@ async def scan(graph: Graph, me: str | None = None) -> ScanReport:
             created = await graph.with_timeout(300).write(one)
             report.raised[rule] = sum(created)
             report.counted[rule] = len(created) - sum(created)
+        completed = True
     finally:
 
         async def release(tx: AsyncManagedTransaction) -> None:
-            await lease_repo.give_up(tx, LEASE, holder, graph.clock.now())
+            await lease_repo.give_up(tx, LEASE, holder, graph.clock.now(), completed)
 
         await graph.write(release)
     return report
 
 
 async def every(graph: Graph, interval_s: float) -> None:
-    """The schedule: a scan every `interval_s` (daily by default), on whichever replica takes
-    the lease first; a failed scan is logged and tried again at the next turn."""
+    """The schedule: a scan every `interval_s` (daily by default) across all replicas, each on
+    its own timer: the first to take the lease scans, and a replica whose turn comes less than
+    nine tenths of the interval after a completed scan skips it. A failed scan is logged and
+    tried again at the next turn."""
+    recently = timedelta(seconds=interval_s * 0.9)
     while True:
         await asyncio.sleep(interval_s)
         try:
-            report = await scan(graph)
+            report = await scan(graph, unless_done_within=recently)
             log.info(
                 "linkage scan",
                 extra={"fields": {"ran": report.ran, "raised": sum(report.raised.values())}},
