@@ -14,6 +14,7 @@ from tests.graphql import cypher, gql
 from tests.ingest_support import (
     World,
     Writer,
+    ago,
     codes,
     cylinder,
     employee,
@@ -23,7 +24,9 @@ from tests.ingest_support import (
     household,
     new_id_number,
     new_key,
+    new_plate,
     new_uscc,
+    truck,
 )
 
 
@@ -93,17 +96,28 @@ async def test_registering_a_household_for_another_stations_customer_answers_as_
     # ...and what B asserted is B's own claim, pending.
     [claim] = await cypher(
         graph,
-        "MATCH (:Household {id: $h})-[:CLAIMS_PERSON]->(c:PersonClaim) "
+        "MATCH (:Household {id: $h})-[:REGISTERED_TO]->(c:PersonClaim) "
         "RETURN c.claimedBy AS by, c.name AS name, c.status AS status",
         h=home_known,
     )
     assert claim == {"by": b.subject, "name": "冒名", "status": "PENDING"}
-    # B cannot read A's customer (stored name, phone) through its new household.
-    body = await gql(
-        b.client, "query($h: String!) { household(id: $h) { person { name phone } } }",
-        "enterprise", {"h": home_known}, enterprise=ub,
-    )  # fmt: skip
-    assert body["data"]["household"]["person"] is None
+    # B reads back only what it asserted, through its household as through a stranger's.
+    seen = [await _person_of(b, home, ub) for home in (home_known, home_new)]
+    assert seen[0] is not None
+    assert seen[1] is not None
+    assert seen[0] == seen[1] | {"idNumber": customer[:6] + "********" + customer[-4:]}
+    assert seen[0]["name"] == "冒*"  # B's own word, masked as B sees every name
+
+
+_PERSON = """query($h: String!) { household(id: $h) { person {
+    name phone idNumber verified qualifications households(first: 5) { totalCount } } } }"""
+
+
+async def _person_of(w: Writer, home: str, uscc: str) -> dict[str, object] | None:
+    body = await gql(w.client, _PERSON, "enterprise", {"h": home}, enterprise=uscc, sub=w.subject)
+    assert "errors" not in body, body
+    person: dict[str, object] | None = body["data"]["household"]["person"]
+    return person
 
 
 async def test_registering_an_employee_who_exists_answers_as_for_a_stranger(
@@ -122,6 +136,27 @@ async def test_registering_an_employee_who_exists_answers_as_for_a_stranger(
         graph, "MATCH (:Person {idNumber: $k})-[:EMPLOYED_BY]->(e) RETURN e.uscc AS u", k=clerk
     )
     assert employers == [{"u": ua}]  # the canonical person was not linked to B
+    # B's staff lists the clerk as B asserted it, like the stranger.
+    body = await gql(
+        b.client,
+        "query($u: String!) { enterprise(uscc: $u) { staff(first: 10) { totalCount "
+        "edges { node { id name qualifications verified employer { uscc } } } } } }",
+        "enterprise", {"u": ub}, enterprise=ub, sub=b.subject,
+    )  # fmt: skip
+    staff = body["data"]["enterprise"]["staff"]
+    assert staff["totalCount"] == 2
+    nodes = [e["node"] for e in staff["edges"]]
+    assert all(n["id"].startswith("Person:") and n["id"][7:] not in (clerk, "") for n in nodes)
+    assert [{k: v for k, v in n.items() if k != "id"} for n in nodes] == [
+        {"name": "测*", "qualifications": [], "verified": False, "employer": {"uscc": ub}}
+    ] * 2
+    # ...and each id opens the same view.
+    for n in nodes:
+        again_ = await gql(
+            b.client, "query($id: ID!) { node(id: $id) { ... on Person { name verified } } }",
+            "enterprise", {"id": n["id"]}, enterprise=ub, sub=b.subject,
+        )  # fmt: skip
+        assert again_["data"]["node"] == {"name": "测*", "verified": False}
 
 
 @pytest.fixture
@@ -156,3 +191,44 @@ async def test_a_follow_up_write_naming_a_claimed_person_answers_as_for_the_writ
         await forget(graph, b.subject)
         await graph.write(_cleanup, b.subject)
         await graph.write(_drop_enterprises, [station])
+
+
+async def test_delivering_to_a_household_with_a_claimed_person_answers_as_for_a_stranger(
+    stations: tuple[tuple[Writer, str], tuple[Writer, str]], graph: Graph
+) -> None:
+    """B's household names A's customer (B's claim) or a stranger: deliveries to either, and
+    the traces of the cylinders delivered, answer alike (no HOUSEHOLD_UNREGISTERED, no flag)."""
+    (a, ua), (b, ub) = stations
+    customer = new_id_number()
+    await a.ok("registerHouseholds", [household(new_key("H"), customer)], enterprise=ua)
+    plate, driver, escort = new_plate(), new_id_number(), new_id_number()
+    await b.ok("registerVehicles", [truck(plate)], enterprise=ub)
+    crew = [employee(driver, ["DG_DRIVER"], [plate]), employee(escort, ["DG_ESCORT"])]
+    await b.ok("registerEmployees", crew, enterprise=ub)
+    homes = [new_key("H"), new_key("H")]
+    for home, who in zip(homes, (customer, new_id_number()), strict=True):
+        await b.ok("registerHouseholds", [_forged(home, who)], enterprise=ub)
+    maker = new_uscc()
+    await b.ok("registerEnterprises", [enterprise(maker, "CYLINDER_MANUFACTURER")], "market")
+    try:
+        codes_ = [new_key("C"), new_key("C")]
+        await b.ok("registerCylinders", [cylinder(c, maker) for c in codes_], enterprise=ub)
+        answers = []
+        for code, home in zip(codes_, homes, strict=True):
+            item = {"eventId": new_key("D"), "cylinder": code, "household": home,
+                    "vehicle": plate, "driver": driver, "escort": escort,
+                    "time": ago(minutes=5)}  # fmt: skip
+            answers.append(await b.results("recordDeliveries", [item], enterprise=ub))
+        assert _strip(answers[0]) == _strip(answers[1])
+        assert all(r["ok"] for r in answers[0]), answers[0]
+        flags = []
+        for code in codes_:
+            body = await gql(
+                b.client, "query($c: String!) { traceCylinder(code: $c) { flags { kind } "
+                "location { person { name } } } }", "enterprise", {"c": code}, enterprise=ub,
+                sub=b.subject,
+            )  # fmt: skip
+            flags.append(body["data"]["traceCylinder"])
+        assert flags[0] == flags[1] == {"flags": [], "location": {"person": {"name": "冒*"}}}
+    finally:
+        await graph.write(_drop_enterprises, [maker])

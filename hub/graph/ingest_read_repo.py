@@ -36,7 +36,9 @@ STATE: dict[str, str] = {
     "Enterprise": "{kind: n.kind}",
     "Cylinder": "{status: n.status, model: n.model, nextInspection: n.nextInspection, "
     "scrapDate: n.scrapDate, owner: [(n)-[:OWNED_BY]->(o:Enterprise) | o.uscc][0]}",
-    "Household": "{status: n.status, registered: EXISTS { (n)-[:REGISTERED_TO]->(:Person) }}",
+    # A station's claim on a person another client recorded registers its household too.
+    "Household": "{status: n.status, "
+    "registered: EXISTS { (n)-[:REGISTERED_TO]->(:Person|PersonClaim) }}",
     # What the writer itself asserted of a person another client recorded (its PersonClaim)
     # stands for the person in its own checks: a follow-up write then answers as it would for a
     # person the writer registered itself, and tells nothing of the canonical one.

@@ -71,7 +71,9 @@ for _label, _links in LINKS.items():  # every link is a relationship of the mode
 # A household is registered to a real-name person: a person unknown to the graph is created with
 # it, one the writer itself recorded is reused. A person another client recorded is never linked
 # or changed on this writer's word: what it asserted is held as its claim, pending a match or a
-# police verification, and the writer's answer is the same as for an unknown person.
+# police verification, and the writer's answer is the same as for an unknown person. The claim
+# stands where the person would (REGISTERED_TO, EMPLOYED_BY, DRIVES, the events' BY), with the
+# same defaults, so the writer reads it back (hub/resolvers/compiler.py) like a person of its own.
 _HOUSEHOLD_PERSON = (
     "CALL { WITH e, row, created WITH e, row WHERE created "
     "OPTIONAL MATCH (known:Person {idNumber: row.extra.person.idNumber}) "
@@ -86,9 +88,10 @@ _HOUSEHOLD_PERSON = (
     "CALL { WITH e, row, known WITH e, row, known "
     "WHERE known IS NOT NULL AND known.recordedBy <> $by "
     "MERGE (c:PersonClaim {claimedBy: $by, idNumber: row.extra.person.idNumber}) "
-    "ON CREATE SET c.name = row.extra.person.name, c.phone = row.extra.person.phone, "
-    "c.status = 'PENDING', c.claimedAt = $now "
-    "MERGE (e)-[:CLAIMS_PERSON]->(c) } } "
+    "ON CREATE SET c.pid = randomUUID(), "
+    "c.name = row.extra.person.name, c.phone = row.extra.person.phone, "
+    "c.qualifications = [], c.verified = false, c.status = 'PENDING', c.claimedAt = $now "
+    "MERGE (e)-[:REGISTERED_TO]->(c) } } "
 )
 
 # registerEmployees naming a person another client recorded: the writer's own claim, with its
@@ -96,7 +99,7 @@ _HOUSEHOLD_PERSON = (
 _PERSON_CLAIM = (
     "UNWIND $rows AS row MERGE (e:PersonClaim {claimedBy: $by, idNumber: row.key}) "
     "ON CREATE SET e += row.props, e.contentHash = row.hash, e.status = 'PENDING', "
-    "e.claimedAt = $now, e.ingestPending = true "
+    "e.pid = randomUUID(), e.verified = false, e.claimedAt = $now, e.ingestPending = true "
     "WITH e, row, coalesce(e.ingestPending, false) AS created REMOVE e.ingestPending "
     "WITH e, row, created "
 )
@@ -122,6 +125,23 @@ def _times_as_text(label: str, rows: list[dict[str, Any]]) -> list[dict[str, Any
     return out
 
 
+def _link(link: Link) -> str:
+    """The clause linking a created node `e` to the nodes its row names for `link`. A person the
+    writer holds a claim on is named by that claim, never by the canonical record."""
+    target = "MATCH (t:" + link.target + " {" + NATURAL_KEYS[link.target] + ": k}) "
+    if link.target == "Person":
+        target = (
+            "OPTIONAL MATCH (own:PersonClaim {claimedBy: $by, idNumber: k}) "
+            "OPTIONAL MATCH (known:Person {idNumber: k}) "
+            "WITH e, coalesce(own, known) AS t WHERE t IS NOT NULL "
+        )
+    return (
+        "CALL { WITH e, row, created WITH e, row WHERE created "
+        "UNWIND row.links." + link.field + " AS k " + target
+        + "MERGE (e)-[:" + link.rel + "]->(t) } "
+    )  # fmt: skip
+
+
 @cache
 def create_statement(label: str) -> LiteralString:
     key = NATURAL_KEYS[label]
@@ -136,13 +156,7 @@ def create_statement(label: str) -> LiteralString:
         "WITH e, row, coalesce(e.ingestPending, false) AS created REMOVE e.ingestPending "
         "WITH e, row, created "
     )
-    for link in LINKS[label]:
-        query += (
-            "CALL { WITH e, row, created WITH e, row WHERE created "
-            "UNWIND row.links." + link.field + " AS k "
-            "MATCH (t:" + link.target + " {" + NATURAL_KEYS[link.target] + ": k}) "
-            "MERGE (e)-[:" + link.rel + "]->(t) } "
-        )
+    query += "".join(_link(link) for link in LINKS[label])
     if label == "Household":
         query += _HOUSEHOLD_PERSON
     query += "RETURN row.key AS key, created, e.contentHash AS hash"
@@ -182,14 +196,7 @@ async def _recorded_by_others(tx: AsyncManagedTransaction, keys: list[str], by: 
 
 @cache
 def claim_statement() -> LiteralString:
-    query = _PERSON_CLAIM
-    for link in LINKS["Person"]:
-        query += (
-            "CALL { WITH e, row, created WITH e, row WHERE created "
-            "UNWIND row.links." + link.field + " AS k "
-            "MATCH (t:" + link.target + " {" + NATURAL_KEYS[link.target] + ": k}) "
-            "MERGE (e)-[:" + link.rel + "]->(t) } "
-        )
+    query = _PERSON_CLAIM + "".join(_link(link) for link in LINKS["Person"])
     query += "RETURN row.key AS key, created, e.contentHash AS hash"
     return cast(LiteralString, query)  # type: ignore[redundant-cast]
 

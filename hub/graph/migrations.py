@@ -74,9 +74,12 @@ def _search_indexes() -> list[LiteralString]:
 CONSTRAINTS: list[LiteralString] = [
     *_catalog_constraints(),
     # A writer's claim about a person another client recorded (hub.graph.ingest_write_repo): one
-    # per writer and identity number; not a graph type, so no read reaches it.
+    # per writer and identity number. Not a graph type: only its writer reads it, as a Person
+    # (hub/resolvers/compiler.py), by the random `pid` of its global id.
     "CREATE CONSTRAINT person_claim_unique IF NOT EXISTS "
     "FOR (n:PersonClaim) REQUIRE (n.claimedBy, n.idNumber) IS UNIQUE",
+    "CREATE CONSTRAINT person_claim_pid_unique IF NOT EXISTS "
+    "FOR (n:PersonClaim) REQUIRE n.pid IS UNIQUE",
     # The OAuth registry (hub.oauth): clients, people, single-use codes, the jti deny list.
     "CREATE CONSTRAINT oauthclient_clientid_unique IF NOT EXISTS "
     "FOR (n:OAuthClient) REQUIRE n.clientId IS UNIQUE",

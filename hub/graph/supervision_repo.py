@@ -94,13 +94,16 @@ def cylinders(area: Area, scope: Scope) -> str:
 
 def households(area: Area, scope: Scope) -> str:
     """Households using gas (not closed), those registered under a real name (a readable person
-    and not marked unregistered), and per month the households registered in the window."""
+    or a station's pending claim on one, and not marked unregistered), and per month the
+    households registered in the window."""
     return (
         "MATCH (h:Household) WHERE " + scope("Household", "h")
         + " AND coalesce(h.status, '') <> 'CLOSED' AND " + area.where("h.district", "h.street")
         + " WITH " + area.key("h.district", "h.street") + " AS area, h,"
-        " coalesce(h.status, '') <> 'UNREGISTERED' AND EXISTS { MATCH (h)-[:REGISTERED_TO]->"
-        "(p:Person) WHERE " + scope("Person", "p") + " } AS registered,"
+        " coalesce(h.status, '') <> 'UNREGISTERED' AND (EXISTS { MATCH (h)-[:REGISTERED_TO]->"
+        "(p:Person) WHERE " + scope("Person", "p") + " }"
+        # a station's pending claim on a person is its household's real-name registration
+        " OR EXISTS { (h)-[:REGISTERED_TO]->(:PersonClaim) }) AS registered,"
         " CASE WHEN " + _in_window_date("h.registeredOn") + " THEN " + _month("h.registeredOn")
         + " END AS month"
         " WITH area, month, count(h) AS n, count(CASE WHEN registered THEN 1 END) AS reg"

@@ -141,7 +141,8 @@ def cylinder_flags(view: TraceView, kinds: Collection[str]) -> str:
         parts.append(
             "COLLECT { MATCH (c)<-[:OF]-(e:Delivery)-[:TO]->(h:Household) WHERE "
             + rule("Delivery", "e") + " AND " + rule("Household", "h")
-            + " AND (h.status = 'UNREGISTERED' OR NOT EXISTS { (h)-[:REGISTERED_TO]->(:Person) })"
+            + " AND (h.status = 'UNREGISTERED'"
+            " OR NOT EXISTS { (h)-[:REGISTERED_TO]->(:Person|PersonClaim) })"
             " RETURN " + _flag("DELIVERED_TO_UNREGISTERED_HOUSEHOLD", *event_time,
                                gid("Delivery", "e")) + " }"
         )  # fmt: skip

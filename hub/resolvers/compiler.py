@@ -28,6 +28,12 @@ from hub.resolvers.selection import Selection
 
 CONNECTION_FIELDS = {"edges", "pageInfo", "totalCount"}
 
+# What a writer asserted of a person another client recorded is its claim (written by
+# hub/graph/ingest_write_repo.py, linked where the person would be): to that writer, and to no
+# one else, its claims are persons, so it reads back what it sent and nothing of the canonical
+# record, exactly as for a person it registered itself.
+CLAIM_LABEL = "PersonClaim"
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -71,11 +77,14 @@ class Compiler(Selection):
             self.params["scopeEnterprise"] = principal.enterprise
         if principal.district:
             self.params["scopeDistrict"] = principal.district
+        self.claims = bool(principal.enterprise)  # only enterprise clients write people
+        self._values = len(self.params) - 1  # value parameters are $p<n>, numbered on
 
     # --- names and parameters -----------------------------------------------------------
 
     def param(self, value: Any) -> str:
-        name = "p" + str(len(self.params))
+        self._values += 1
+        name = "p" + str(self._values)
         self.params[name] = value
         return "$" + name
 
@@ -118,7 +127,20 @@ class Compiler(Selection):
 
     def row_rule(self, type_name: str, var: str) -> str | None:
         """The predicate every row of `type_name` must pass for this principal, if any."""
-        return policy.row_rule(self.principal, type_name, var)
+        rule = policy.row_rule(self.principal, type_name, var)
+        if self.claims and type_name == "Person":
+            self.params["claimant"] = self.principal.subject
+            return (
+                "((" + var + ":Person AND (" + (rule or "true") + ")) OR (" + var + ":"
+                + CLAIM_LABEL + " AND " + var + ".claimedBy = $claimant))"
+            )  # fmt: skip
+        return rule
+
+    def label(self, type_name: str) -> str:
+        """The label expression the rows of `type_name` are matched by (row_rule tells them
+        apart): a writer's own claims stand with the persons."""
+        label = TYPES[type_name].label
+        return label + "|" + CLAIM_LABEL if self.claims and type_name == "Person" else label
 
     # --- projections ----------------------------------------------------------------------
 
@@ -168,9 +190,10 @@ class Compiler(Selection):
                     self.require_type(type_name, path + " on " + type_name)
                 continue
             rule = self.row_rule(type_name, x)
-            allowed.append("(" + x + ":" + type_name + (" AND " + rule if rule else "") + ")")
+            label = self.label(type_name)
+            allowed.append("(" + x + ":" + label + (" AND " + rule if rule else "") + ")")
             cases.append(
-                "WHEN " + x + ":" + type_name + " THEN "
+                "WHEN " + x + ":" + label + " THEN "
                 + self.project(type_name, x, nodes, typename=True)
             )  # fmt: skip
         self.cost += ANY_LIMIT * self._depth_factor
@@ -199,7 +222,8 @@ class Compiler(Selection):
         self.cost += 1
         where = self.row_rule(link.target, target)
         return (
-            "COLLECT { MATCH (" + var + ")" + link.pattern + "(" + target + ":" + link.target + ")"
+            "COLLECT { MATCH (" + var + ")" + link.pattern + "(" + target + ":"
+            + self.label(link.target) + ")"
             + (" WHERE " + where if where else "")
             + " RETURN " + self.project(link.target, target, nodes) + " LIMIT 1 }[0]"
         )  # fmt: skip
@@ -221,9 +245,9 @@ class Compiler(Selection):
         first = self._page_size(args, path)
         t = self.var()
         match = (
-            "MATCH (" + parent_var + ")" + link.pattern + "(" + t + ":" + label + ")"
+            "MATCH (" + parent_var + ")" + link.pattern + "(" + t + ":" + self.label(label) + ")"
             if parent_var
-            else "MATCH (" + t + ":" + label + ")"
+            else "MATCH (" + t + ":" + self.label(label) + ")"
         )
         conditions = self._where(label, t, args, path)
         selected = self.collect(self.object_type(label + "Connection"), nodes)
@@ -293,7 +317,7 @@ class Compiler(Selection):
         # sorts (its date, its name) by where the page starts.
         anchor_rule = self.row_rule(label, a)
         return (
-            "EXISTS { MATCH (" + a + ":" + label + " {" + tmap.global_key + ": "
+            "EXISTS { MATCH (" + a + ":" + self.label(label) + " {" + tmap.global_key + ": "
             + self.param(anchor_key) + "}) WHERE ("
             + (anchor_rule + ") AND (" if anchor_rule else "")
             + row_sort + " " + op + " " + anchor_sort
@@ -373,7 +397,7 @@ class Compiler(Selection):
         where = self.row_rule(type_name, t)
         prop = tmap.global_key if by_global_key else tmap.key
         return (
-            "COLLECT { MATCH (" + t + ":" + tmap.label + " {" + prop + ": "
+            "COLLECT { MATCH (" + t + ":" + self.label(type_name) + " {" + prop + ": "
             + self.param(key) + "})" + (" WHERE " + where if where else "")
             + " RETURN " + self.project(type_name, t, nodes, typename=typename) + " LIMIT 1 }[0]"
         )  # fmt: skip
