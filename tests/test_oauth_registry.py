@@ -8,12 +8,13 @@ from collections.abc import AsyncIterator
 from contextlib import redirect_stdout
 
 import pytest
+from neo4j import AsyncManagedTransaction
 
 from hub.app import create_app
 from hub.cli import main
 from hub.config import Environment, Settings
 from hub.errors import Unauthenticated
-from hub.graph.driver import Graph, connection_for
+from hub.graph.driver import Graph, connection_for, fetch_all
 from hub.oauth import admin, registry
 from hub.oauth.service import DemoCredentialsInProduction, OAuth
 from tests.oauth_support import Registrar, claims_for, hub_key, sign, unique
@@ -130,3 +131,35 @@ def test_users_add_reads_the_password_from_stdin_and_never_prints_it(
     listed = hub("users", "list")
     assert username in listed
     assert "correct horse" not in listed
+
+
+class _RolledBack(Exception):
+    def __init__(self, deleted: int, left: int) -> None:
+        self.deleted, self.left = deleted, left
+
+
+async def test_removing_the_demo_credentials_deletes_every_demo_client_and_person(
+    graph: Graph,
+) -> None:
+    """`hub demo remove`'s statement, run and rolled back: the suite's own demo credentials
+    (used by the browser tests) stay."""
+    client = await admin.add_client(graph, unique("demo"), "police", "graph:read", demo=True)
+    user = await admin.add_user(
+        graph, unique("demo-u"), "market", "graph:read", "a long demo password", demo=True
+    )
+    try:
+
+        async def remove_then_roll_back(tx: AsyncManagedTransaction) -> None:
+            deleted = await registry.delete_demo_credentials(tx)
+            left = await fetch_all(
+                tx, "MATCH (n) WHERE (n:OAuthClient OR n:OAuthUser) AND n.demo RETURN n"
+            )
+            raise _RolledBack(deleted, len(left))
+
+        with pytest.raises(_RolledBack) as done:
+            await graph.write(remove_then_roll_back)
+        assert done.value.deleted >= 2  # ours, and any the suite made
+        assert done.value.left == 0
+    finally:
+        await graph.write(registry.delete_client, client.client.client_id)
+        await graph.write(registry.delete_user, user.username)

@@ -174,7 +174,7 @@ async def delete_demo_credentials(tx: AsyncManagedTransaction) -> int:
         "OPTIONAL MATCH (c:OAuthClient) WHERE c.demo = true "
         "WITH collect(c) AS clients "
         "OPTIONAL MATCH (u:OAuthUser) WHERE u.demo = true "
-        "WITH clients + collect(u) AS doomed "
+        "WITH clients, collect(u) AS users WITH clients + users AS doomed "
         "FOREACH (n IN doomed | DETACH DELETE n) RETURN size(doomed) AS deleted",
     )
     return int(rows[0]["deleted"])
