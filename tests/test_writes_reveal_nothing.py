@@ -132,6 +132,17 @@ async def test_registering_an_employee_who_exists_answers_as_for_a_stranger(
     assert all(r["ok"] for r in known)
     again = await b.results("registerEmployees", [employee(clerk, [])], enterprise=ub)
     assert again[0]["replayed"] is True  # B's own history: its claim, replayed
+    # The id answered is the opaque one every read uses (never the identity number), the same
+    # on a replay, and it opens what B asserted.
+    for result in (known[0], unknown[0]):
+        assert result["id"].startswith("Person:")
+        assert clerk not in result["id"]
+        opened = await gql(
+            b.client, "query($id: ID!) { node(id: $id) { ... on Person { name } } }",
+            "enterprise", {"id": result["id"]}, enterprise=ub, sub=b.subject,
+        )  # fmt: skip
+        assert opened["data"]["node"] == {"name": "测*"}
+    assert again[0]["id"] == known[0]["id"]
     employers = await cypher(
         graph, "MATCH (:Person {idNumber: $k})-[:EMPLOYED_BY]->(e) RETURN e.uscc AS u", k=clerk
     )

@@ -184,6 +184,20 @@ async def create_nodes(
     return done
 
 
+async def person_global_keys(
+    tx: AsyncManagedTransaction, keys: list[str], by: str
+) -> dict[str, str]:
+    """Identity number -> the `pid` of the writer's view of that person: its own claim if it holds
+    one, else the person (hub/resolvers/compiler.py reads the same)."""
+    result = await tx.run(
+        "UNWIND $keys AS k OPTIONAL MATCH (c:PersonClaim {claimedBy: $by, idNumber: k}) "
+        "OPTIONAL MATCH (p:Person {idNumber: k}) RETURN k, coalesce(c.pid, p.pid) AS pid",
+        keys=keys,
+        by=by,
+    )
+    return {r["k"]: r["pid"] async for r in result if r["pid"] is not None}
+
+
 async def _recorded_by_others(tx: AsyncManagedTransaction, keys: list[str], by: str) -> set[str]:
     result = await tx.run(
         "MATCH (p:Person) WHERE p.idNumber IN $keys AND coalesce(p.recordedBy, '') <> $by "

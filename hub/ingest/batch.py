@@ -125,6 +125,7 @@ async def _write_batch(
         written = sum(1 for i in valid if i.ok and not i.replayed)
         if audit is not None and written:  # the entry commits with the data, or neither does
             await audit.append(tx, written, moment.now)
+    await _global_keys(tx, spec, [i for i in todo if i.ok], principal.subject)
     # The linkage, in this same transaction: a refusal and the alert it fires commit together.
     if linkage:
         fresh = [i for i in valid if i.ok and not i.replayed]
@@ -132,6 +133,19 @@ async def _write_batch(
         firings += incident_firings(spec, moment, fresh)
         await raise_for(tx, firings, principal, moment)
     return items
+
+
+async def _global_keys(
+    tx: AsyncManagedTransaction, spec: Spec, written: list[Item], by: str
+) -> None:
+    """The key of each written or replayed item's global id, where it is not the natural key: a
+    person's id is its random `pid` (or that of the writer's claim), never its identity number."""
+    if not written or spec.updates or spec.label != "Person":  # the one such type (catalog)
+        return
+    keys = await repo.person_global_keys(tx, [i.draft.key for i in written if i.draft], by)
+    for item in written:
+        if item.draft is not None:
+            item.global_key = keys.get(item.draft.key)
 
 
 async def _store(
@@ -214,6 +228,7 @@ def _result(spec: Spec, decided: Item, item: Item) -> Result:
     errors = decided.errors if item.ok else item.errors
     ok = not errors
     key = item.draft.key if item.draft is not None else None
+    key = decided.global_key or key
     global_id = spec.label + ":" + key if ok and key else None
     return Result(
         item.index, ok, global_id, ok and (decided.replayed or decided is not item), errors

@@ -55,6 +55,7 @@ class Item:
     errors: list[ItemError]
     hash: str = ""
     replayed: bool = False
+    global_key: str | None = None  # where the global id is not the natural key (Person's pid)
 
     def fail(self, field_name: str | None, code: Code, message: str) -> None:
         self.errors.append(ItemError(field_name, code, message))
