@@ -29,6 +29,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from bench.children import die_with_parent
+
 HAPROXY = "/usr/sbin/haproxy"
 
 W1 = """query W1($code: String!) { cylinder(code: $code) {
@@ -131,8 +133,9 @@ class Process:
 def _spawn(name: str, cmd: list[str], env: dict[str, str], log: Path) -> Process:
     with log.open("ab") as out:
         popen = subprocess.Popen(
-            cmd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
+            cmd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            preexec_fn=die_with_parent,
+        )  # fmt: skip
     return Process(name, popen)
 
 

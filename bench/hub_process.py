@@ -15,6 +15,8 @@ from typing import Any
 
 import httpx
 
+from bench.children import die_with_parent
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -40,6 +42,7 @@ def hub_server(instance: str, env: dict[str, str] | None = None) -> Iterator[str
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        preexec_fn=die_with_parent,
     )
     try:
         yield f"http://127.0.0.1:{port}"

@@ -28,6 +28,7 @@ from typing import Any
 
 from bench import run as bench_run
 from bench import wrk
+from bench.children import die_with_parent
 from bench.hub_process import free_port
 from bench.run import Bench, choose_parameters, load_average, prepare_neo4j
 from bench.settings import HUB_MAX_PAGE, INSTANCE, PORTS, Method
@@ -121,6 +122,7 @@ def main() -> int:
                     env=env | {"PYTHONPATH": str(folder)},
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
+                    preexec_fn=die_with_parent,
                 )
             for name in ports:
                 _wait(bench.url(name).removesuffix("/graphql") + "/readyz", procs[name])

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import AsyncIterator, Iterator
+from types import FrameType
 
 import httpx
 import pytest
@@ -16,6 +18,17 @@ from hub.app import create_app
 from hub.config import Settings
 from hub.graph.driver import Graph, graph_for, open_driver
 from tests.servers import redis_server
+
+
+def _interrupted(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+# A run stopped by SIGTERM (a `timeout`, CI cancelling) unwinds like Ctrl-C: the fixtures'
+# teardowns stop the servers they started (an outage test's Neo4j, Redis, hub replicas) instead
+# of leaving them running. Children of bench/cluster.py also die with this process
+# (bench/children.py), which covers a SIGKILL too.
+signal.signal(signal.SIGTERM, _interrupted)
 
 os.environ.setdefault("HUB_NEO4J_INSTANCE", "test")
 os.environ.setdefault("HUB_ENV", "test")

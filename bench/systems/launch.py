@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from bench.children import die_with_parent
 from bench.settings import PORTS
 from bench.systems import raw_more
 from hub.config import PROJECT_ROOT
@@ -75,8 +76,9 @@ class Systems:
             log = open(LOGS / f"{name}.log", "wb")
             own = env | ({"HUB_AUDIT_ENABLED": "false"} if name == "hub-noaudit" else {})
             self.procs[name] = subprocess.Popen(
-                cmd, cwd=PROJECT_ROOT, env=own, stdout=log, stderr=subprocess.STDOUT
-            )
+                cmd, cwd=PROJECT_ROOT, env=own, stdout=log, stderr=subprocess.STDOUT,
+                preexec_fn=die_with_parent,
+            )  # fmt: skip
         try:
             for name, (_, path) in self.commands().items():
                 self._wait(name, path)
