@@ -11,7 +11,8 @@ graphql-transport-ws client (development principal header, market role). Then:
               signed POST received (signature verified) and to the subscription's message;
   ingestion   `batches` of `size` fillings, one in ten of an overdue cylinder (refused, an alert
               raised or counted), on a hub with the linkage on and on one with it off
-              (HUB_LINKAGE_ENABLED=false): events per second and their ratio;
+              (HUB_LINKAGE_ENABLED=false), both running, batch for batch in turns: the median
+              events per second of each and their ratio;
   scan        `hub linkage scan` of the whole graph, timed.
 What it recorded is deleted at the end (its own rows, its client, its endpoint). A measurement,
 not a test: it asserts nothing about time.
@@ -22,10 +23,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import secrets
 import socket
 import statistics
 import time
+from contextlib import AsyncExitStack
 from datetime import timedelta
 from typing import Any
 
@@ -211,26 +214,38 @@ async def latency(instance: str, base_url: str, trials: int) -> None:
     print(f"  signatures refused by the receiver: {receiver.bad}")
 
 
-async def ingestion(instance: str, base_url: str, batches: int, size: int, tag: str) -> float:
+async def ingestion(
+    instance: str, urls: dict[str, str], batches: int, size: int
+) -> dict[str, list[float]]:
+    """Events per second of each batch, per hub, the hubs taking turns batch by batch (who goes
+    first alternates), so that the machine's background load hits both alike."""
     settings = Settings(hub_neo4j_instance=instance)
-    by = f"bench-link-{tag}-{secrets.token_hex(4)}"
+    tags = {name: f"bench-link-{name}-{secrets.token_hex(4)}" for name in urls}
+    rates: dict[str, list[float]] = {name: [] for name in urls}
     try:
-        async with httpx.AsyncClient(base_url=base_url, timeout=300) as http:
-            await wait_ready(http)
-            hub = Hub(http, by)
-            await hub.setup()
-            bad = size // 10
-            good = await hub.cylinders(size - bad, overdue=False, tag="ok")
-            overdue = await hub.cylinders(bad, overdue=True, tag="od")
-            await hub.fill(good + overdue, "warm")
-            started = time.perf_counter()
+        async with AsyncExitStack() as stack:
+            hubs, codes = {}, {}
+            for name, url in urls.items():
+                http = await stack.enter_async_context(httpx.AsyncClient(base_url=url, timeout=300))
+                await wait_ready(http)
+                hubs[name] = hub = Hub(http, tags[name])
+                await hub.setup()
+                bad = size // 10
+                good = await hub.cylinders(size - bad, overdue=False, tag="ok")
+                overdue = await hub.cylinders(bad, overdue=True, tag="od")
+                codes[name] = good + overdue
+                await hub.fill(codes[name], "warm")
+            order = list(urls)
             for b in range(batches):
-                done = await hub.fill(good + overdue, f"b{b}")
-                assert done["failed"] == bad, done
-            elapsed = time.perf_counter() - started
+                for name in order if b % 2 == 0 else order[::-1]:
+                    started = time.perf_counter()
+                    done = await hubs[name].fill(codes[name], f"b{b}")
+                    rates[name].append(size / (time.perf_counter() - started))
+                    assert done["failed"] == size // 10, done
     finally:
-        await _forget(settings, by, None)
-    return batches * size / elapsed
+        for tag in tags.values():
+            await _forget(settings, tag, None)
+    return rates
 
 
 async def scan_time(instance: str) -> None:
@@ -255,17 +270,31 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=40)
     parser.add_argument("--batches", type=int, default=6)
     parser.add_argument("--size", type=int, default=500)
+    parser.add_argument("--only", choices=["latency", "ingestion", "scan"], help="one part")
     args = parser.parse_args()
-    with hub_server(args.instance) as base_url:
-        asyncio.run(latency(args.instance, base_url, args.trials))
-        on = asyncio.run(ingestion(args.instance, base_url, args.batches, args.size, "on"))
-    with hub_server(args.instance, {"HUB_LINKAGE_ENABLED": "false"}) as base_url:
-        off = asyncio.run(ingestion(args.instance, base_url, args.batches, args.size, "off"))
-    print(f"ingestion, {args.batches} batches of {args.size} fillings (1 in 10 refused)")
-    print(f"  linkage on   {on:>8.0f} events/s")
+    if args.only in (None, "latency"):
+        with hub_server(args.instance) as base_url:
+            asyncio.run(latency(args.instance, base_url, args.trials))
+    if args.only in (None, "ingestion"):
+        _compare_ingestion(args.instance, args.batches, args.size)
+    if args.only in (None, "scan"):
+        asyncio.run(scan_time(args.instance))
+
+
+def _compare_ingestion(instance: str, batches: int, size: int) -> None:
+    with (
+        hub_server(instance) as on_url,
+        hub_server(instance, {"HUB_LINKAGE_ENABLED": "false"}) as off_url,
+    ):
+        before = os.getloadavg()[0]
+        rates = asyncio.run(ingestion(instance, {"on": on_url, "off": off_url}, batches, size))
+        after = os.getloadavg()[0]
+    on, off = statistics.median(rates["on"]), statistics.median(rates["off"])
+    print(f"ingestion, {batches} batches of {size} fillings (1 in 10 refused) per hub,")
+    print(f"  the two hubs taking turns; load average {before:.1f} -> {after:.1f}")
+    print(f"  linkage on   {on:>8.0f} events/s (median of batches)")
     print(f"  linkage off  {off:>8.0f} events/s")
     print(f"  on / off     {on / off:>8.2f} x")
-    asyncio.run(scan_time(args.instance))
 
 
 if __name__ == "__main__":
