@@ -18,7 +18,7 @@ from hub.config import Settings
 from hub.graph.driver import Graph
 from hub.identifiers import make_resident_id
 from hub.linkage.lookups import RULE
-from tests.audit_support import one_entry, request_id
+from tests.audit_support import one_entry, request_id, run_write
 from tests.graphql import cypher, error_codes, principal_header, scalar
 
 ClientFactory = Callable[[Starlette], AsyncIterator[httpx.AsyncClient]]
@@ -29,8 +29,25 @@ LOOKUP = (
 )
 
 
-def _sub(prefix: str) -> str:
-    return prefix + "-" + secrets.token_hex(4)
+SUB_PREFIX = "t-lookup-"
+
+
+def _sub(role: str) -> str:
+    return SUB_PREFIX + role + "-" + secrets.token_hex(4)
+
+
+@pytest.fixture(autouse=True)
+async def _forget_alerts(graph: Graph) -> AsyncIterator[None]:
+    """The alerts these tests raise are about no graph row: removed afterwards, with any
+    webhook delivery of them, so that no other test meets them."""
+    yield
+    await run_write(
+        graph,
+        "MATCH (a:Alert {rule: $rule}) WHERE a.openKey STARTS WITH $key "
+        "OPTIONAL MATCH (d:WebhookDelivery {alert: a.id}) DETACH DELETE a, d",
+        rule=RULE,
+        key=RULE + "|OAuthClient:" + SUB_PREFIX,
+    )
 
 
 def _nobody(i: int) -> str:
