@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import AsyncIterator, Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import httpx
@@ -18,7 +18,7 @@ from hub.config import Settings
 from hub.graph.driver import Graph
 from hub.identifiers import make_resident_id
 from hub.linkage.lookups import RULE
-from tests.audit_support import one_entry, request_id, run_write
+from tests.audit_support import entries_for, one_entry, request_id, run_write
 from tests.graphql import cypher, error_codes, principal_header, scalar
 
 ClientFactory = Callable[[Starlette], AsyncIterator[httpx.AsyncClient]]
@@ -166,15 +166,16 @@ async def test_a_lookup_with_no_purpose_argument_is_not_a_valid_document(
 
 
 async def test_malformed_numbers_are_refused_before_any_quota_is_spent(
-    quota_of: Any, person: dict[str, Any]
+    quota_of: Any, graph: Graph, person: dict[str, Any]
 ) -> None:
     n = person["number"]
     wrong_check = n[:17] + ("0" if n[17] != "0" else "1")
     malformed = [wrong_check, n[:17], n[:6] + "19991341" + n[14:], "35010219760711122Y"]
     headers = principal_header("housing", sub=_sub("housing"))
+    rid = request_id("lookup-malformed")
     async for c in quota_of(1):
         for number in malformed:
-            body = await _post(c, LOOKUP, headers, n=number, p=PURPOSE)
+            body = await _post(c, LOOKUP, {**headers, "X-Request-Id": rid}, n=number, p=PURPOSE)
             [error] = body["errors"]
             assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "idNumber"}
         # The one lookup of the day is still there, and then it is spent.
@@ -182,6 +183,9 @@ async def test_malformed_numbers_are_refused_before_any_quota_is_spent(
         assert body["data"]["personByIdNumber"]["id"] == person["id"]
         body = await _post(c, LOOKUP, headers, n=n, p=PURPOSE)
         assert error_codes(body) == ["LIMIT_EXCEEDED"]
+    # A refused lookup is audited with its purpose too.
+    entries = await entries_for(graph, rid)
+    assert [(e.decision, e.purpose) for e in entries] == [("invalid", PURPOSE)] * len(malformed)
 
 
 async def test_thirty_aliased_lookups_spend_thirty_of_the_quota(
@@ -323,3 +327,22 @@ async def test_the_quota_holds_across_replicas_sharing_redis(
                 for r in (one, two, one, two)
             ]
     assert [error_codes(a) for a in answers] == [[], [], [], ["LIMIT_EXCEEDED"]]
+
+
+async def test_the_quota_is_for_the_day_in_fuzhou_not_on_the_machine(
+    settings: Settings, make_client: ClientFactory, redis_url: str, person: dict[str, Any]
+) -> None:
+    """23:59 on 1 December and 00:00 on 2 December in Fuzhou are the same UTC day: two days of
+    quota all the same."""
+    headers = principal_header("housing", sub=_sub("housing"))
+    answers = []
+    for pin in ("2026-12-01T23:59:00+08:00", "2026-12-02T00:01:00+08:00"):
+        pinned = settings.model_copy(
+            update={"hub_id_lookup_quota": 1, "hub_redis_url": redis_url,
+                    "hub_clock_pin": datetime.fromisoformat(pin)}
+        )  # fmt: skip
+        async for c in make_client(create_app(pinned)):
+            for _ in range(2):
+                answers.append(error_codes(await _post(c, LOOKUP, headers, n=person["number"],
+                                                       p=PURPOSE)))  # fmt: skip
+    assert answers == [[], ["LIMIT_EXCEEDED"], [], ["LIMIT_EXCEEDED"]]

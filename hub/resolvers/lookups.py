@@ -109,9 +109,8 @@ def _spent(info: Info, quota: LookupQuota) -> LimitExceeded:
 
 
 async def person_by_id_number(info: Info, id_number: str, purpose: str) -> Any:
-    stated = stated_purpose(purpose)
+    _note_purpose(info, stated_purpose(purpose))  # audited from here on, whatever follows
     number = valid_id_number(info, id_number)
-    _note_purpose(info, stated)
     c = compiler_for(info)
     c.require_type("Person", info.field_name)
     expression = c.one("Person", number, document(info).field_nodes)  # masks and row rules
