@@ -422,6 +422,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.oauth = oauth
     app.state.audit = audit
+    app.state.shared_store = store  # per-client quotas of lookups (hub/lookup_quota.py)
     return app
 
 

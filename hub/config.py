@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     # Where replicas share the rate limit and the failed-authentication throttles
     # (redis://host:port/db); unset, each process counts its own.
     hub_redis_url: str | None = Field(default=None, repr=False)
+    # personByIdNumber (hub/resolvers/lookups.py): lookups each client may make per Fuzhou day
+    # (0: none), and how many of them finding nobody in a day raise ID_LOOKUP_ENUMERATION.
+    # Counted in Redis with HUB_REDIS_URL, else per process.
+    hub_id_lookup_quota: int = Field(default=50, ge=0, le=100_000)
+    hub_id_lookup_misses_alert: int = Field(default=10, ge=1, le=100_000)
     # Writes (hub.ingest): items per mutation call, and how far in the future an event's time
     # may lie (clients' clocks drift).
     hub_write_batch_limit: int = Field(default=1000, ge=1, le=10_000)

@@ -117,6 +117,29 @@ def sees_in_full(role: Role, type_name: str, field_name: str) -> bool:
     return not isinstance(rule, Masked) or role in rule.full_for
 
 
+# Lookups by the full value of a field a role sees masked (the catalog's `Masked.lookup_for`):
+# (type, field) -> roles. Only through the explicit lookup (hub/resolvers/lookups.py: a stated
+# purpose, a daily quota per client, audited, an alert on enumeration), never as a key, filter,
+# sort or search input; the row found is still read through the masks and row rules.
+LOOKUPS: dict[tuple[str, str], frozenset[Role]] = {
+    (name, p.api_name): p.mask.lookup_for
+    for name, entry in API_TYPES.items()
+    for p in entry.props
+    if p.mask is not None and p.mask.lookup_for and p.api_name is not None
+}
+
+
+def lookup_roles(type_name: str, field_name: str) -> frozenset[Role]:
+    """The roles that may find a row of `type_name` by the full value of `field_name` through
+    the explicit lookup: those the catalog grants it to that read the type and see it masked
+    (a role that sees it in full uses the key itself)."""
+    return frozenset(
+        r
+        for r in LOOKUPS.get((type_name, field_name), frozenset())
+        if can_read(r, type_name) and not sees_in_full(r, type_name, field_name)
+    )
+
+
 def row_rule(principal: Principal, type_name: str, var: str) -> str | None:
     """The predicate every row of `type_name` must pass for `principal`, over the Cypher variable
     `var`, if any. Its parameters are `$scopeEnterprise` and `$scopeDistrict` (the bindings)."""

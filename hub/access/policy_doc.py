@@ -136,6 +136,32 @@ def _search(roles: list[Role]) -> list[str]:
     return out + _table(["type", *roles], rows)
 
 
+def _lookup_cell(role: Role, type_name: str, field: str) -> str:
+    if role in policy.lookup_roles(type_name, field):
+        return "lookup"
+    if policy.can_read(role, type_name) and policy.sees_in_full(role, type_name, field):
+        return "key"
+    return "-"
+
+
+def _lookups(roles: list[Role]) -> list[str]:
+    out = [
+        "## Lookups by a masked value",
+        "",
+        "A field a role sees masked is never a key, filter, sort or search input for it (`key`: "
+        "the role sees it in full and uses it as one). The catalog grants a few roles one "
+        "explicit lookup by its full value instead (`lookup`, `Masked.lookup_for`): "
+        "`personByIdNumber(idNumber, purpose)`, with a stated purpose (audited), a daily quota "
+        "per client and the `ID_LOOKUP_ENUMERATION` alert (docs/security.md). The row found is "
+        "read through the masks and row scopes above. Housing checks a household's real-name "
+        "registration against the resident's ID card; emergency identifies a person at an "
+        "incident; market regulation identifies the holder of a licence in an enforcement case.",
+        "",
+    ]
+    rows = [[t + "." + f, *(_lookup_cell(r, t, f) for r in roles)] for (t, f) in policy.LOOKUPS]
+    return out + _table(["field", *roles], rows)
+
+
 def _root(fields: dict[str, Access | None]) -> list[str]:
     out = [
         "## Root fields and mutations",
@@ -158,6 +184,7 @@ def render(root_fields: dict[str, Access | None]) -> str:
         "\n".join(_fields(roles)),
         "\n".join(_scopes()),
         "\n".join(_search(roles)),
+        "\n".join(_lookups(roles)),
         "\n".join(_derived(roles)),
         "\n".join(_writes()),
     ]

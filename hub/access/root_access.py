@@ -64,6 +64,14 @@ def require(access: Access, principal: Principal, field: str) -> None:
 READ = Access(scopes=(Scope.GRAPH_READ,), anonymous=True)
 # Graph exploration: both scopes (and a stated purpose, which the resolver asks for).
 EXPLORE = Access(scopes=(Scope.INVESTIGATE, Scope.GRAPH_READ))
+# The explicit lookup of a person by the full identity number the role sees masked: graph:read
+# and a role the catalog grants it to (hub/catalog/households.py); the resolver then asks for a
+# purpose and spends the client's daily quota (hub/resolvers/lookups.py).
+ID_LOOKUP = Access(
+    scopes=(Scope.GRAPH_READ,),
+    roles=policy.lookup_roles("Person", "idNumber"),
+    what="people by full identity number",
+)
 # The audit log: the auditor role with audit:read.
 AUDIT = Access(scopes=(Scope.AUDIT_READ,), roles=policy.AUDIT_LOG_READERS, what="the audit log")
 # The public checks, and who-am-I: anyone, with or without a token.

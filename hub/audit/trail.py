@@ -19,6 +19,8 @@ MAX_PURPOSE = 200
 @dataclass
 class AuditTrail:
     purpose: str | None = None
+    # The one purpose a request's lookups by full identity number state (hub/resolvers/lookups.py).
+    lookup_purpose: str | None = None
     operation: str | None = None
     refs: set[str] = field(default_factory=set)
     codes: set[str] = field(default_factory=set)

@@ -34,10 +34,15 @@ class Mask(StrEnum):
 
 @dataclass(frozen=True)
 class Masked:
-    """A field shown through `mask` to every reader of the type except the `full_for` roles."""
+    """A field shown through `mask` to every reader of the type except the `full_for` roles.
+
+    `lookup_for` are roles that see it masked yet may find one row by its full value through an
+    explicit lookup (a stated purpose, a daily quota per client, audited, an alert on
+    enumeration: hub/resolvers/lookups.py); never through a key, filter, sort or search."""
 
     mask: Mask
     full_for: frozenset[Role]
+    lookup_for: frozenset[Role] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,9 @@ from hub.linkage.rules import REFUSALS, RULES_BY_ID
 @dataclass(frozen=True)
 class Firing:
     rule: str
-    subject: tuple[str, str]  # (label, key): the one thing the rule is about, for the dedup
+    # (label, key): the one thing the rule is about, for the dedup; a label outside ABOUT_LABELS
+    # (an OAuth client) only keys the dedup, with no ABOUT link.
+    subject: tuple[str, str]
     time: datetime
     about: dict[str, list[str]] = field(default_factory=dict)  # label -> keys, the subject too
     enterprise: str | None = None  # the enterprise a notice is addressed to
@@ -31,7 +33,8 @@ class Firing:
         about: dict[str, list[str]] = {label: [] for label in ABOUT_LABELS} | {
             k: sorted(set(v)) for k, v in self.about.items()
         }
-        about[self.subject[0]] = sorted(set(about[self.subject[0]]) | {self.subject[1]})
+        if self.subject[0] in about:
+            about[self.subject[0]] = sorted(set(about[self.subject[0]]) | {self.subject[1]})
         return {
             "rule": rule.id,
             "name": rule.zh,

@@ -14,7 +14,7 @@ from typing import Literal
 from hub.access.write_policy import Write
 from hub.catalog.roles import Role
 
-Trigger = Literal["ingestion", "incident", "scan", "whistleblowing"]
+Trigger = Literal["ingestion", "incident", "scan", "whistleblowing", "lookup"]
 # Whom besides the departments an alert is addressed to: no enterprise, the enterprise the
 # firing names as its subject (the owner station of a cylinder, the licensee...).
 Addressee = Literal["none", "subject"]
@@ -98,6 +98,12 @@ RULES: tuple[Rule, ...] = (
          "whistleblowing", HIGH, _r(M)),
     Rule("NOTICE_ESCALATED", "平台通知逾期未确认", "A notice to a platform past its deadline",
          "whistleblowing", HIGH, _r(M)),
+    # From the explicit lookups by full identity number (hub/resolvers/lookups.py): one alert per
+    # client and Fuzhou day, when its lookups that found nobody reach the threshold or it asks
+    # past its quota. Police only: the client's own department could dismiss it (any department
+    # an alert is routed to may resolve it), and a misused client would learn it was seen.
+    Rule("ID_LOOKUP_ENUMERATION", "身份证号查询疑似枚举",
+         "Lookups by identity number that look like enumeration", "lookup", HIGH, _r(P)),
 )  # fmt: skip
 
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
