@@ -8,7 +8,8 @@ webhook worker and the default poll intervals, and in this process a real HTTP r
 graphql-transport-ws client (development principal header, market role). Then:
   latency     `trials` times: one filling of an overdue cylinder is refused (one new alert to
               market regulation); from the mutation's answer (the commit is before it) to the
-              signed POST received (signature verified) and to the subscription's message;
+              signed POST received (signature verified) and to the subscription's message, with
+              a W8-like mix (`--mix-rate` requests/s: reads, traces, pushes) running beside;
   ingestion   `batches` of `size` fillings, one in ten of an overdue cylinder (refused, an alert
               raised or counted), on a hub with the linkage on and on one with it off
               (HUB_LINKAGE_ENABLED=false), both running, batch for batch in turns: the median
@@ -160,7 +161,55 @@ async def _forget(settings: Settings, by: str, client_id: str | None) -> None:
         await driver.close()
 
 
-async def latency(instance: str, base_url: str, trials: int) -> None:
+class Mix:
+    """A W8-like mix at a fixed rate beside the trials: 85% reads of a cylinder, 10% of its
+    trace, 5% pushes of 10 fillings (of cylinders in service), each sent on its own schedule so
+    a slow answer does not slow the rate down."""
+
+    def __init__(self, hub: Hub, codes: list[str], rate: float) -> None:
+        self.hub, self.codes, self.rate = hub, codes, rate
+        self.sent = self.failed = 0
+        self.last_failure = ""
+
+    async def _one(self, i: int) -> None:
+        code = self.codes[i % len(self.codes)]
+        header = {"X-Hub-Principal": "role=market; scopes=graph:read"}
+        try:
+            if i % 20 == 0:
+                batch = [self.codes[(i + k) % len(self.codes)] for k in range(10)]
+                await self.hub.fill(batch, f"mix{i}")
+                return
+            query = (
+                "query($c: String!) { traceCylinder(code: $c) { flags { kind } } }"
+                if i % 10 == 1
+                else "query($c: String!) { cylinder(code: $c) { code status nextInspection } }"
+            )
+            response = await self.hub.http.post(
+                "/graphql", json={"query": query, "variables": {"c": code}}, headers=header
+            )
+            if response.status_code != 200 or "errors" in response.json():
+                self.failed += 1
+                self.last_failure = response.text[:200]
+        except (httpx.HTTPError, AssertionError) as exc:
+            self.failed += 1
+            self.last_failure = repr(exc)[:200]
+
+    async def run(self) -> None:
+        pending: set[asyncio.Task[None]] = set()
+        started = time.perf_counter()
+        try:
+            while True:
+                self.sent += 1
+                task = asyncio.create_task(self._one(self.sent))
+                pending.add(task)
+                task.add_done_callback(pending.discard)
+                await asyncio.sleep(max(0.0, started + self.sent / self.rate - time.perf_counter()))
+        finally:
+            for task in pending:
+                task.cancel()
+
+
+async def latency(instance: str, base_url: str, trials: int, mix_rate: float = 0) -> None:
     settings = Settings(hub_neo4j_instance=instance)
     by = f"bench-link-{secrets.token_hex(4)}"
     receiver = Receiver()
@@ -180,6 +229,8 @@ async def latency(instance: str, base_url: str, trials: int) -> None:
             hub = Hub(http, by)
             await hub.setup()
             codes = await hub.cylinders(trials, overdue=True, tag="lat")
+            mix = Mix(hub, await hub.cylinders(200, overdue=False, tag="mix"), mix_rate)
+            mixing = asyncio.create_task(mix.run()) if mix_rate > 0 else None
             ws = await websockets.connect(
                 ws_url, subprotocols=[Subprotocol("graphql-transport-ws")],
                 additional_headers={"X-Hub-Principal": "role=market; scopes=graph:read"},
@@ -203,12 +254,19 @@ async def latency(instance: str, base_url: str, trials: int) -> None:
                     await asyncio.sleep(0.005)
                 to_hook.append((receiver.arrived[live_id] - committed) * 1000)
             await ws.close()
+            if mixing is not None:
+                mixing.cancel()
     finally:
         await driver.close()
         server.should_exit = True
         await task
         await _forget(settings, by, new.client.client_id)
     print(f"latency from the refused filling's answer, {trials} alerts, {instance} graph")
+    if mix_rate > 0:
+        print(f"  under a W8-like mix of {mix_rate:.0f} requests/s ({mix.sent} sent, "
+              f"{mix.failed} failed); load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+        if mix.failed:
+            print(f"  the last failure: {mix.last_failure}")
     for name, samples in (("webhook received", to_hook), ("subscription message", to_live)):
         print(f"  {name:<22} p50 {_pct(samples, 50):7.0f} ms   p99 {_pct(samples, 99):7.0f} ms")
     print(f"  signatures refused by the receiver: {receiver.bad}")
@@ -271,10 +329,14 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=6)
     parser.add_argument("--size", type=int, default=500)
     parser.add_argument("--only", choices=["latency", "ingestion", "scan"], help="one part")
+    parser.add_argument(
+        "--mix-rate", type=float, default=20.0,
+        help="requests/s of the W8-like mix beside the latency trials (0: none)",
+    )  # fmt: skip
     args = parser.parse_args()
     if args.only in (None, "latency"):
         with hub_server(args.instance) as base_url:
-            asyncio.run(latency(args.instance, base_url, args.trials))
+            asyncio.run(latency(args.instance, base_url, args.trials, args.mix_rate))
     if args.only in (None, "ingestion"):
         _compare_ingestion(args.instance, args.batches, args.size)
     if args.only in (None, "scan"):

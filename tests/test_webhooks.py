@@ -297,3 +297,19 @@ async def test_an_admin_registers_an_endpoint_over_the_api_and_stops_it(
             )).consume()  # fmt: skip
 
         await graph.write(clean)
+
+
+async def test_a_refusal_rings_the_worker_instead_of_waiting_for_its_poll(
+    world: World, graph: Graph, settings: Settings, receiver: Receiver, endpoints: Any
+) -> None:
+    """With an hour between polls, the alert of a refusal made in this process is delivered at
+    once: the write rings the worker's bell after its commit (hub/linkage/bell.py)."""
+    await endpoints(receiver.url, "market")
+    worker = Worker(graph, fast(settings, hub_webhook_poll_s=3600.0))
+    running = asyncio.create_task(worker.run())
+    try:
+        await _overdue_filling(world)
+        await until(lambda: len(receiver.got) == 1)
+    finally:
+        running.cancel()
+    del world

@@ -31,6 +31,7 @@ from hub.ingest.fields import Fields, Moment
 from hub.ingest.item import Item, Spec
 from hub.ingest.judge import check_policy, judge, state_from
 from hub.ingest.specs import SPECS
+from hub.linkage import bell
 
 log = logging.getLogger("hub.ingest")
 
@@ -218,6 +219,10 @@ async def run_batch(
             raise Unavailable(RETRY_MESSAGE) from None
         by_index = {i.index: i for i in judged}
         items = [by_index.get(i.index, i) for i in items]
+        if settings.hub_linkage_enabled and (
+            write is Write.REPORT_INCIDENTS or any(not i.ok for i in judged)
+        ):
+            bell.ring()  # its refusals or incidents raised alerts: deliver them now
         if audit is not None and any(i.ok and not i.replayed for i in judged):
             audit.committed()
     by_index = {i.index: i for i in items}

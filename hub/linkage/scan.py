@@ -19,6 +19,7 @@ from neo4j import AsyncManagedTransaction
 
 from hub.graph import alert_repo, lease_repo, scan_repo
 from hub.graph.driver import Graph
+from hub.linkage import bell
 from hub.linkage.firing import Firing
 from hub.linkage.rules import RULES
 from hub.webhooks import outbox
@@ -93,6 +94,8 @@ async def scan(
                 return [created for _, created in raised]
 
             created = await graph.with_timeout(300).write(one)
+            if any(created):
+                bell.ring()
             report.raised[rule] = sum(created)
             report.counted[rule] = len(created) - sum(created)
         completed = True

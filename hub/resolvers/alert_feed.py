@@ -9,13 +9,13 @@ client disabled), the subscription ends with UNAUTHENTICATED.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 from hub.context import Info
 from hub.graph import alert_repo
+from hub.linkage import bell
 from hub.resolvers import entities
 
 BATCH = 50
@@ -31,6 +31,7 @@ async def alerts(info: Info) -> AsyncIterator[Any]:
     recheck = getattr(ctx.request.app.state, "oauth", None)
     authorization = ctx.request.headers.get("authorization")
     while True:
+        heard = bell.rings()
         if authorization is not None and recheck is not None:
             await recheck.principal_for_bearer(authorization)  # Unauthenticated ends it
 
@@ -42,4 +43,4 @@ async def alerts(info: Info) -> AsyncIterator[Any]:
             row = await entities.one(info, "Alert", alert_id)
             if row is not None:
                 yield row
-        await asyncio.sleep(settings.hub_alert_feed_poll_s)
+        await bell.wait(settings.hub_alert_feed_poll_s, heard)

@@ -24,6 +24,7 @@ from standardwebhooks.webhooks import Webhook
 from hub.config import Settings
 from hub.graph import webhook_repo
 from hub.graph.driver import Graph
+from hub.linkage import bell
 
 log = logging.getLogger("hub.webhooks")
 CLAIM_TTL = timedelta(seconds=60)
@@ -102,10 +103,12 @@ class Worker:
                                                         "result": result}})  # fmt: skip
 
     async def run(self) -> None:
-        """Forever, every poll interval (sooner while there is more to send)."""
+        """Forever, every poll interval, sooner while there is more to send or when a write of
+        this process rings the alerts bell."""
         timeout = httpx.Timeout(self.settings.hub_webhook_timeout_s)
         async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as http:
             while True:
+                heard = bell.rings()
                 try:
                     sent = await self.run_once(http)
                 except Exception as exc:  # the worker outlives a bad turn (Neo4j away...)
@@ -114,4 +117,4 @@ class Worker:
                     )
                     sent = 0
                 if sent < BATCH:
-                    await asyncio.sleep(self.settings.hub_webhook_poll_s)
+                    await bell.wait(self.settings.hub_webhook_poll_s, heard)
