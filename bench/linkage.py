@@ -207,6 +207,7 @@ class Mix:
         finally:
             for task in pending:
                 task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
 
 
 async def latency(instance: str, base_url: str, trials: int, mix_rate: float = 0) -> None:
@@ -231,31 +232,12 @@ async def latency(instance: str, base_url: str, trials: int, mix_rate: float = 0
             codes = await hub.cylinders(trials, overdue=True, tag="lat")
             mix = Mix(hub, await hub.cylinders(200, overdue=False, tag="mix"), mix_rate)
             mixing = asyncio.create_task(mix.run()) if mix_rate > 0 else None
-            ws = await websockets.connect(
-                ws_url, subprotocols=[Subprotocol("graphql-transport-ws")],
-                additional_headers={"X-Hub-Principal": "role=market; scopes=graph:read"},
-            )  # fmt: skip
-            await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
-            await ws.recv()
-            await ws.send(json.dumps({"id": "1", "type": "subscribe",
-                                      "payload": {"query": SUBSCRIBE}}))  # fmt: skip
-            await asyncio.sleep(1.0)
-            for i, code in enumerate(codes):
-                await hub.fill([code], f"lat{i}")
-                committed = time.perf_counter()
-                live_id = None
-                while live_id is None:
-                    message = json.loads(await asyncio.wait_for(ws.recv(), timeout=60))
-                    alert = message["payload"]["data"]["alertRaised"]
-                    if alert["rule"] == "FILL_OVERDUE":
-                        live_id = "Alert:" + alert["alertId"]
-                to_live.append((time.perf_counter() - committed) * 1000)
-                while live_id not in receiver.arrived:  # noqa: ASYNC110
-                    await asyncio.sleep(0.005)
-                to_hook.append((receiver.arrived[live_id] - committed) * 1000)
-            await ws.close()
-            if mixing is not None:
-                mixing.cancel()
+            try:
+                await _trials(hub, codes, ws_url, receiver, to_hook, to_live)
+            finally:
+                if mixing is not None:
+                    mixing.cancel()
+                    await asyncio.gather(mixing, return_exceptions=True)
     finally:
         await driver.close()
         server.should_exit = True
@@ -270,6 +252,35 @@ async def latency(instance: str, base_url: str, trials: int, mix_rate: float = 0
     for name, samples in (("webhook received", to_hook), ("subscription message", to_live)):
         print(f"  {name:<22} p50 {_pct(samples, 50):7.0f} ms   p99 {_pct(samples, 99):7.0f} ms")
     print(f"  signatures refused by the receiver: {receiver.bad}")
+
+
+async def _trials(
+    hub: Hub, codes: list[str], ws_url: str, receiver: Receiver,
+    to_hook: list[float], to_live: list[float],
+) -> None:  # fmt: skip
+    ws = await websockets.connect(
+        ws_url, subprotocols=[Subprotocol("graphql-transport-ws")],
+        additional_headers={"X-Hub-Principal": "role=market; scopes=graph:read"},
+    )  # fmt: skip
+    await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+    await ws.recv()
+    await ws.send(json.dumps({"id": "1", "type": "subscribe",
+                              "payload": {"query": SUBSCRIBE}}))  # fmt: skip
+    await asyncio.sleep(1.0)
+    for i, code in enumerate(codes):
+        await hub.fill([code], f"lat{i}")
+        committed = time.perf_counter()
+        live_id = None
+        while live_id is None:
+            message = json.loads(await asyncio.wait_for(ws.recv(), timeout=60))
+            alert = message["payload"]["data"]["alertRaised"]
+            if alert["rule"] == "FILL_OVERDUE":
+                live_id = "Alert:" + alert["alertId"]
+        to_live.append((time.perf_counter() - committed) * 1000)
+        while live_id not in receiver.arrived:  # noqa: ASYNC110
+            await asyncio.sleep(0.005)
+        to_hook.append((receiver.arrived[live_id] - committed) * 1000)
+    await ws.close()
 
 
 async def ingestion(
