@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from hub.access.principal import Principal, Role
 from hub.catalog import API_TYPES, Mask, Masked, NodeType
 from hub.catalog.roles import ENTERPRISE_BOUND
+from hub.catalog.scopes import NoRows, RowScope
 
 __all__ = ["FULL", "Mask", "Masked", "Rule"]
 
@@ -44,18 +45,19 @@ TYPE_READERS: dict[Role, frozenset[str]] = readers_by_role(API_TYPES.values())
 # The audit log: only these roles read it, and only with `audit:read`.
 AUDIT_LOG_READERS: frozenset[Role] = frozenset({Role.AUDITOR})
 
-# Row rules: Cypher predicates over the row `_n_`. Every row of a type passes through them, at
-# every depth and inside filters, so a row out of scope behaves as if it did not exist. A type
-# without a scope has no rows for a client bound that way.
-BY_ENTERPRISE: dict[str, str] = {
+# Row scopes (hub/catalog/scopes.py): every row of a type passes through them, at every depth
+# and inside filters, so a row out of scope behaves as if it did not exist. A type without a
+# scope has no rows for a client bound that way. Their Cypher is hub/graph/row_scopes.py's.
+BY_ENTERPRISE: dict[str, RowScope] = {
     name: entry.by_enterprise for name, entry in API_TYPES.items() if entry.by_enterprise
 }
-BY_DISTRICT: dict[str, str] = {
+BY_DISTRICT: dict[str, RowScope] = {
     name: entry.by_district for name, entry in API_TYPES.items() if entry.by_district
 }
+NO_ROWS = NoRows()
 
 # Rows a role sees of a type whatever its bindings.
-BY_ROLE: dict[tuple[Role, str], str] = {
+BY_ROLE: dict[tuple[Role, str], RowScope] = {
     (role, name): rule for name, entry in API_TYPES.items() for role, rule in entry.by_role.items()
 }
 
@@ -140,28 +142,26 @@ def lookup_roles(type_name: str, field_name: str) -> frozenset[Role]:
     )
 
 
-def row_rule(principal: Principal, type_name: str, var: str) -> str | None:
-    """The predicate every row of `type_name` must pass for `principal`, over the Cypher variable
-    `var`, if any. Its parameters are `$scopeEnterprise` and `$scopeDistrict` (the bindings)."""
-    rules: list[str] = []
+def row_scopes(principal: Principal, type_name: str) -> tuple[RowScope, ...]:
+    """The scopes every row of `type_name` must pass for `principal`, all of them (none: every
+    row). Bound to an enterprise (or of a role that always is), the type's enterprise scope;
+    bound to a district, its district scope; NO_ROWS where the type has none for the binding."""
+    scopes: list[RowScope] = []
     if principal.role in ENTERPRISE_BOUND or principal.enterprise:
-        rules.append(BY_ENTERPRISE.get(type_name, "false") if principal.enterprise else "false")
+        scopes.append(BY_ENTERPRISE.get(type_name, NO_ROWS) if principal.enterprise else NO_ROWS)
     if principal.district:
-        rules.append(BY_DISTRICT.get(type_name, "false"))
+        scopes.append(BY_DISTRICT.get(type_name, NO_ROWS))
     by_role = BY_ROLE.get((principal.role, type_name))
     if by_role:
-        rules.append(by_role)
-    if not rules:
-        return None
-    return " AND ".join("(" + r.replace("_n_", var) + ")" for r in rules)
+        scopes.append(by_role)
+    return tuple(scopes)
 
 
-def visible(principal: Principal, type_name: str, var: str) -> str:
-    """The predicate over `var` of the rows of `type_name` that `principal` may read: "false"
-    for a type it may not read, "true" where no row rule applies."""
+def visible_scopes(principal: Principal, type_name: str) -> tuple[RowScope, ...] | None:
+    """`row_scopes`, or None for a type `principal` may not read at all."""
     if not can_read(principal.role, type_name):
-        return "false"
-    return row_rule(principal, type_name, var) or "true"
+        return None
+    return row_scopes(principal, type_name)
 
 
 def search_fields(role: Role, entry: NodeType) -> tuple[str, ...]:

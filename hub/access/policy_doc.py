@@ -11,6 +11,7 @@ from hub.access.principal import Role
 from hub.access.root_access import Access
 from hub.access.write_policy import GRANTS, Grant
 from hub.catalog import API_TYPES, Masked, NodeType
+from hub.catalog.scopes import describe
 
 HEADER = (
     "# Access policy\n\n"
@@ -57,21 +58,32 @@ def _fields(roles: list[Role]) -> list[str]:
     return out
 
 
+def _code(text: str) -> str:
+    """`text` as code in a table cell, its pipes escaped (GitHub's tables split cells at them)."""
+    return "`" + text.replace("|", "\\|") + "`"
+
+
 def _scopes() -> list[str]:
     out = [
         "## Row scopes",
         "",
-        "Cypher predicates over the row `_n_`, applied to every row of the type at every depth "
-        "and inside filters. A client bound to an enterprise (`$scopeEnterprise`) or a district "
-        "(`$scopeDistrict`) sees no row of a type without a predicate for its binding.",
+        "The rows of a type a bound client reads, applied to every row of the type at every "
+        "depth and inside filters. A client bound to an enterprise or to a district sees no row "
+        "of a type without a scope for its binding (`none`). Declared in the catalog in the "
+        "terms of `hub/catalog/scopes.py` and written here in a compact notation: `uscc = bound "
+        "enterprise` is the row's own property; `-OWNED_BY-> Enterprise[uscc = bound "
+        "enterprise]` a path from the row (`-REL->` outgoing, `<-REL-` incoming, `A|B` one of, "
+        "a label between two steps the node passed through) to a node whose property is the "
+        'binding; `no -REL->` no such relationship; `"police" in departments` the role listed '
+        "in the row's list property.",
         "",
     ]
     rows: list[list[str]] = []
     for name, entry in API_TYPES.items():
-        rows.append([name, "enterprise", "`" + (entry.by_enterprise or "false") + "`"])
-        rows.append([name, "district", "`" + (entry.by_district or "false") + "`"])
+        rows.append([name, "enterprise", _code(describe(entry.by_enterprise or policy.NO_ROWS))])
+        rows.append([name, "district", _code(describe(entry.by_district or policy.NO_ROWS))])
         for role, rule in entry.by_role.items():
-            rows.append([name, "role " + role.value, "`" + rule + "`"])
+            rows.append([name, "role " + role.value, _code(describe(rule))])
     return out + _table(["type", "bound to", "rows in scope"], rows)
 
 

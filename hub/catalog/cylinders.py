@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from hub.catalog.entry import Filter, Link, NodeType, Prop, related
 from hub.catalog.roles import Role
-from hub.catalog.scopes import IN_DISTRICT_E, IN_DISTRICT_H, MINE, exists
+from hub.catalog.scopes import (
+    IN_DISTRICT_E,
+    IN_DISTRICT_H,
+    MINE,
+    Unlinked,
+    all_of,
+    any_of,
+    out,
+    reaches,
+)
 
 CYLINDER = NodeType(
     "Cylinder",
@@ -46,11 +55,12 @@ CYLINDER = NodeType(
     readers=frozenset(
         {Role.MARKET, Role.HOUSING, Role.TRANSPORT, Role.POLICE, Role.EMERGENCY, Role.ENTERPRISE}
     ),
-    by_enterprise=exists("-[:OWNED_BY]->" + MINE),
+    by_enterprise=reaches(out("OWNED_BY"), to=MINE),
     # A cylinder is where it stands; one not placed anywhere belongs to its owner's district.
-    by_district=exists("-[:LOCATED_AT]->" + IN_DISTRICT_H)
-    + " OR (NOT EXISTS { (_n_)-[:LOCATED_AT]->() }"
-    " AND " + exists("-[:OWNED_BY]->" + IN_DISTRICT_E) + ")",
+    by_district=any_of(
+        reaches(out("LOCATED_AT"), to=IN_DISTRICT_H),
+        all_of(Unlinked(out("LOCATED_AT")), reaches(out("OWNED_BY"), to=IN_DISTRICT_E)),
+    ),
 )
 
 CYLINDER_STATUSES = ("IN_SERVICE", "DUE", "OVERDUE", "SCRAPPED", "SEIZED")

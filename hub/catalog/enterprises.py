@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hub.catalog.entry import Filter, Link, NodeType, Prop
 from hub.catalog.roles import Role
+from hub.catalog.scopes import Own
 
 ENTERPRISE = NodeType(
     "Enterprise",
@@ -41,8 +42,8 @@ ENTERPRISE = NodeType(
     readers=frozenset(
         {Role.MARKET, Role.HOUSING, Role.TRANSPORT, Role.POLICE, Role.EMERGENCY, Role.ENTERPRISE}
     ),
-    by_enterprise="_n_.uscc = $scopeEnterprise",
-    by_district="_n_.district = $scopeDistrict",
+    by_enterprise=Own("uscc", "enterprise"),
+    by_district=Own("district", "district"),
 )
 
 ENTERPRISE_KINDS = (

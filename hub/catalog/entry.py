@@ -17,9 +17,9 @@ from enum import StrEnum
 from typing import Literal
 
 from hub.catalog.roles import Role
+from hub.catalog.scopes import Direction, RowScope
 
 PropType = Literal["string", "int", "float", "bool", "date", "datetime", "strings"]
-Direction = Literal["out", "in"]
 
 ANY = "Node"  # a link whose target may be any type of the graph
 
@@ -80,11 +80,6 @@ class Link:
     many: bool = False
     order: str = ""
 
-    @property
-    def pattern(self) -> str:
-        """The Cypher relationship pattern from this type's row (left) to the target (right)."""
-        return ("-[:" + self.rel + "]->") if self.direction == "out" else ("<-[:" + self.rel + "]-")
-
 
 FilterOp = Literal["equals", "one_of", "before", "after", "contains", "related", "about"]
 
@@ -92,13 +87,15 @@ FilterOp = Literal["equals", "one_of", "before", "after", "contains", "related",
 @dataclass(frozen=True)
 class Filter:
     """A field of the type's filter input. `op` over the row's `prop`; a "related" filter looks
-    at the `prop` of a row of `label` reached by `pattern`, and needs that type readable."""
+    at the `prop` of a row of `label` reached `direction` along `rel`, and needs that type
+    readable."""
 
     name: str
     op: FilterOp
     prop: str
     kind: PropType = "string"  # of the compared value, for before / after
-    pattern: str = ""
+    rel: str = ""
+    direction: Direction = "out"
     label: str = ""
 
     @property
@@ -107,8 +104,7 @@ class Filter:
 
 
 def related(name: str, rel: str, direction: Direction, label: str, prop: str) -> Filter:
-    pattern = Link(None, rel, direction, label).pattern
-    return Filter(name, "related", prop, pattern=pattern, label=label)
+    return Filter(name, "related", prop, rel=rel, direction=direction, label=label)
 
 
 @dataclass(frozen=True)
@@ -123,12 +119,12 @@ class NodeType:
     sorts: tuple[str, ...] = ()  # the properties its root list may be ordered by
     # Who reads the type at all (deny by default: a role not listed reads nothing of it).
     readers: frozenset[Role] = frozenset()
-    # Row scopes: Cypher predicates over the row `_n_` for a client bound to an enterprise
-    # ($scopeEnterprise) or to a district ($scopeDistrict); a type with none has no rows in scope.
-    by_enterprise: str | None = None
-    by_district: str | None = None
-    # Rows a role sees whatever its bindings.
-    by_role: dict[Role, str] = field(default_factory=dict)
+    # Row scopes (hub/catalog/scopes.py): the rows a client bound to an enterprise or to a
+    # district reads; a type with none has no rows for a client bound that way.
+    by_enterprise: RowScope | None = None
+    by_district: RowScope | None = None
+    # Rows a role reads whatever its bindings.
+    by_role: dict[Role, RowScope] = field(default_factory=dict)
     # The property behind the global id when it is not the natural key (Person: a surrogate).
     id_key: str = ""
     # The type is in the API (a strawberry class, readable fields); False: only stored so far.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from hub.catalog.entry import Link, NodeType, Prop, PropType, related
 from hub.catalog.roles import Role
-from hub.catalog.scopes import IN_DISTRICT_E, IN_DISTRICT_H, MINE, exists
+from hub.catalog.scopes import IN_DISTRICT_E, IN_DISTRICT_H, MINE, any_of, out, reaches
 
 
 def event_props(*more: tuple[str, PropType], stamps: tuple[str, ...] = ()) -> tuple[Prop, ...]:
@@ -36,8 +36,8 @@ FILLING = NodeType(
         Link("filler", "BY", "out", "Person"),
     ),
     readers=frozenset({Role.MARKET, Role.HOUSING, Role.EMERGENCY, Role.ENTERPRISE}),
-    by_enterprise=exists("-[:AT]->" + MINE),
-    by_district=exists("-[:AT]->" + IN_DISTRICT_E),
+    by_enterprise=reaches(out("AT"), to=MINE),
+    by_district=reaches(out("AT"), to=IN_DISTRICT_E),
 )
 
 DELIVERY = NodeType(
@@ -57,8 +57,10 @@ DELIVERY = NodeType(
     readers=frozenset(
         {Role.MARKET, Role.HOUSING, Role.TRANSPORT, Role.POLICE, Role.EMERGENCY, Role.ENTERPRISE}
     ),
-    by_enterprise=exists("-[:FROM]->" + MINE),
-    by_district=exists("-[:TO]->" + IN_DISTRICT_H) + " OR " + exists("-[:FROM]->" + IN_DISTRICT_E),
+    by_enterprise=reaches(out("FROM"), to=MINE),
+    by_district=any_of(
+        reaches(out("TO"), to=IN_DISTRICT_H), reaches(out("FROM"), to=IN_DISTRICT_E)
+    ),
 )
 
 INSPECTION = NodeType(
@@ -70,10 +72,14 @@ INSPECTION = NodeType(
         Link("agency", "BY", "out", "Enterprise"),
     ),
     readers=frozenset({Role.MARKET, Role.ENTERPRISE}),
-    by_enterprise=exists("-[:OF]->(:Cylinder)-[:OWNED_BY]->" + MINE)
-    + " OR " + exists("-[:BY]->" + MINE),
-    by_district=exists("-[:OF]->(:Cylinder)-[:LOCATED_AT]->" + IN_DISTRICT_H)
-    + " OR " + exists("-[:BY]->" + IN_DISTRICT_E),
-)  # fmt: skip
+    by_enterprise=any_of(
+        reaches(out("OF", through="Cylinder"), out("OWNED_BY"), to=MINE),
+        reaches(out("BY"), to=MINE),
+    ),
+    by_district=any_of(
+        reaches(out("OF", through="Cylinder"), out("LOCATED_AT"), to=IN_DISTRICT_H),
+        reaches(out("BY"), to=IN_DISTRICT_E),
+    ),
+)
 
 ENTRIES = (FILLING, DELIVERY, INSPECTION)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hub.catalog.entry import Filter, Link, NodeType, Prop, related
 from hub.catalog.events import event_props
 from hub.catalog.roles import Role
-from hub.catalog.scopes import IN_DISTRICT_E, MINE, exists
+from hub.catalog.scopes import IN_DISTRICT_E, MINE, any_of, in_, out, reaches
 
 # Food is the market regulator's: it and the enterprises in the chain read it.
 FOOD_READERS = frozenset({Role.MARKET, Role.ENTERPRISE})
@@ -36,10 +36,14 @@ PRODUCT = NodeType(
     ),
     sorts=("traceCode", "producedOn"),
     readers=FOOD_READERS,
-    by_enterprise=exists("-[:PRODUCED_BY]->" + MINE)
-    + " OR " + exists("<-[:OF]-(:Shipment|BatchTest|Sale)-[:FROM|TO|AT]->" + MINE),
-    by_district=exists("-[:PRODUCED_BY]->" + IN_DISTRICT_E),
-)  # fmt: skip
+    by_enterprise=any_of(
+        reaches(out("PRODUCED_BY"), to=MINE),
+        reaches(
+            in_("OF", through=("Shipment", "BatchTest", "Sale")), out("FROM", "TO", "AT"), to=MINE
+        ),
+    ),
+    by_district=reaches(out("PRODUCED_BY"), to=IN_DISTRICT_E),
+)
 
 SHIPMENT = NodeType(
     "Shipment",
@@ -51,8 +55,8 @@ SHIPMENT = NodeType(
         Link("receiver", "TO", "out", "Enterprise"),
     ),
     readers=FOOD_READERS,
-    by_enterprise=exists("-[:FROM|TO]->" + MINE),
-    by_district=exists("-[:FROM|TO]->" + IN_DISTRICT_E),
+    by_enterprise=reaches(out("FROM", "TO"), to=MINE),
+    by_district=reaches(out("FROM", "TO"), to=IN_DISTRICT_E),
 )
 
 BATCH_TEST = NodeType(
@@ -64,8 +68,8 @@ BATCH_TEST = NodeType(
         Link("market", "AT", "out", "Enterprise"),
     ),
     readers=FOOD_READERS,
-    by_enterprise=exists("-[:AT]->" + MINE),
-    by_district=exists("-[:AT]->" + IN_DISTRICT_E),
+    by_enterprise=reaches(out("AT"), to=MINE),
+    by_district=reaches(out("AT"), to=IN_DISTRICT_E),
 )
 
 SALE = NodeType(
@@ -78,8 +82,8 @@ SALE = NodeType(
     ),
     sorts=("time", "eventId"),
     readers=FOOD_READERS,
-    by_enterprise=exists("-[:AT]->" + MINE),
-    by_district=exists("-[:AT]->" + IN_DISTRICT_E),
+    by_enterprise=reaches(out("AT"), to=MINE),
+    by_district=reaches(out("AT"), to=IN_DISTRICT_E),
 )
 
 PRODUCT_CATEGORIES = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hub.catalog.entry import Filter, Link, Mask, Masked, NodeType, Prop
 from hub.catalog.roles import Role
-from hub.catalog.scopes import IN_DISTRICT_E, IN_DISTRICT_H, MINE, exists
+from hub.catalog.scopes import IN_DISTRICT_E, IN_DISTRICT_H, MINE, Own, any_of, in_, out, reaches
 
 HOUSEHOLD_READERS = frozenset(
     {Role.MARKET, Role.HOUSING, Role.POLICE, Role.EMERGENCY, Role.ENTERPRISE}
@@ -43,8 +43,8 @@ HOUSEHOLD = NodeType(
     ),
     sorts=("id", "registeredOn"),
     readers=HOUSEHOLD_READERS,
-    by_enterprise=exists("-[:CUSTOMER_OF]->" + MINE),
-    by_district="_n_.district = $scopeDistrict",
+    by_enterprise=reaches(out("CUSTOMER_OF"), to=MINE),
+    by_district=Own("district", "district"),
 )
 
 _POLICE_AND_EMERGENCY = frozenset({Role.POLICE, Role.EMERGENCY})
@@ -81,12 +81,16 @@ PERSON = NodeType(
     readers=frozenset(
         {Role.MARKET, Role.HOUSING, Role.TRANSPORT, Role.POLICE, Role.EMERGENCY, Role.ENTERPRISE}
     ),
-    by_enterprise=exists("-[:EMPLOYED_BY]->" + MINE)
-    + " OR " + exists("<-[:REGISTERED_TO]-(:Household)-[:CUSTOMER_OF]->" + MINE),
-    by_district=exists("<-[:REGISTERED_TO]-" + IN_DISTRICT_H)
-    + " OR " + exists("-[:EMPLOYED_BY]->" + IN_DISTRICT_E),
-    by_role={Role.TRANSPORT: exists("-[:DRIVES]->(:Vehicle)")},  # drivers only
+    by_enterprise=any_of(
+        reaches(out("EMPLOYED_BY"), to=MINE),
+        reaches(in_("REGISTERED_TO", through="Household"), out("CUSTOMER_OF"), to=MINE),
+    ),
+    by_district=any_of(
+        reaches(in_("REGISTERED_TO"), to=IN_DISTRICT_H),
+        reaches(out("EMPLOYED_BY"), to=IN_DISTRICT_E),
+    ),
+    by_role={Role.TRANSPORT: reaches(out("DRIVES"), to="Vehicle")},  # drivers only
     id_key="pid",
-)  # fmt: skip
+)
 
 ENTRIES = (HOUSEHOLD, PERSON)

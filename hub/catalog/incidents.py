@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hub.catalog.entry import ANY, Filter, Link, NodeType, Prop
 from hub.catalog.roles import Role
+from hub.catalog.scopes import Own, RoleListed
 
 INCIDENT = NodeType(
     "Incident",
@@ -25,14 +26,14 @@ INCIDENT = NodeType(
     ),
     sorts=("time",),
     readers=frozenset({Role.MARKET, Role.POLICE, Role.EMERGENCY}),
-    by_district="_n_.district = $scopeDistrict",
+    by_district=Own("district", "district"),
 )
 
 # An alert 预警 raised by a linkage rule (hub/linkage/rules.py). A department reads the alerts
 # routed to it (`departments`), an enterprise the notices addressed to it (`enterprise`), and
 # inside an alert only what its role may read of what it is ABOUT.
 _ROUTED = {
-    role: "'" + role.value + "' IN _n_.departments"
+    role: RoleListed(role, "departments")
     for role in (Role.MARKET, Role.HOUSING, Role.TRANSPORT, Role.POLICE, Role.EMERGENCY)
 }
 ALERT = NodeType(
@@ -68,8 +69,8 @@ ALERT = NodeType(
     ),
     sorts=("time",),
     readers=frozenset(set(_ROUTED) | {Role.ENTERPRISE}),
-    by_enterprise="_n_.enterprise = $scopeEnterprise",
-    by_district="_n_.district = $scopeDistrict",
+    by_enterprise=Own("enterprise", "enterprise"),
+    by_district=Own("district", "district"),
     by_role=dict(_ROUTED),
 )
 

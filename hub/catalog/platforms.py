@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from hub.catalog.entry import Filter, Link, NodeType, Prop
 from hub.catalog.roles import Role
+from hub.catalog.scopes import MINE, out, reaches
 
 READERS = frozenset({Role.MARKET, Role.PLATFORM})
 
@@ -35,7 +36,7 @@ PLATFORM_SHOP = NodeType(
     filters=(Filter("status", "one_of", "status"),),
     sorts=("name",),
     readers=READERS,
-    by_enterprise="EXISTS { (_n_)-[:ON]->(:Enterprise {uscc: $scopeEnterprise}) }",
+    by_enterprise=reaches(out("ON"), to=MINE),
 )
 
 NOTICE = NodeType(
@@ -60,7 +61,7 @@ NOTICE = NodeType(
     filters=(Filter("status", "one_of", "status"),),
     sorts=("deadline",),
     readers=READERS,
-    by_enterprise="EXISTS { (_n_)-[:TO]->(:Enterprise {uscc: $scopeEnterprise}) }",
+    by_enterprise=reaches(out("TO"), to=MINE),
 )
 
 ENTRIES = (PLATFORM_SHOP, NOTICE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hub.catalog.entry import Filter, Link, NodeType, Prop, related
 from hub.catalog.roles import Role
-from hub.catalog.scopes import IN_DISTRICT_E, MINE, exists
+from hub.catalog.scopes import IN_DISTRICT_E, MINE, out, reaches
 
 VEHICLE = NodeType(
     "Vehicle",
@@ -27,8 +27,8 @@ VEHICLE = NodeType(
     ),
     sorts=("plate", "permitExpiry"),
     readers=frozenset({Role.MARKET, Role.TRANSPORT, Role.POLICE, Role.EMERGENCY, Role.ENTERPRISE}),
-    by_enterprise=exists("-[:OPERATED_BY]->" + MINE),
-    by_district=exists("-[:OPERATED_BY]->" + IN_DISTRICT_E),
+    by_enterprise=reaches(out("OPERATED_BY"), to=MINE),
+    by_district=reaches(out("OPERATED_BY"), to=IN_DISTRICT_E),
 )
 
 ENTRIES = (VEHICLE,)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from hub.catalog.entry import Filter, Link, Mask, Masked, NodeType, Prop, related
 from hub.catalog.roles import Role
-from hub.catalog.scopes import IN_DISTRICT_E, exists
+from hub.catalog.scopes import IN_DISTRICT_E, out, reaches
 
 MARKET_ONLY = frozenset({Role.MARKET})
 
@@ -53,7 +53,7 @@ TIP = NodeType(
     ),
     sorts=("receivedOn",),
     readers=MARKET_ONLY,  # no other department, and never the enterprise concerned
-    by_district=exists("-[:CONCERNS]->" + IN_DISTRICT_E),
+    by_district=reaches(out("CONCERNS"), to=IN_DISTRICT_E),
 )
 
 REWARD = NodeType(

@@ -10,12 +10,35 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from hub.catalog import ANY, API_TYPES, Link, NodeType
+from hub.catalog import ANY, API_TYPES, NodeType
+from hub.catalog import Link as CatalogLink
+from hub.catalog.scopes import Direction
 from hub.graph.model import PROPERTIES
 
-__all__ = ["ANY", "ANY_LIMIT", "TYPES", "Link", "TypeMap"]
+__all__ = ["ANY", "ANY_LIMIT", "TYPES", "Link", "TypeMap", "relationship"]
 
 ANY_LIMIT = 50  # rows of a link whose target may be any type (ANY)
+
+
+def relationship(rels: tuple[str, ...] | str, direction: Direction) -> str:
+    """The Cypher pattern of a relationship (one of `rels`) from the node on the left, taken
+    `direction`: `-[:OWNED_BY]->`, `<-[:OF]-`, `-[:FROM|TO]->`."""
+    types = rels if isinstance(rels, str) else "|".join(rels)
+    return ("-[:" + types + "]->") if direction == "out" else ("<-[:" + types + "]-")
+
+
+@dataclass(frozen=True)
+class Link(CatalogLink):
+    """A catalog link with its Cypher pattern."""
+
+    @property
+    def pattern(self) -> str:
+        """The relationship pattern from this type's row (left) to the target (right)."""
+        return relationship(self.rel, self.direction)
+
+    @classmethod
+    def of(cls, link: CatalogLink) -> Link:
+        return cls(link.field, link.rel, link.direction, link.target, link.many, link.order)
 
 
 @dataclass(frozen=True)
@@ -48,7 +71,7 @@ def type_map(entry: NodeType) -> TypeMap:
         entry.label,
         entry.key,
         renamed={p.field: p.name for p in entry.props if p.field},
-        links={link.field: link for link in entry.links if link.field is not None},
+        links={link.field: Link.of(link) for link in entry.links if link.field is not None},
         id_key=entry.id_key,
         hidden=frozenset(p.name for p in entry.props if p.field is None),
     )

@@ -25,6 +25,7 @@ from hub.errors import LimitExceeded, Unavailable
 from hub.graph import ingest_write_repo as repo
 from hub.graph.driver import Graph
 from hub.graph.ingest_read_repo import Reader, read_state
+from hub.graph.row_scopes import visible
 from hub.ingest.alerts import incident_firings, raise_for, refusal_firings
 from hub.ingest.codes import Code, ItemError
 from hub.ingest.fields import Fields, Moment
@@ -106,7 +107,7 @@ async def _write_batch(
             refs.setdefault(ref.label, set()).add(ref.key)
     keys = [] if spec.updates else [i.draft.key for i in todo if i.draft]
     reader = Reader(
-        {label: policy.visible(principal, label, "n") for label in refs},
+        {label: visible(policy.visible_scopes(principal, label), "n") for label in refs},
         principal.enterprise,
         principal.district,
         principal.subject,

@@ -15,7 +15,7 @@ from hub.access import policy
 from hub.audit.atomic import audited_write
 from hub.context import Info
 from hub.errors import BadUserInput
-from hub.graph import alert_repo
+from hub.graph import alert_repo, row_scopes
 from hub.resolvers.cursors import parse_global_id
 
 MAX_IDS = 100
@@ -45,7 +45,7 @@ async def transition(info: Info, ids: list[str], to: str, **values: str | None) 
     ctx = info.context
     principal = ctx.principal
     keys = _keys(ids)
-    visible = policy.visible(principal, "Alert", "a")
+    visible = row_scopes.visible(policy.visible_scopes(principal, "Alert"), "a")
     params = {"scopeEnterprise": principal.enterprise, "scopeDistrict": principal.district}
     now = ctx.graph.clock.now()
 

@@ -15,15 +15,16 @@ from typing import Any
 from graphql import FieldNode
 
 from hub.access import policy
-from hub.access.masking import masked
 from hub.access.principal import Principal
 from hub.audit.trail import AUDITED_TYPES, REF_KEY
 from hub.errors import BadUserInput, Forbidden, LimitExceeded
 from hub.graph.mapping import ANY, ANY_LIMIT, TYPES, Link, TypeMap
 from hub.graph.model import PROPERTIES
+from hub.graph.row_scopes import predicate
 from hub.resolvers.cursors import decode_cursor
 from hub.resolvers.document import Document
 from hub.resolvers.filters import filter_predicates, sort_expression
+from hub.resolvers.masks import masked
 from hub.resolvers.selection import Selection
 
 CONNECTION_FIELDS = {"edges", "pageInfo", "totalCount"}
@@ -127,7 +128,7 @@ class Compiler(Selection):
 
     def row_rule(self, type_name: str, var: str) -> str | None:
         """The predicate every row of `type_name` must pass for this principal, if any."""
-        rule = policy.row_rule(self.principal, type_name, var)
+        rule = predicate(policy.row_scopes(self.principal, type_name), var)
         if self.claims and type_name == "Person":
             self.params["claimant"] = self.principal.subject
             return (

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from hub.access import policy
 from hub.catalog import API_TYPES, Filter
 from hub.errors import Forbidden
-from hub.graph.mapping import TYPES
+from hub.graph.mapping import TYPES, relationship
 from hub.graph.model import PROPERTIES
 from hub.resolvers.cursors import parse_global_id
 
@@ -108,7 +108,7 @@ def _build(f: Filter) -> Predicate:
         return _contains(f.prop)
     if f.op == "about":
         return _about
-    return _related(f.pattern, f.label, f.prop)
+    return _related(relationship(f.rel, f.direction), f.label, f.prop)
 
 
 # type -> filter -> its catalog entry, and its predicate builder.

@@ -22,6 +22,7 @@ from hub.clock import FUZHOU
 from hub.context import Info
 from hub.errors import BadUserInput
 from hub.graph import supervision_repo as repo
+from hub.graph.row_scopes import visible
 
 LEVELS = (repo.CITY, repo.DISTRICT, repo.STREET)
 DISTRICT_CODE = re.compile(r"^3501\d{2}$")
@@ -114,7 +115,7 @@ class _View:
         self.principal = principal
 
     def scope(self, type_name: str, var: str) -> str:
-        return "(" + policy.visible(self.principal, type_name, var) + ")"
+        return "(" + visible(policy.visible_scopes(self.principal, type_name), var) + ")"
 
 
 def statement(name: str, level: str, principal: Principal) -> str:

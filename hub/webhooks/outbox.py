@@ -12,7 +12,7 @@ from neo4j import AsyncManagedTransaction
 
 from hub.access import policy
 from hub.access.principal import Principal, Role
-from hub.graph import webhook_repo
+from hub.graph import row_scopes, webhook_repo
 
 EVENT = "alert.raised"
 
@@ -45,9 +45,10 @@ async def enqueue(tx: AsyncManagedTransaction, alert_ids: list[str]) -> int:
             endpoint["client"], role, enterprise=endpoint["enterprise"],
             district=endpoint["district"],
         )  # fmt: skip
-        visible = policy.visible(client, "Alert", "a")
-        if visible == "false":
+        scopes = policy.visible_scopes(client, "Alert")
+        if scopes is None:  # a role that may not read alerts gets none
             continue
+        visible = row_scopes.visible(scopes, "a")
         params = {"scopeEnterprise": client.enterprise, "scopeDistrict": client.district}
         total += await webhook_repo.enqueue(tx, visible, params, endpoint["id"], rows, now)
     return total

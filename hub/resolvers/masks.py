@@ -1,7 +1,9 @@
-"""Masking, applied where values leave the graph: each mask is a Cypher expression over a value.
+"""The Cypher of the masks: how the compiler projects a field a role sees masked.
 
-Masks are computed inside the statement so that an unmasked value never reaches the hub's memory
-for a role that may not see it.
+Which mask a field has, and who sees it in full, is the catalog's (hub/catalog/, `Masked`); the
+read policy tells the compiler (hub/resolvers/compiler.py) when it applies. The mask is computed
+inside the statement, so an unmasked value never reaches the hub's memory for a role that may
+not see it.
 """
 
 from __future__ import annotations
