@@ -36,9 +36,10 @@ class Document(Protocol):
 
 
 def document(info: Info) -> Document:
-    """The request's document as graphql-core holds it. Strawberry's public `Info` offers the
-    selection only as its own `selected_fields` (arguments neither coerced nor defaulted), so
-    this is the one place that reads the GraphQLResolveInfo it wraps."""
+    """The request's document as graphql-core holds it. Strawberry's public `Info` has no
+    `field_nodes` and no `fragments`: it offers the selection only as its own `selected_fields`
+    (arguments neither coerced nor defaulted), so this is the one place of the hub that reads
+    the GraphQLResolveInfo it wraps (`_raw_info`); everything else uses the public `Info`."""
     return info._raw_info
 
 

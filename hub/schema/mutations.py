@@ -47,7 +47,7 @@ async def _run(info: Info, write: Write, items: list[Any]) -> WriteResult:
     if ctx.settings.hub_audit_enabled and ctx.request_id:
         audit = WriteAudit(
             ctx.settings.hub_audit_chain, ctx.audit, ctx.request_id, ctx.principal,
-            operation_label(info._raw_info.operation),
+            operation_label(info.operation),
         )  # fmt: skip
     try:
         outcome = await run_batch(ctx.graph, ctx.settings, ctx.principal, write, raw, audit)
