@@ -11,9 +11,10 @@ A scope is a condition on the row, built from a few terms:
 - `AnyOf(terms)`, `AllOf(terms)`.
 
 A binding is the uscc an enterprise client is bound to ("enterprise") or the district code a
-district-bound client is limited to ("district", hub/access/principal.py). The read compiler
-writes a scope's Cypher (hub/graph/row_scopes.py); `describe` writes it in the compact notation
-of docs/access-policy.md. Nothing here is Cypher.
+district-bound client is limited to ("district", hub/access/principal.py). The policy says which
+scopes apply to a caller (hub/access/policy.py); hub/graph/row_scopes.py writes their Cypher for
+the read compiler and the repositories; `describe` writes them in the compact notation of
+docs/access-policy.md. Nothing here is Cypher.
 """
 
 from __future__ import annotations
