@@ -101,8 +101,9 @@ async def neighborhood(
     if start is None:
         return None
     window, window_params = repo.time_window(since, until)
-    params = {**c.params, "start": start[1], "cap": limit, "room": limit + 1, **window_params}
     cypher = repo.neighborhood(view, start[0], rels, depth, window, projection)
+    # After the statement: writing it names its parameters (a writer's claims, $claimant).
+    params = {**c.params, "start": start[1], "cap": limit, "room": limit + 1, **window_params}
     return await _read(info, cypher, params)
 
 
