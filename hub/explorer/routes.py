@@ -30,6 +30,8 @@ HERE = Path(__file__).resolve().parent
 ASSETS = common.assets(
     ("explorer.js", HERE / "static" / "explorer.js", "text/javascript"),
     ("explorer.css", HERE / "static" / "explorer.css", "text/css"),
+    ("slicer.js", HERE / "static" / "slicer.js", "text/javascript"),
+    ("views.js", HERE / "static" / "views.js", "text/javascript"),
     (
         "cytoscape.min.js",
         common.NODE_MODULES / "cytoscape" / "dist" / "cytoscape.min.js",
@@ -46,7 +48,7 @@ ASSETS = common.assets(
 )
 SCRIPTS = (
     "cytoscape.min.js", "layout-base.js", "cose-base.js", "cytoscape-fcose.js", "hub.js",
-    "explorer.js",
+    "slicer.js", "views.js", "explorer.js",
 )  # fmt: skip
 
 

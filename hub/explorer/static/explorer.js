@@ -90,8 +90,8 @@ function addEdges(edges) {
 function addNode(n, near) {
   const at = near && near.length ? near.position() : { x: 0, y: 0 };
   const jitter = () => (Math.random() - 0.5) * 80;
-  cy.add({ group: "nodes", data: { id: n.id, label: label(n), type: n.__typename },
-    position: { x: at.x + jitter(), y: at.y + jitter() } });
+  cy.add({ group: "nodes", data: { id: n.id, label: label(n), type: n.__typename,
+    time: n.time || null }, position: { x: at.x + jitter(), y: at.y + jitter() } });
   nodeData.set(n.id, n);
 }
 
@@ -140,8 +140,8 @@ function openBundle(bundle) {
 
 function scene() {
   const nodes = cy.nodes().filter((n) => !n.hasClass("bundle")).map((n) => ({
-    id: n.id(), type: n.data("type"), label: n.data("label"), position: { ...n.position() },
-    pinned: n.locked() }));
+    id: n.id(), type: n.data("type"), label: n.data("label"), time: n.data("time") || undefined,
+    position: { ...n.position() }, pinned: n.locked() }));
   const edges = cy.edges().filter((e) => !e.hasClass("bundle-edge")).map((e) => ({
     from: e.data("source"), to: e.data("target"), type: e.data("rel") }));
   return { nodes, edges };
@@ -154,8 +154,8 @@ function saveScene() {
 function restoreScene(saved) {
   cy.elements().remove();
   for (const n of saved.nodes || []) {
-    const node = cy.add({ group: "nodes", data: { id: n.id, label: n.label, type: n.type },
-      position: n.position });
+    const node = cy.add({ group: "nodes", data: { id: n.id, label: n.label, type: n.type,
+      time: n.time || null }, position: n.position });
     if (n.pinned) { node.lock(); node.addClass("pinned"); }
   }
   addEdges(saved.edges || []);
@@ -207,6 +207,7 @@ async function openCase(caseId) {
     store.setItem("scene", c.scene);
     store.setItem("case-title", c.title);
     store.setItem("case-notes", c.notes);
+    store.removeItem("slice");
     investigation();
   } catch (err) { status(T.error + err.message, "error"); }
 }
@@ -238,7 +239,10 @@ function exportPng() {
   download("scene.png", cy.png({ output: "blob", full: true, scale: 2, bg: "#ffffff" }));
 }
 
+// Layout and expand times are performance measures ("explorer:layout", "explorer:expand"), which
+// bench/explorer_scene.py reads back.
 function arrange(placed) {
+  performance.mark("explorer:layout-start");
   const started = performance.now();
   const fixed = placed.filter((n) => n.cy()).map((n) => ({ nodeId: n.id(), position: n.position() }));
   const options = window.cytoscapeFcose
@@ -247,6 +251,7 @@ function arrange(placed) {
     : { name: "cose", animate: false };
   cy.layout(options).run();
   window.lastLayoutMs = performance.now() - started;
+  performance.measure("explorer:layout", "explorer:layout-start");
   saveScene();
 }
 
@@ -362,18 +367,25 @@ async function select(id) {
       cy.getElementById(id).remove(); renderNodeList(); saveScene();
     } },
       T.hide));
-  if (type === "Cylinder") {
-    actions.append(el("button", { id: "trace", onclick: () => trace(id.split(":")[1]) }, T.trace));
+  // The views opened from a node: a cylinder's timeline, a food batch's chain.
+  const key = id.split(/:(.*)/s)[1];
+  if (type === "Cylinder" && readable("Cylinder")) {
+    actions.append(el("button", { id: "trace", onclick: () => Views.cylinder(key) }, T.trace));
+  }
+  if (type === "Product" && readable("Product")) {
+    actions.append(el("button", { id: "chain", onclick: () => Views.product(key) }, T.chain));
   }
   details.append(actions);
 }
 
 async function expand(id) {
   try {
+    performance.mark("explorer:expand-start");
     const started = performance.now();
     const sub = await neighbourhood(id);
     if (sub) addSubgraph(sub, cy.getElementById(id).length ? id : null);
     window.lastExpandMs = performance.now() - started;
+    performance.measure("explorer:expand", "explorer:expand-start");
   } catch (err) { status(T.error + err.message, "error"); }
 }
 
@@ -413,55 +425,6 @@ async function findPath() {
   } catch (err) { status(T.error + err.message, "error"); }
 }
 
-function partyFields() {
-  const parts = [];
-  if (readable("Vehicle")) parts.push("vehicle { id plate permitExpiry }");
-  if (readable("Household")) parts.push("household { id householdId status }");
-  if (readable("Person")) parts.push("driver { name } escort { name }");
-  return parts.length ? "... on Delivery { " + parts.join(" ") + " }" : "";
-}
-
-async function trace(code) {
-  const box = document.getElementById("timeline");
-  try {
-    const data = await gql(
-      `query($c: String!) { traceCylinder(code: $c) {
-         timeline { kind date time status node { __typename id ${partyFields()} } }
-         flags { kind date event } } }`, { c: code });
-    const result = data.traceCylinder;
-    const flagged = new Map();
-    for (const f of result.flags) {
-      if (f.event) flagged.set(f.event, [...(flagged.get(f.event) || []), f.kind]);
-    }
-    const list = el("ol", { class: "timeline" });
-    for (const entry of result.timeline) {
-      const item = el("li", { class: "entry" },
-        el("time", {}, when(entry.time || entry.date)), " ", T[entry.kind] || entry.kind,
-        entry.status ? " " + shown(entry.status) : "");
-      const n = entry.node;
-      if (n) {
-        item.append(" ", el("a", { href: "#", onclick: (ev) => { ev.preventDefault(); focus(n.id); } }, n.id));
-        for (const key of ["vehicle", "household"]) {
-          if (n[key]) {
-            item.append(" · " + T[key] + " ",
-              el("a", { href: "#", class: "party", onclick: (ev) => { ev.preventDefault(); focus(n[key].id); } },
-                n[key].plate || n[key].householdId));
-          }
-        }
-        for (const key of ["driver", "escort"]) if (n[key]) item.append(" · " + T[key] + " " + n[key].name);
-        for (const kind of flagged.get(n.id) || []) {
-          item.classList.add("flagged");
-          item.append(el("strong", { class: "flag" }, " ⚠ " + T[kind]));
-        }
-      }
-      list.append(item);
-    }
-    const cylinderFlags = result.flags.filter((f) => !f.event)
-      .map((f) => el("li", { class: "flag" }, "⚠ " + T[f.kind] + " " + when(f.date)));
-    box.replaceChildren(el("h2", {}, T.trace + " " + code), el("ul", {}, ...cylinderFlags), list);
-  } catch (err) { box.replaceChildren(el("p", { class: "error" }, T.error + err.message)); }
-}
-
 async function focus(id) {
   if (!cy.getElementById(id).length) await expand(id);
   await select(id);
@@ -485,6 +448,7 @@ function renderNodeList() {
   list.replaceChildren(...cy.nodes().filter((n) => !n.hasClass("bundle")).map((n) => el("li", {},
     el("a", { href: "#", "data-id": n.id(), onclick: (ev) => { ev.preventDefault(); select(n.id()); } },
       n.data("label").replace("\n", " ")), " ", el("code", {}, n.id()))));
+  Slicer.refresh();
 }
 
 function investigation() {
@@ -504,7 +468,9 @@ function investigation() {
   app.replaceChildren(
     el("p", { id: "purpose-now" }, T.purpose_now + purpose + " ",
       el("button", { onclick: () => {
-        for (const k of ["purpose", "scene", "case", "case-title", "case-notes"]) store.removeItem(k);
+        for (const k of ["purpose", "scene", "case", "case-title", "case-notes", "slice"]) {
+          store.removeItem(k);
+        }
         investigation();
       } }, T.purpose_new)),
     el("form", { id: "search", role: "search", onsubmit: search },
@@ -523,6 +489,7 @@ function investigation() {
           el("button", { id: "export-png", onclick: exportPng }, T.export_png),
           el("button", { id: "export-csv", onclick: exportCsv }, T.export_csv)),
         el("div", { id: "graph" }),
+        Slicer.build(),
         el("section", { class: "legend" }, el("h2", {}, T.legend), el("ul", { id: "legend" }))),
       el("aside", {},
         el("section", { id: "details" }),
@@ -548,7 +515,7 @@ function investigation() {
           el("button", { id: "save-case", onclick: saveCase }, T.save_case),
           el("ul", { id: "case-list" })),
         el("section", {}, el("h2", {}, T.nodes), el("ul", { id: "node-list" })))),
-    el("section", { id: "timeline" }));
+    el("section", { id: "view", hidden: "hidden" }));
   cy = cytoscape({
     container: document.getElementById("graph"),
     style: [
@@ -566,6 +533,7 @@ function investigation() {
       { selector: ".bundle-edge", style: { "line-style": "dashed" } },
       { selector: ".pinned", style: { "border-width": 2, "border-color": "#1971c2" } },
       { selector: ".selected", style: { "border-width": 3, "border-color": "#000" } },
+      { selector: ".sliced", style: { display: "none" } },
       { selector: ".path", style: { "line-color": "#f03e3e", "target-arrow-color": "#f03e3e",
         width: 3, "border-width": 3, "border-color": "#f03e3e" } },
     ],
