@@ -29,6 +29,7 @@ const EVENT_SHAPE = "round-triangle";
 // unless the role sees them in full).
 const LABEL_FIELDS = ["name", "plate", "code", "householdId", "traceCode", "incidentId", "time"];
 const BUNDLE = 8; // more new neighbours of one type than this arrive as one group
+const LOCAL_LAYOUT = 150; // past this many placed nodes, only the new ones are laid out
 
 if (window.cytoscapeFcose) cytoscape.use(window.cytoscapeFcose);
 
@@ -244,12 +245,22 @@ function exportPng() {
 function arrange(placed) {
   performance.mark("explorer:layout-start");
   const started = performance.now();
-  const fixed = placed.filter((n) => n.cy()).map((n) => ({ nodeId: n.id(), position: n.position() }));
+  const kept = placed.filter((n) => n.cy() && !n.removed());
+  const fresh = cy.nodes().difference(kept);
+  // In a large scene only the new nodes are laid out, beside their placed neighbours (held
+  // still): a layout of the whole scene on every expand grows with the scene (several seconds
+  // at 500 nodes; bench/explorer_scene.py measures it).
+  const local = kept.length > LOCAL_LAYOUT && fresh.length > 0;
+  const around = local ? fresh.neighborhood().nodes().intersection(kept) : kept;
+  const moved = fresh.union(around);
+  const eles = local ? moved.union(moved.edgesWith(moved)) : cy.elements();
+  const fixed = around.map((n) => ({ nodeId: n.id(), position: { ...n.position() } }));
   const options = window.cytoscapeFcose
-    ? { name: "fcose", animate: false, randomize: fixed.length === 0, nodeDimensionsIncludeLabels: true,
-        fixedNodeConstraint: fixed.length ? fixed : undefined, idealEdgeLength: 90 }
+    ? { name: "fcose", animate: false, randomize: !local && fixed.length === 0,
+        nodeDimensionsIncludeLabels: true, fixedNodeConstraint: fixed.length ? fixed : undefined,
+        idealEdgeLength: 90, fit: !local }
     : { name: "cose", animate: false };
-  cy.layout(options).run();
+  if (fresh.length || !kept.length) eles.layout(options).run();
   window.lastLayoutMs = performance.now() - started;
   performance.measure("explorer:layout", "explorer:layout-start");
   saveScene();
