@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SEED_SCALE ?= small
 
 .PHONY: run test fuzz lint format clean install neo4j-stop bench bench-ingest page-assets browser-deps \
-	bench-investigation server-deps helm scale-demo bench-deps
+	bench-investigation bench-explorer server-deps helm scale-demo bench-deps
 
 install: $(STAMP)
 
@@ -104,6 +104,12 @@ bench-ingest: install
 bench-investigation: install
 	@$(HUB) neo4j start
 	@$(VENV)/bin/python -m bench.investigation
+
+# The explorer in headless Chromium over the `make run` graph: a scene grown to 500 nodes, the
+# medians of its expand and layout times (bench/results/explorer-scene.md).
+bench-explorer: install page-assets browser-deps
+	@$(HUB) neo4j start
+	@$(VENV)/bin/python -m bench.explorer_scene
 
 # The hub, raw Cypher and the Neo4j GraphQL Library side by side on the bench's own Neo4j ("perf",
 # with APOC and the small seed); writes bench/results/latest.md and .json. Not part of `make test`.

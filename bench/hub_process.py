@@ -25,10 +25,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def hub_server(instance: str, env: dict[str, str] | None = None) -> Iterator[str]:
-    """A hub (uvicorn, one worker) in a process of its own over the local Neo4j `instance`;
-    yields its base URL. The rate limit is off: a benchmark measures the hub, not its guard."""
-    port = free_port()
+def hub_server(
+    instance: str, env: dict[str, str] | None = None, port: int | None = None
+) -> Iterator[str]:
+    """A hub (uvicorn, one worker) in a process of its own over the local Neo4j `instance`, on
+    `port` (a free one if none); yields its base URL. The rate limit is off: a benchmark
+    measures the hub, not its guard."""
+    port = port or free_port()
     env = {
         **os.environ,
         "HUB_NEO4J_INSTANCE": instance,
