@@ -206,3 +206,33 @@ async def test_a_food_batch_opens_its_chain_from_producer_to_shops_with_its_flag
     await expect(late.first).to_contain_text("Shipped after a failed test")
     await page.screenshot(path=screenshot_path("explorer-product-view-en.png"), full_page=True)
     await context.close()
+
+
+async def _busiest_station(tx: AsyncManagedTransaction) -> list[tuple[str, str, int]]:
+    result = await tx.run(
+        "MATCH (e:Enterprise {kind: 'FILLING_STATION'})<-[:AT]-(f:Filling) "
+        "RETURN e.uscc AS uscc, e.name AS name, count(f) AS n ORDER BY n DESC, uscc LIMIT 1"
+    )
+    return [(r["uscc"], r["name"], r["n"]) async for r in result]
+
+
+async def test_a_searched_station_brings_its_many_fillings_as_one_group_around_it(
+    hub: Hub, browser: Browser, graph: Graph
+) -> None:
+    [(uscc, name, fillings)] = await graph.read(_busiest_station)
+    assert fillings > 8  # more than one bundle's worth
+    context = await browser.new_context(locale="zh-CN", viewport={"width": 1300, "height": 900})
+    page = await context.new_page()
+    await sign_in(page, hub, "case T-2026-23")
+    await _open(page, name, f"Enterprise:{uscc}")
+    bundle = f"bundle:Enterprise:{uscc}:Filling"
+    await page.wait_for_function(f"() => cy.getElementById('{bundle}').length === 1")
+    assert not await page.locator('#node-list a[data-id^="Filling:"]').count()
+    label = await page.evaluate(f"() => cy.getElementById('{bundle}').data('label')")
+    assert label.startswith("充装 \u00d7 ")
+    # A tap opens the group: its fillings join the canvas.
+    await page.evaluate(f"() => cy.getElementById('{bundle}').emit('tap')")
+    await expect(page.locator('#node-list a[data-id^="Filling:"]')).not_to_have_count(0)
+    opened = await page.locator('#node-list a[data-id^="Filling:"]').count()
+    assert int(label.split("\u00d7 ")[1]) == opened
+    await context.close()

@@ -100,6 +100,12 @@ function addNode(n, near) {
 // in one group node, opened by a tap. Nodes already placed do not move (fcose, fixed nodes).
 function addSubgraph(sub, around) {
   const placed = cy.nodes().filter((n) => !n.hasClass("bundle"));
+  // A node expanded before it is on the canvas (a search hit, a link) joins first, so that its
+  // many neighbours of one type still arrive as a group around it, not as a star of 200.
+  if (around && !cy.getElementById(around).length) {
+    const self = sub.nodes.find((n) => n.id === around);
+    if (self) addNode(self, null); else around = null;
+  }
   const anchor = around ? cy.getElementById(around) : null;
   const fresh = sub.nodes.filter((n) => !cy.getElementById(n.id).length);
   const byType = new Map();
@@ -394,7 +400,7 @@ async function expand(id) {
     performance.mark("explorer:expand-start");
     const started = performance.now();
     const sub = await neighbourhood(id);
-    if (sub) addSubgraph(sub, cy.getElementById(id).length ? id : null);
+    if (sub) addSubgraph(sub, id);
     window.lastExpandMs = performance.now() - started;
     performance.measure("explorer:expand", "explorer:expand-start");
   } catch (err) { status(T.error + err.message, "error"); }
