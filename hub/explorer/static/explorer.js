@@ -116,7 +116,7 @@ function addSubgraph(sub, around) {
       if (!cy.getElementById(id).length) {
         cy.add({ group: "nodes", classes: "bundle", data: { id, type, label: typeWord(type)
           + " × " + nodes.length, members: nodes, edges: sub.edges },
-          position: anchor.position() });
+          position: { x: anchor.position().x + 70, y: anchor.position().y + 50 } });
         cy.add({ group: "edges", classes: "bundle-edge", data: { id: id + ">", source: around,
           target: id, label: T.bundle } });
       }
