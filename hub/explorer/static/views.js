@@ -22,6 +22,17 @@ const Views = (() => {
     return box;
   }
 
+  // A view's query is a large one: the first time, the graph plans it, which on a loaded server
+  // can outrun the request's deadline (503). It is a read, so it is asked once more.
+  async function ask(query, variables) {
+    try {
+      return await gql(query, variables);
+    } catch (err) {
+      if (!err.retry) throw err;
+      return gql(query, variables);
+    }
+  }
+
   function failed(err) {
     open("failed", T.error, el("p", { class: "error" }, T.error + err.message));
   }
@@ -78,7 +89,7 @@ const Views = (() => {
   async function cylinder(code) {
     let data;
     try {
-      data = await gql(
+      data = await ask(
         `query($c: String!) { traceCylinder(code: $c) {
            cylinder { id code status model lastInspection nextInspection }
            location { id householdId address }
@@ -161,7 +172,7 @@ const Views = (() => {
   async function product(traceCode) {
     let p;
     try {
-      p = (await gql(productQuery(), { t: traceCode })).product;
+      p = (await ask(productQuery(), { t: traceCode })).product;
     } catch (err) { failed(err); return; }
     if (!p) { open("product-view", T.chain + " " + traceCode, el("p", {}, T.not_found)); return; }
     const tests = nodes(p.tests).sort((a, b) => (a.time || "").localeCompare(b.time || ""));
