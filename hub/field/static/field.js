@@ -2,7 +2,7 @@
 // takes a cylinder code, shows its status, trace flags, location and last filling and delivery,
 // and records an inspection or a seizure. Every action goes first to a queue kept on the phone
 // (localStorage), then to the hub; with no network it stays pending and is sent when the
-// network returns. An inspection carries its eventId, a seizure is idempotent by content, so a
+// network returns. Every action carries an eventId made on the phone when it is queued, so a
 // resend after a lost answer is recorded once and answers "already recorded".
 "use strict";
 
@@ -72,6 +72,10 @@ async function flush() {
   try {
     for (const item of loadQueue().reverse()) {  // oldest first
       if (item.state !== "pending") continue;
+      if (!item.input.eventId) {  // queued by an older page, before seizures had one
+        item.input = { ...item.input, eventId: newId("field-" + item.kind) };
+        update(item.id, { input: item.input });
+      }
       let data;
       try {
         data = await auth.gql(WRITES[item.kind], { items: [item.input] });
@@ -177,7 +181,8 @@ function actions(code) {
     e.preventDefault();
     if (!reason.value.trim()) { note.textContent = T.need_reason; return; }
     note.textContent = "";
-    enqueue("seize", code, { code, status: "SEIZED", reason: reason.value.trim(), time: isoNow() });
+    enqueue("seize", code, { eventId: newId("field-seize"), code, status: "SEIZED",
+      reason: reason.value.trim(), time: isoNow() });
     reason.value = "";
   } }, el("label", { for: "reason" }, T.reason), reason,
   el("button", { type: "submit", class: "danger", id: "seize" }, T.seize));
