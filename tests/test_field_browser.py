@@ -26,7 +26,9 @@ from playwright.async_api import (
 )
 
 from hub.config import Settings
+from hub.graph import alert_repo
 from hub.graph.driver import Graph
+from hub.linkage.firing import Firing
 from hub.oauth import admin, registry
 from tests.browser_support import chromium, needs_chromium, screenshot_path, serve_hub
 from tests.graphql import cypher
@@ -77,9 +79,16 @@ async def _copy_overdue_cylinder(tx: AsyncManagedTransaction, code: str, now: da
     )
 
 
+async def _raise_alert(tx: AsyncManagedTransaction, code: str, now: datetime) -> None:
+    """An open alert about the cylinder, as the scan raises it."""
+    firing = Firing("OVERDUE_AT_HOUSEHOLD", ("Cylinder", code), now, {"Cylinder": [code]})
+    await alert_repo.raise_alerts(tx, [firing.row()], "t-field", now)
+
+
 async def _delete_cylinder(tx: AsyncManagedTransaction, code: str) -> None:
     await tx.run(
-        "MATCH (c:Cylinder {code: $code}) OPTIONAL MATCH (c)<-[:OF]-(e) DETACH DELETE c, e",
+        "MATCH (c:Cylinder {code: $code}) OPTIONAL MATCH (c)<-[:OF]-(e) "
+        "OPTIONAL MATCH (a:Alert)-[:ABOUT]->(c) DETACH DELETE c, e, a",
         code=code,
     )
 
@@ -157,7 +166,13 @@ async def test_an_inspector_scans_a_label_sees_the_flags_and_seizes_the_cylinder
     await expect(card).to_have_attribute("data-status", "OVERDUE")
     await expect(page.locator("#code")).to_have_value(cylinder)
     await expect(page.locator("#flags")).to_contain_text("超期未检仍充装")
-    await expect(page.locator("#alerts")).to_contain_text("尚未上线")
+    await expect(page.locator("#alerts")).to_contain_text("暂无未处理的预警")
+    await graph.write(_raise_alert, cylinder, graph.clock.now())
+    await page.fill("#code", cylinder)
+    await page.click("#look-up button")  # looked up again: the open alert about it is listed
+    await expect(page.locator("#alerts li[data-rule=OVERDUE_AT_HOUSEHOLD]")).to_contain_text(
+        "超期气瓶仍在用户处"
+    )
     await page.fill("#reason", "超期未检仍在使用")
     await page.click("#seize")
     item = page.locator("#queue .item").first

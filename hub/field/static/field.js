@@ -23,6 +23,10 @@ const READ = `query($c: String!) {
     timeline { kind time node {
       ... on Filling { station { name } quantityKg }
       ... on Delivery { supplier { name } household { householdId address } vehicle { plate } } } } } }`;
+// The open alerts about the cylinder and about the household it stands at.
+const ALERTS = `query($about: ID!) {
+  alerts(filter: {about: $about, status: ["OPEN", "ACKNOWLEDGED"]}, first: 10) {
+    edges { node { alertId name rule severity lastTime } } } }`;
 const RESULT = "results { ok replayed errors { field code message } }";
 const WRITES = {
   inspect: `mutation($items: [InspectionInput!]!) { recordInspections(items: $items) { ${RESULT} } }`,
@@ -166,7 +170,29 @@ function showCylinder(c, trace) {
         el("li", {}, `${T[f.kind === "OVERDUE" ? "OVERDUE_flag" : f.kind] || f.kind} · ${when(f.time || f.date)}`)))
       : el("p", { class: "muted" }, T.no_flags),
     el("h2", {}, T.alerts),
-    el("p", { class: "muted", id: "alerts" }, T.no_alerts));
+    el("div", { id: "alerts" }, el("p", { class: "muted" }, T.loading_alerts)));
+}
+
+async function showAlerts(code, place) {
+  const about = ["Cylinder:" + code, ...(place ? ["Household:" + place.householdId] : [])];
+  const seen = new Map();
+  try {
+    for (const id of about) {
+      const data = await auth.gql(ALERTS, { about: id });
+      for (const { node } of data.alerts.edges) seen.set(node.alertId, node);
+    }
+  } catch (error) {
+    const box = document.getElementById("alerts");
+    if (box) box.replaceChildren(el("p", { class: "muted" }, T.alerts_unavailable));
+    return;
+  }
+  const box = document.getElementById("alerts");
+  if (!box || shown !== code) return;  // another cylinder is shown by now
+  const alerts = [...seen.values()];
+  box.replaceChildren(alerts.length
+    ? el("ul", { class: "flags" }, ...alerts.map((a) =>
+      el("li", { "data-rule": a.rule }, `${a.name || a.rule} · ${when(a.lastTime)}`)))
+    : el("p", { class: "muted" }, T.no_alerts));
 }
 
 function agencyOptions() {
@@ -225,6 +251,7 @@ async function lookUp(raw) {
     out.replaceChildren(el("p", { class: "error", id: "not-found" }, T.not_found), actions(code));
   } else {
     out.replaceChildren(showCylinder(data.cylinder, data.traceCylinder), actions(code));
+    showAlerts(code, data.traceCylinder && data.traceCylinder.location);
   }
 }
 
