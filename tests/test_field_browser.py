@@ -6,6 +6,7 @@ sent once when the network returns. The cylinders are this module's own copies o
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -19,12 +20,15 @@ from playwright.async_api import (
     FilePayload,
     Page,
     Playwright,
+    Request,
     Route,
     expect,
 )
 
 from hub.config import Settings
+from hub.graph import alert_repo
 from hub.graph.driver import Graph
+from hub.linkage.firing import Firing
 from hub.oauth import admin, registry
 from tests.browser_support import chromium, needs_chromium, screenshot_path, serve_hub
 from tests.graphql import cypher
@@ -75,9 +79,16 @@ async def _copy_overdue_cylinder(tx: AsyncManagedTransaction, code: str, now: da
     )
 
 
+async def _raise_alert(tx: AsyncManagedTransaction, code: str, now: datetime) -> None:
+    """An open alert about the cylinder, as the scan raises it."""
+    firing = Firing("OVERDUE_AT_HOUSEHOLD", ("Cylinder", code), now, {"Cylinder": [code]})
+    await alert_repo.raise_alerts(tx, [firing.row()], "t-field", now)
+
+
 async def _delete_cylinder(tx: AsyncManagedTransaction, code: str) -> None:
     await tx.run(
-        "MATCH (c:Cylinder {code: $code}) OPTIONAL MATCH (c)<-[:OF]-(e) DETACH DELETE c, e",
+        "MATCH (c:Cylinder {code: $code}) OPTIONAL MATCH (c)<-[:OF]-(e) "
+        "OPTIONAL MATCH (a:Alert)-[:ABOUT]->(c) DETACH DELETE c, e, a",
         code=code,
     )
 
@@ -155,7 +166,13 @@ async def test_an_inspector_scans_a_label_sees_the_flags_and_seizes_the_cylinder
     await expect(card).to_have_attribute("data-status", "OVERDUE")
     await expect(page.locator("#code")).to_have_value(cylinder)
     await expect(page.locator("#flags")).to_contain_text("超期未检仍充装")
-    await expect(page.locator("#alerts")).to_contain_text("尚未上线")
+    await expect(page.locator("#alerts")).to_contain_text("暂无未处理的预警")
+    await graph.write(_raise_alert, cylinder, graph.clock.now())
+    await page.fill("#code", cylinder)
+    await page.click("#look-up button")  # looked up again: the open alert about it is listed
+    await expect(page.locator("#alerts li[data-rule=OVERDUE_AT_HOUSEHOLD]")).to_contain_text(
+        "超期气瓶仍在用户处"
+    )
     await page.fill("#reason", "超期未检仍在使用")
     await page.click("#seize")
     item = page.locator("#queue .item").first
@@ -165,12 +182,26 @@ async def test_an_inspector_scans_a_label_sees_the_flags_and_seizes_the_cylinder
     await page.screenshot(path=screenshot_path("field-seized.png"), full_page=True)
 
 
+def _seizure_event_ids(page: Page) -> list[str]:
+    """The eventId of every seizure the phone sends (answered or not)."""
+    ids: list[str] = []
+
+    def seen(request: Request) -> None:
+        body = request.post_data or ""
+        if request.url.endswith("/graphql") and "setCylinderStatus" in body:
+            ids.extend(item["eventId"] for item in json.loads(body)["variables"]["items"])
+
+    page.on("request", seen)
+    return ids
+
+
 async def test_a_seizure_made_offline_is_sent_once_when_the_network_returns(
     hub: Hub, phone: BrowserContext, graph: Graph, cylinder: str
 ) -> None:
     page = await phone.new_page()
     await _sign_in(page, hub)
     sent = _count_writes(page)
+    event_ids = _seizure_event_ids(page)
     await phone.set_offline(True)
     await page.fill("#code", cylinder)
     await page.click("#look-up button")
@@ -182,13 +213,44 @@ async def test_a_seizure_made_offline_is_sent_once_when_the_network_returns(
     await expect(page.locator("#network")).to_have_class("offline")
     await page.screenshot(path=screenshot_path("field-offline.png"), full_page=True)
     assert await _status(graph, cylinder) == ("OVERDUE", None)
+    assert event_ids == []  # nothing left the phone
+    # The network returns, and the hub's answer to the first send is lost on the way back.
+    lost = asyncio.Event()
+
+    async def lose_the_answer(route: Route) -> None:
+        if "setCylinderStatus" in (route.request.post_data or "") and not lost.is_set():
+            answer = await route.fetch()  # the hub records it; the phone never hears back
+            assert '"ok":true' in await answer.text()
+            await route.abort("internetdisconnected")
+            lost.set()
+        else:
+            await route.continue_()
+
+    await page.route("**/graphql", lose_the_answer)
     await phone.set_offline(False)
-    await expect(item).to_have_attribute("data-state", "accepted")
+    await asyncio.wait_for(lost.wait(), timeout=10)
+    await expect(item).to_have_attribute("data-state", "pending")
     assert await _status(graph, cylinder) == ("SEIZED", "离线扣押")
-    assert len(sent) == 1
+    await page.unroute("**/graphql")
+    await page.reload()  # the page sends what is pending when it starts: the same eventId
+    item = page.locator("#queue .item").first
+    await expect(item).to_have_attribute("data-state", "accepted")
+    await expect(item).to_contain_text("此前已记录")  # answered `replayed`
+    assert len(event_ids) == 2
+    assert event_ids[0] == event_ids[1]
+    assert event_ids[0].startswith("field-seize-")
+    changes = await cypher(
+        graph,
+        "MATCH (e:StatusChange)-[:OF]->(:Cylinder {code: $c}) RETURN e.eventId AS id, "
+        "e.status AS status, e.changed AS changed",
+        c=cylinder,
+    )
+    assert changes == [{"id": event_ids[0], "status": "SEIZED", "changed": True}]  # once
+    assert await _status(graph, cylinder) == ("SEIZED", "离线扣押")
+    assert len(sent) == 1  # the lost one never finished; the resend did
     await page.reload()  # what was accepted is never sent again
     await expect(page.locator("#queue .item").first).to_have_attribute("data-state", "accepted")
-    assert len(sent) == 1
+    assert len(event_ids) == 2
     await page.screenshot(path=screenshot_path("field-online-again.png"), full_page=True)
 
 

@@ -217,7 +217,8 @@ async def test_emergency_reports_an_incident_involving_a_cylinder_and_a_househol
 async def test_market_seizes_and_releases_a_cylinder(world: World, graph: Graph) -> None:
     [code] = await world.cylinders(1)
     await world.w.ok("recordDeliveries", [world.delivery(code)], enterprise=world.station)
-    seize = {"code": code, "status": "SEIZED", "reason": "执法检查", "time": ago(minutes=1)}
+    seize = {"eventId": new_key("S"), "code": code, "status": "SEIZED", "reason": "执法检查",
+             "time": ago(minutes=1)}  # fmt: skip
     await world.w.ok("setCylinderStatus", [seize], "market")
     rows = await cypher(
         graph,
@@ -228,8 +229,35 @@ async def test_market_seizes_and_releases_a_cylinder(world: World, graph: Graph)
     assert rows == [{"status": "SEIZED", "placed": False}]
     [again] = await world.w.ok("setCylinderStatus", [seize], "market")
     assert again["replayed"] is True
-    await world.w.ok("setCylinderStatus", [seize | {"status": "RELEASED"}], "market")
+    release = seize | {"eventId": new_key("S"), "status": "RELEASED"}
+    await world.w.ok("setCylinderStatus", [release], "market")
     status = await scalar(graph, "MATCH (c:Cylinder {code: $code}) RETURN c.status", code=code)
+    assert status == "IN_SERVICE"
+    # The seizure sent once more (its answer was lost on the way back) is a replay: the
+    # release stands, and each change is recorded once.
+    [late] = await world.w.ok("setCylinderStatus", [seize], "market")
+    assert late["replayed"] is True
+    status = await scalar(graph, "MATCH (c:Cylinder {code: $code}) RETURN c.status", code=code)
+    assert status == "IN_SERVICE"
+    events = await cypher(
+        graph,
+        "MATCH (e:StatusChange)-[:OF]->(:Cylinder {code: $code}) "
+        "RETURN e.eventId AS id, e.status AS status ORDER BY e.time, e.status DESC",
+        code=code,
+    )
+    assert events == [{"id": seize["eventId"], "status": "SEIZED"},
+                      {"id": release["eventId"], "status": "RELEASED"}]  # fmt: skip
+    # The same eventId with other content is a CONFLICT and changes nothing.
+    body = await world.w.push("setCylinderStatus", [seize | {"reason": "另一个原因"}], "market")
+    [conflict] = body["data"]["setCylinderStatus"]["results"]
+    assert conflict["ok"] is False
+    assert [(e["field"], e["code"]) for e in conflict["errors"]] == [("eventId", "CONFLICT")]
+    assert body["data"]["setCylinderStatus"]["written"] == 0
+    [other] = await world.cylinders(1)
+    reused = seize | {"code": other}  # another cylinder under a used eventId
+    body = await world.w.push("setCylinderStatus", [reused], "market")
+    assert body["data"]["setCylinderStatus"]["results"][0]["errors"][0]["code"] == "CONFLICT"
+    status = await scalar(graph, "MATCH (c:Cylinder {code: $code}) RETURN c.status", code=other)
     assert status == "IN_SERVICE"
 
 

@@ -39,7 +39,13 @@ async def world(client: httpx.AsyncClient, graph: Graph) -> AsyncIterator[World]
 
 
 async def _status(world: World, code: str, status: str) -> None:
-    item = {"code": code, "status": status, "reason": "测试", "time": ago(minutes=1)}
+    item = {
+        "eventId": new_key("S"),
+        "code": code,
+        "status": status,
+        "reason": "测试",
+        "time": ago(minutes=1),
+    }
     await world.w.ok("setCylinderStatus", [item], "market")
 
 

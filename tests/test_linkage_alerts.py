@@ -66,7 +66,13 @@ async def _seen_by(client: httpx.AsyncClient, alert_id: str, role: str, **claims
 
 
 async def _status(world: World, code: str, status: str) -> None:
-    item = {"code": code, "status": status, "reason": "测试", "time": ago(minutes=1)}
+    item = {
+        "eventId": new_key("S"),
+        "code": code,
+        "status": status,
+        "reason": "测试",
+        "time": ago(minutes=1),
+    }
     await world.w.ok("setCylinderStatus", [item], "market")
 
 

@@ -8,6 +8,7 @@ Bounded: the mix runs a few seconds; the figures (one replica vs two vs two work
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import secrets
@@ -16,12 +17,19 @@ import ssl
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import uvicorn
+from standardwebhooks.webhooks import Webhook
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from bench.cluster import (
     HAPROXY,
@@ -40,9 +48,10 @@ from bench.cluster import (
 from graph_seed.generate import Generation
 from hub.config import Settings
 from hub.graph.driver import Graph
+from hub.linkage.scan import LEASE
 from hub.oauth import admin
-from tests.graphql import cypher
-from tests.ingest_support import World, Writer, ago, forget, new_key
+from tests.graphql import cypher, gql
+from tests.ingest_support import HUB_CLOCK, World, Writer, ago, filling, forget, new_key
 from tests.oauth_support import Registrar, token_for
 
 pytestmark = [
@@ -54,6 +63,8 @@ pytestmark = [
 
 STATUS_CACHE_S = 1.0
 BURST = 30  # per caller, in any 30 s (60 a minute): a slow machine cannot outrun the window
+WEBHOOK_POLL_S = 0.2
+SCAN_INTERVAL_S = 2.5  # the scan test's replicas: a scan takes well under half of it here
 
 
 @dataclass
@@ -86,6 +97,7 @@ def cluster(
         "HUB_RATE_LIMIT_BURST": str(BURST),
         "HUB_LOG_LEVEL": "WARNING",
         "HUB_SHUTDOWN_GRACE_S": "5",
+        "HUB_WEBHOOK_POLL_S": str(WEBHOOK_POLL_S),  # both replicas' workers look often
     }
     ports = {"a": free_port(), "b": free_port()}
     with processes() as started:
@@ -240,6 +252,95 @@ async def test_a_client_disabled_in_the_registry_is_refused_by_both(
     assert [r.status_code for r in answers] == [401] * 4
 
 
+@dataclass
+class SlowReceiver:
+    """A partner's endpoint that takes its time to answer: a delivery stays unsettled for a
+    while, long enough for the other replica's worker to look several times."""
+
+    delay_s: float = 4 * WEBHOOK_POLL_S
+    got: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+    url: str = ""
+
+    async def endpoint(self, request: Request) -> Response:
+        self.got.append((dict(request.headers), await request.body()))
+        await asyncio.sleep(self.delay_s)
+        return Response("ok")
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[SlowReceiver]:
+    r = SlowReceiver()
+    app = Starlette(routes=[Route("/hook", r.endpoint, methods=["POST"])])
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    for _ in range(500):  # until it listens
+        if server.started:
+            break
+        await asyncio.sleep(0.01)
+    r.url = f"http://127.0.0.1:{sock.getsockname()[1]}/hook"
+    yield r
+    server.should_exit = True
+    await task
+
+
+ADD_WEBHOOK = """mutation($c: String!, $u: String!) { addWebhook(client: $c, url: $u) {
+    id secret } }"""
+
+
+async def test_an_alert_raised_through_the_balancer_is_delivered_once_by_two_workers(
+    cluster: Cluster, client: httpx.AsyncClient, graph: Graph, receiver: SlowReceiver
+) -> None:
+    # Both replicas run a webhook worker over the one outbox; a delivery is claimed before its
+    # POST, so the other worker, looking every 0.2 s while the receiver takes 0.8 s, leaves it.
+    writer = Writer(client, f"t-scale-hook-{secrets.token_hex(4)}")
+    world = await World(writer).build()
+    partner = await admin.add_client(graph, writer.subject, "market", "graph:read")
+    five_years_ago = (HUB_CLOCK.today() - timedelta(days=5 * 365)).isoformat()
+    overdue = await world.cylinders(3, madeOn=five_years_ago)
+    try:
+        async with cluster.http() as lb:
+            added = await gql(
+                lb,
+                ADD_WEBHOOK,
+                "admin",
+                {"c": partner.client.client_id, "u": receiver.url},
+                scopes="admin",
+            )
+            endpoint = added["data"]["addWebhook"]
+            refused = await Writer(lb, writer.subject).results(
+                "recordFillings", [filling(code) for code in overdue], enterprise=world.station
+            )  # fmt: skip
+        assert [r["errors"][0]["code"] for r in refused] == ["CYLINDER_OVERDUE"] * 3
+        query = ("MATCH (d:WebhookDelivery {endpoint: $e}) "
+                 "RETURN d.id AS id, d.status AS status, d.attempts AS attempts")  # fmt: skip
+        for _ in range(300):  # bounded, not timed
+            rows = await cypher(graph, query, e=endpoint["id"])
+            if len(rows) == 3 and {r["status"] for r in rows} == {"DELIVERED"}:
+                break
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(2 * WEBHOOK_POLL_S)  # a second sender would have posted by now
+        assert {r["status"] for r in rows} == {"DELIVERED"}, rows
+        assert [r["attempts"] for r in rows] == [1, 1, 1]
+        sent = sorted(headers["webhook-id"] for headers, _ in receiver.got)
+        assert sent == sorted(r["id"] for r in rows)  # each once, none twice
+        for headers, body in receiver.got:
+            payload = Webhook(endpoint["secret"]).verify(body, headers)
+            assert payload["data"]["rule"] == "FILL_OVERDUE"
+    finally:
+
+        async def clean(tx: Any) -> None:
+            await (await tx.run(
+                "MATCH (w:WebhookEndpoint)-[:FOR]->(c:OAuthClient {name: $name}) "
+                "OPTIONAL MATCH (d:WebhookDelivery) WHERE d.endpoint = w.id "
+                "DETACH DELETE d, w, c", name=writer.subject,
+            )).consume()  # fmt: skip
+
+        await graph.write(clean)
+        await forget(graph, writer.subject)
+
+
 @pytest.fixture
 async def mix(client: httpx.AsyncClient, graph: Graph, tiny_seed: Generation) -> AsyncIterator[Mix]:
     writer = Writer(client, f"t-scale-{secrets.token_hex(4)}")
@@ -337,3 +438,43 @@ async def test_metrics_of_two_workers_are_summed_whichever_answers(
 
 def _sample(text: str, name: str) -> float:
     return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name))
+
+
+async def test_the_scheduled_scan_runs_once_per_interval_across_two_replicas(
+    cluster: Cluster, graph: Graph, tmp_path: Path
+) -> None:
+    # Two replicas on their own timers, every SCAN_INTERVAL_S: a turn that finds the lease held,
+    # or a scan completed within nine tenths of the interval, skips. Were either check ignored,
+    # both would scan each interval and two runs would lie closer than that.
+    async def reset(tx: Any) -> None:
+        await (await tx.run(
+            "MERGE (l:Lease {name: $name}) SET l.holder = null "
+            "REMOVE l.doneAt, l.recentRuns, l.recentBy", name=LEASE,
+        )).consume()  # fmt: skip
+
+    await graph.write(reset)
+    env = cluster.env | {"HUB_LINKAGE_SCAN_INTERVAL_S": str(SCAN_INTERVAL_S),
+                         "HUB_WEBHOOK_POLL_S": "0"}  # fmt: skip
+    ports = [free_port(), free_port()]
+    runs: list[dict[str, Any]] = []
+    with processes() as started:
+        for i, port in enumerate(ports):
+            started.append(start_hub(port, env, tmp_path / f"scanner-{i}.log"))
+        pids = {str(p.popen.pid) for p in started}
+        for port in ports:
+            await wait_ready(f"http://127.0.0.1:{port}")
+        for _ in range(600):  # three completed runs: two intervals at least (bounded, not timed)
+            runs = await cypher(
+                graph, "MATCH (l:Lease {name: $name}) WHERE l.recentRuns IS NOT NULL "
+                "UNWIND range(0, size(l.recentRuns) - 1) "
+                "AS i RETURN l.recentRuns[i] AS at, l.recentBy[i] AS by", name=LEASE,
+            )  # fmt: skip
+            if len(runs) >= 3:
+                break
+            await asyncio.sleep(0.1)
+    assert len(runs) >= 3, runs
+    assert {r["by"].rsplit(":", 1)[1] for r in runs} <= pids  # these two replicas ran them
+    times = [r["at"].to_native() for r in runs]
+    gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(times)]
+    # Once per interval: no two runs within nine tenths of it (the hub clock's own times).
+    assert min(gaps) >= 0.9 * SCAN_INTERVAL_S, gaps

@@ -255,16 +255,26 @@ async def apply_inspections(
 
 async def set_cylinder_status(
     tx: AsyncManagedTransaction, rows: list[dict[str, Any]], by: str, now: datetime, today: date
-) -> dict[str, bool]:
-    """Seize, scrap or release; a seized or scrapped cylinder stands nowhere. key -> changed."""
+) -> dict[str, tuple[bool, str | None]]:
+    """Seize, scrap or release; a seized or scrapped cylinder stands nowhere. Each change is
+    a `(:StatusChange {eventId})-[:OF]->(Cylinder)` (not a graph type: no read reaches it), made
+    once: an eventId already stored changes nothing. key -> (created, the stored hash)."""
     query: LiteralString = (
         "UNWIND $rows AS row MATCH (c:Cylinder {code: row.key}) "
-        "WITH c, row, CASE row.props.status WHEN 'RELEASED' THEN CASE "
+        "MERGE (e:StatusChange {eventId: row.extra.eventId}) "
+        "ON CREATE SET e.contentHash = row.hash, e.cylinder = row.key, "
+        "  e.status = row.props.status, e.reason = row.props.statusReason, "
+        "  e.time = row.props.statusChangedAt, e.recordedBy = $by, e.recordedAt = $now, "
+        "  e.ingestPending = true "
+        "WITH c, row, e, coalesce(e.ingestPending, false) AS created REMOVE e.ingestPending "
+        "WITH c, row, e, created, CASE row.props.status WHEN 'RELEASED' THEN CASE "
         "  WHEN c.status <> 'SEIZED' THEN c.status "
         "  WHEN c.nextInspection < $today THEN 'OVERDUE' "
         "  WHEN c.nextInspection <= $today + duration('P30D') THEN 'DUE' ELSE 'IN_SERVICE' END "
         "  ELSE row.props.status END AS next "
-        "WITH c, row, next, c.status <> next AS changed "
+        "WITH c, row, e, created, next, created AND c.status <> next AS changed "
+        "CALL { WITH c, e, created, changed WITH c, e, changed WHERE created "
+        "  MERGE (e)-[:OF]->(c) SET e.changed = changed } "
         "CALL { WITH c, row, next, changed WITH c, row, next WHERE changed "
         "  SET c.status = next, c.statusReason = row.props.statusReason, "
         "  c.statusChangedAt = row.props.statusChangedAt, c.updatedBy = $by, c.updatedAt = $now, "
@@ -273,10 +283,10 @@ async def set_cylinder_status(
         "    THEN date(row.props.statusChangedAt) ELSE c.scrapDate END "
         "  WITH c, next WHERE next IN ['SCRAPPED', 'SEIZED'] "
         "  OPTIONAL MATCH (c)-[l:LOCATED_AT]->() DELETE l } "
-        "RETURN row.key AS key, changed"
+        "RETURN row.key AS key, created, e.contentHash AS hash"
     )  # fmt: skip
     result = await tx.run(query, rows=rows, by=by, now=now, today=today)
-    return {r["key"]: r["changed"] async for r in result}
+    return {r["key"]: (r["created"], r["hash"]) async for r in result}
 
 
 @cache

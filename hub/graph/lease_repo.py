@@ -3,7 +3,9 @@
 A lease is a node `(:Lease {name})` (unique) with its holder and when it lapses. Taking it
 locks the node (the MERGE under the constraint, then a write), so two replicas asking at once
 take turns and exactly one gets it; a holder that dies loses it when it lapses. A holder that
-finishes its job records when (`doneAt`), so a scheduled job that every replica starts on its own
+finishes its job records when (`doneAt`), and keeps the times and holders of its last ten
+completed runs (`recentRuns`, `recentBy`: what an operator, or a test, reads to see how often
+the job ran and where), so a scheduled job that every replica starts on its own
 timer runs once per interval: a taker may ask for the lease only if the job was not done since a
 given time. The times are the hub clock's, handed in.
 """
@@ -23,9 +25,12 @@ _TAKE = (
     "l.until = CASE WHEN free THEN $until ELSE l.until END "
     "RETURN free"
 )
+RECENT = 10
 _GIVE_UP = (
-    "MATCH (l:Lease {name: $name, holder: $me}) SET l.holder = null, l.until = $now, "
-    "l.doneAt = CASE WHEN $done THEN $now ELSE l.doneAt END"
+    "MATCH (l:Lease {name: $name, holder: $me}) SET l.holder = null, l.until = $now "
+    "FOREACH (_ IN CASE WHEN $done THEN [1] ELSE [] END | SET l.doneAt = $now, "
+    "  l.recentRuns = (coalesce(l.recentRuns, []) + [$now])[-$recent..], "
+    "  l.recentBy = (coalesce(l.recentBy, []) + [$me])[-$recent..])"
 )
 
 
@@ -43,4 +48,5 @@ async def give_up(
     tx: AsyncManagedTransaction, name: str, me: str, now: datetime, done: bool = False
 ) -> None:
     """Release the lease; `done` records that the job completed now."""
-    await (await tx.run(_GIVE_UP, name=name, me=me, now=now, done=done)).consume()
+    result = await tx.run(_GIVE_UP, name=name, me=me, now=now, done=done, recent=RECENT)
+    await result.consume()

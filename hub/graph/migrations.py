@@ -80,6 +80,10 @@ CONSTRAINTS: list[LiteralString] = [
     "FOR (n:PersonClaim) REQUIRE (n.claimedBy, n.idNumber) IS UNIQUE",
     "CREATE CONSTRAINT person_claim_pid_unique IF NOT EXISTS "
     "FOR (n:PersonClaim) REQUIRE n.pid IS UNIQUE",
+    # A cylinder status change's event (hub.graph.ingest_write_repo): one per eventId; not a
+    # graph type, so no read reaches it.
+    "CREATE CONSTRAINT statuschange_eventid_unique IF NOT EXISTS "
+    "FOR (n:StatusChange) REQUIRE n.eventId IS UNIQUE",
     # The OAuth registry (hub.oauth): clients, people, single-use codes, the jti deny list.
     "CREATE CONSTRAINT oauthclient_clientid_unique IF NOT EXISTS "
     "FOR (n:OAuthClient) REQUIRE n.clientId IS UNIQUE",

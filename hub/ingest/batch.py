@@ -159,23 +159,19 @@ async def _store(
     moment: Moment,
 ) -> None:
     by_key = {i.draft.key: i for i in valid if i.draft is not None}
+    if spec.write is Write.SET_CYLINDER_STATUS:  # an update that is an event: by its eventId
+        events = await repo.set_cylinder_status(tx, rows, by, moment.now, moment.today)
+        for key, (was_created, stored_hash) in events.items():
+            _settle(by_key[key], was_created, stored_hash, "eventId")
+        return
     if spec.updates:
-        if spec.write is Write.SET_CYLINDER_STATUS:
-            changed = await repo.set_cylinder_status(tx, rows, by, moment.now, moment.today)
-        else:
-            changed = await repo.update_nodes(tx, spec.label, rows, by, moment.now)
+        changed = await repo.update_nodes(tx, spec.label, rows, by, moment.now)
         for key, did in changed.items():
             by_key[key].replayed = not did
         return
     created = await repo.create_nodes(tx, spec.label, rows, by, moment.now)
     for key, (was_created, stored_hash) in created.items():
-        item = by_key[key]
-        if was_created:
-            continue
-        if stored_hash == item.hash:  # a concurrent batch recorded the same content first
-            item.replayed = True
-        else:
-            item.fail(spec.key_field, Code.CONFLICT, f"{key} was recorded with other content")
+        _settle(by_key[key], was_created, stored_hash, spec.key_field)
     fresh = [i.draft for i in valid if i.ok and not i.replayed and i.draft is not None]
     if spec.write is Write.RECORD_DELIVERIES and fresh:
         codes = sorted({d.links["cylinder"][0] for d in fresh})
@@ -183,6 +179,19 @@ async def _store(
     if spec.write is Write.RECORD_INSPECTIONS and fresh:
         codes = sorted({d.links["cylinder"][0] for d in fresh})
         await repo.apply_inspections(tx, codes, by, moment.now, moment.today)
+
+
+def _settle(item: Item, created: bool, stored_hash: str | None, key_field: str) -> None:
+    """A key already stored: a replay with the same content (a resend, or a concurrent batch
+    that recorded it first), else a CONFLICT."""
+    if created:
+        return
+    if stored_hash == item.hash:
+        item.replayed = True
+    else:
+        assert item.draft is not None
+        key = item.draft.extra.get(key_field, item.draft.key)
+        item.fail(key_field, Code.CONFLICT, f"{key} was recorded with other content")
 
 
 async def run_batch(

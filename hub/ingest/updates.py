@@ -9,15 +9,17 @@ from hub.ingest.item import Draft, Ref
 
 
 def cylinder_status(f: Fields, p: Principal) -> Draft | None:
-    code = f.key("code")
+    """A status change is an event too: its `eventId` is kept on a `StatusChange` node, so a
+    resend is a replay even after another change of the cylinder (hub/graph/ingest_write_repo)."""
+    event, code = f.key("eventId"), f.key("code")
     props = {
         "status": f.choice("status"),
         "statusReason": f.text("reason", TEXT_MAX),
         "statusChangedAt": f.time(),
     }
-    if code is None or f.errors:
+    if event is None or code is None or f.errors:
         return None
-    return Draft(code, props, refs=[Ref("code", "Cylinder", code)])
+    return Draft(code, props, refs=[Ref("code", "Cylinder", code)], extra={"eventId": event})
 
 
 def licence(f: Fields, p: Principal) -> Draft | None:

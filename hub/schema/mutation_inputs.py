@@ -206,6 +206,9 @@ class IncidentInput:
 
 @strawberry.input(description="Seize, scrap or release a cylinder 查封/报废/解封")
 class CylinderStatusInput:
+    eventId: str = strawberry.field(
+        description="the client-chosen id of this status change: sent again, it is recorded once"
+    )
     code: str
     status: CylinderStatusChange
     reason: str

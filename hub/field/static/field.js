@@ -2,7 +2,7 @@
 // takes a cylinder code, shows its status, trace flags, location and last filling and delivery,
 // and records an inspection or a seizure. Every action goes first to a queue kept on the phone
 // (localStorage), then to the hub; with no network it stays pending and is sent when the
-// network returns. An inspection carries its eventId, a seizure is idempotent by content, so a
+// network returns. Every action carries an eventId made on the phone when it is queued, so a
 // resend after a lost answer is recorded once and answers "already recorded".
 "use strict";
 
@@ -23,6 +23,10 @@ const READ = `query($c: String!) {
     timeline { kind time node {
       ... on Filling { station { name } quantityKg }
       ... on Delivery { supplier { name } household { householdId address } vehicle { plate } } } } } }`;
+// The open alerts about the cylinder and about the household it stands at.
+const ALERTS = `query($about: ID!) {
+  alerts(filter: {about: $about, status: ["OPEN", "ACKNOWLEDGED"]}, first: 10) {
+    edges { node { alertId name rule severity lastTime } } } }`;
 const RESULT = "results { ok replayed errors { field code message } }";
 const WRITES = {
   inspect: `mutation($items: [InspectionInput!]!) { recordInspections(items: $items) { ${RESULT} } }`,
@@ -72,6 +76,10 @@ async function flush() {
   try {
     for (const item of loadQueue().reverse()) {  // oldest first
       if (item.state !== "pending") continue;
+      if (!item.input.eventId) {  // queued by an older page, before seizures had one
+        item.input = { ...item.input, eventId: newId("field-" + item.kind) };
+        update(item.id, { input: item.input });
+      }
       let data;
       try {
         data = await auth.gql(WRITES[item.kind], { items: [item.input] });
@@ -162,7 +170,29 @@ function showCylinder(c, trace) {
         el("li", {}, `${T[f.kind === "OVERDUE" ? "OVERDUE_flag" : f.kind] || f.kind} · ${when(f.time || f.date)}`)))
       : el("p", { class: "muted" }, T.no_flags),
     el("h2", {}, T.alerts),
-    el("p", { class: "muted", id: "alerts" }, T.no_alerts));
+    el("div", { id: "alerts" }, el("p", { class: "muted" }, T.loading_alerts)));
+}
+
+async function showAlerts(code, place) {
+  const about = ["Cylinder:" + code, ...(place ? ["Household:" + place.householdId] : [])];
+  const seen = new Map();
+  try {
+    for (const id of about) {
+      const data = await auth.gql(ALERTS, { about: id });
+      for (const { node } of data.alerts.edges) seen.set(node.alertId, node);
+    }
+  } catch (error) {
+    const box = document.getElementById("alerts");
+    if (box) box.replaceChildren(el("p", { class: "muted" }, T.alerts_unavailable));
+    return;
+  }
+  const box = document.getElementById("alerts");
+  if (!box || shown !== code) return;  // another cylinder is shown by now
+  const alerts = [...seen.values()];
+  box.replaceChildren(alerts.length
+    ? el("ul", { class: "flags" }, ...alerts.map((a) =>
+      el("li", { "data-rule": a.rule }, `${a.name || a.rule} · ${when(a.lastTime)}`)))
+    : el("p", { class: "muted" }, T.no_alerts));
 }
 
 function agencyOptions() {
@@ -177,7 +207,8 @@ function actions(code) {
     e.preventDefault();
     if (!reason.value.trim()) { note.textContent = T.need_reason; return; }
     note.textContent = "";
-    enqueue("seize", code, { code, status: "SEIZED", reason: reason.value.trim(), time: isoNow() });
+    enqueue("seize", code, { eventId: newId("field-seize"), code, status: "SEIZED",
+      reason: reason.value.trim(), time: isoNow() });
     reason.value = "";
   } }, el("label", { for: "reason" }, T.reason), reason,
   el("button", { type: "submit", class: "danger", id: "seize" }, T.seize));
@@ -220,6 +251,7 @@ async function lookUp(raw) {
     out.replaceChildren(el("p", { class: "error", id: "not-found" }, T.not_found), actions(code));
   } else {
     out.replaceChildren(showCylinder(data.cylinder, data.traceCylinder), actions(code));
+    showAlerts(code, data.traceCylinder && data.traceCylinder.location);
   }
 }
 
