@@ -6,6 +6,7 @@ import io
 import json
 from collections.abc import AsyncIterator
 from contextlib import redirect_stdout
+from pathlib import Path
 
 import pytest
 from neo4j import AsyncManagedTransaction
@@ -16,6 +17,7 @@ from hub.config import Environment, Settings
 from hub.errors import Unauthenticated
 from hub.graph.driver import Graph, connection_for, fetch_all
 from hub.oauth import admin, registry
+from hub.oauth.demo import EXPLORER_CLIENT, ensure_demo_credentials, remove_demo_credentials
 from hub.oauth.service import DemoCredentialsInProduction, OAuth
 from tests.oauth_support import Registrar, claims_for, hub_key, sign, unique
 
@@ -163,3 +165,22 @@ async def test_removing_the_demo_credentials_deletes_every_demo_client_and_perso
     finally:
         await graph.write(registry.delete_client, client.client.client_id)
         await graph.write(registry.delete_user, user.username)
+
+
+async def test_demo_credentials_follow_the_issuer_the_hub_runs_at(
+    settings: Settings, graph: Graph, tmp_path: Path
+) -> None:
+    """A second `hub demo credentials` at another issuer (`make run` on another port) points
+    the pages' sign-in clients there; before, sign-in failed until `hub demo remove`."""
+    first = settings.model_copy(
+        update={"hub_issuer": "http://127.0.0.1:8000", "hub_state_dir": tmp_path}
+    )
+    moved = first.model_copy(update={"hub_issuer": "http://127.0.0.1:8021"})
+    try:
+        await ensure_demo_credentials(graph, first)
+        await ensure_demo_credentials(graph, moved)
+        page = await graph.read(registry.find_client_by_name, EXPLORER_CLIENT)
+        assert page is not None
+        assert page.redirect_uris == ("http://127.0.0.1:8021/explorer",)
+    finally:
+        await remove_demo_credentials(graph, moved)

@@ -90,6 +90,18 @@ async def set_client_secret(
     return bool(rows)
 
 
+async def set_redirect_uris(tx: AsyncManagedTransaction, client_id: str, uris: list[str]) -> bool:
+    """A sign-in (public) client's redirect URIs; a client with a secret has none to set."""
+    rows = await fetch_all(
+        tx,
+        "MATCH (c:OAuthClient {clientId: $clientId}) WHERE c.secretHash IS NULL "
+        "SET c.redirectUris = $uris RETURN c.clientId",
+        clientId=client_id,
+        uris=uris,
+    )
+    return bool(rows)
+
+
 async def delete_client(tx: AsyncManagedTransaction, client_id: str) -> bool:
     rows = await fetch_all(
         tx,

@@ -69,9 +69,7 @@ async def add_client(
     if not NAME.match(name):
         raise RegistryError("a client name is 2-63 letters, digits, '.', '_' or '-'")
     parsed_role, parsed_scopes = _checked(role, scopes, enterprise, district)
-    for uri in redirect_uris:
-        if not uri.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-            raise RegistryError(f"redirect URI {uri!r}: https, or http on loopback only")
+    _check_redirects(redirect_uris)
     secret = None if redirect_uris else new_client_secret()
     client = OAuthClient(
         client_id=f"{parsed_role.value}-{secrets.token_hex(8)}",
@@ -98,6 +96,18 @@ async def rotate_secret(graph: Graph, client_id: str) -> str:
     ):
         raise RegistryError(f"no client {client_id!r} with a secret")
     return secret
+
+
+def _check_redirects(uris: tuple[str, ...]) -> None:
+    for uri in uris:
+        if not uri.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+            raise RegistryError(f"redirect URI {uri!r}: https, or http on loopback only")
+
+
+async def set_redirect_uris(graph: Graph, client_id: str, uris: tuple[str, ...]) -> None:
+    _check_redirects(uris)
+    if not await graph.write(registry.set_redirect_uris, client_id, list(uris)):
+        raise RegistryError(f"no sign-in client {client_id!r}")
 
 
 async def set_client_enabled(graph: Graph, client_id: str, enabled: bool) -> None:

@@ -96,6 +96,9 @@ async def _client(
         if secret is None and redirect_uri is None:
             secret = await admin.rotate_secret(graph, existing.client_id)
         await admin.set_client_enabled(graph, existing.client_id, True)
+        if redirect_uri and existing.redirect_uris != (redirect_uri,):
+            # The hub now runs at another issuer (HUB_ISSUER, a port): its pages sign in there.
+            await admin.set_redirect_uris(graph, existing.client_id, (redirect_uri,))
         client_id = existing.client_id
     else:
         created = await admin.add_client(

@@ -54,6 +54,10 @@ async def set_client_secret(
     return await repo.set_client_secret(tx, client_id, secret_hash, now)
 
 
+async def set_redirect_uris(tx: AsyncManagedTransaction, client_id: str, uris: list[str]) -> bool:
+    return await repo.set_redirect_uris(tx, client_id, uris)
+
+
 async def delete_client(tx: AsyncManagedTransaction, client_id: str) -> bool:
     return await repo.delete_client(tx, client_id)
 
