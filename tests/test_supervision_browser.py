@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Page, Route, expect
 
 from hub.clock import FUZHOU
 from hub.config import Settings
@@ -159,4 +159,36 @@ async def test_the_page_speaks_english_on_request(hub: Hub, browser: Browser) ->
     await expect(page.locator("#tiles")).to_contain_text("Real-name registration")
     await expect(page.locator("h1")).to_have_text("Multi-level supervision")
     await page.screenshot(path=screenshot_path("supervision-phone-en.png"), full_page=True)
+    await context.close()
+
+
+async def test_a_busy_hub_gets_a_second_try_then_a_retry_button(hub: Hub, browser: Browser) -> None:
+    """The figures' read answered 503 (a loaded server outran the request's deadline): the page
+    asks once more by itself, and after a second 503 offers a button that loads them."""
+    context = await browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    page = await context.new_page()
+    refused = 0
+
+    async def busy(route: Route) -> None:
+        nonlocal refused
+        if "supervision(" in (route.request.post_data or "") and refused < 4:
+            refused += 1
+            await route.fulfill(status=503, body='{"errors": []}')
+        else:
+            await route.continue_()
+
+    await page.route("**/graphql", busy)
+    await page.goto(hub.base + "/supervision?lang=zh")
+    await page.click("#sign-in")
+    await page.fill("#username", hub.username)
+    await page.fill("#password", hub.password)
+    await page.click("button[type=submit]")
+    await expect(page.locator("#retry")).to_have_text("重试")
+    assert refused == 2  # the first answer and the page's own second try
+    await page.click("#retry")  # refused twice more: the button comes back
+    await expect(page.locator("#app p.error")).to_be_visible()
+    await expect(page.locator("#retry")).to_be_visible()
+    assert refused == 4
+    await page.click("#retry")
+    await page.wait_for_selector("#tiles .tile")
     await context.close()

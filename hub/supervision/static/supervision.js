@@ -207,14 +207,31 @@ function worstTable(name, title, ranked) {
         ...rows[i].slice(1).map((v) => el("td", {}, v))))))));
 }
 
+// The figures are read in one large statement: on a loaded server, or the first time the graph
+// plans it, it can outrun the request's deadline (503). It is a read: asked once more at once,
+// then offered again with a button.
+async function ask(query, variables) {
+  try {
+    return await gql(query, variables);
+  } catch (err) {
+    if (!err.retry) throw err;
+    return gql(query, variables);
+  }
+}
+
 async function show(state) {
   app.replaceChildren(el("p", {}, T.loading));
   let s;
   try {
     const area = state.level === "CITY" ? null
       : state.level === "DISTRICT" ? state.district : state.district + "/" + state.street;
-    s = (await gql(QUERY, { level: state.level, area })).supervision;
-  } catch (err) { app.replaceChildren(el("p", { class: "error" }, T.error + err.message)); return; }
+    s = (await ask(QUERY, { level: state.level, area })).supervision;
+  } catch (err) {
+    const again = el("button", { id: "retry", onclick: () => show(state) }, T.retry);
+    app.replaceChildren(el("p", { class: "error" }, T.error + err.message),
+      ...(err.retry ? [again] : []));
+    return;
+  }
   const rows = merge(s);
   app.replaceChildren(...[
     crumbs(state),
