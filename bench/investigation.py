@@ -1,6 +1,7 @@
 """Investigation queries through the hub against the same Cypher through the driver.
 
     .venv/bin/python -m bench.investigation [--requests 100] [--instance dev] [--instance bench]
+    .venv/bin/python -m bench.investigation --profile --instance bench
 
 Starts the hub (uvicorn, one worker) over each chosen local Neo4j (`dev`: the `small` seed of
 `make run`; `bench`: the city graph, measured only when it is loaded) and times, one after the
@@ -12,6 +13,10 @@ other, as the market role with the investigate scope:
 through the hub over HTTP (GraphQL) and as the statement the hub's repositories build for that
 role, run through the async driver after checking both answer the same rows. Prints p50, p95
 and the hub/raw ratios. A measurement, not a test: it asserts nothing about time.
+
+With `--profile` it times nothing: it runs the hub in process, captures the statement it sends for
+each query (where the resolvers hand it to the driver), and prints its PROFILE db hits beside
+raw's, with the operators that cost most (each PROFILE in a transaction rolled back).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from hub.config import Settings
 from hub.graph import investigation_repo, trace_repo
 from hub.graph.driver import connection_for
 from hub.graph.mapping import TYPES
+from hub.resolvers import traces
 
 HEADERS = {"X-Hub-Principal": "role=market; scopes=graph:read investigate"}
 CITY_MIN_NODES = 1_000_000  # below this the city load is still running: say so, measure nothing
@@ -129,6 +135,7 @@ async def measure(instance: str, base_url: str, requests: int) -> None:
         async with httpx.AsyncClient(base_url=base_url, timeout=60) as http:
             await wait_ready(http, seconds=60)
             s = (await driver.execute_query(SAMPLES)).records[0]
+            today = Settings(hub_neo4j_instance=instance).clock.today()  # the hub's own day
 
             async def gql(query: str, **variables: Any) -> Any:
                 r = await http.post(
@@ -144,7 +151,7 @@ async def measure(instance: str, base_url: str, requests: int) -> None:
                 (
                     "traceCylinder",
                     lambda: gql(TRACE_GQL, c=s["cylinder"]),
-                    lambda: _raw(driver, TRACE_CYPHER, code=s["cylinder"]),
+                    lambda: _raw(driver, TRACE_CYPHER, code=s["cylinder"], today=today),
                 ),
                 (
                     "traceProduct DOWNSTREAM",
@@ -208,6 +215,83 @@ async def measure(instance: str, base_url: str, requests: int) -> None:
         await driver.close()
 
 
+def _plan_hits(plan: dict[str, Any], out: list[tuple[int, str]]) -> int:
+    own = int(plan.get("dbHits", 0))
+    out.append((own, str(plan.get("operatorType", "?"))))
+    return own + sum(_plan_hits(c, out) for c in plan.get("children", []))
+
+
+def _profiled(session: Any, cypher: str, params: dict[str, Any]) -> tuple[int, list[str]]:
+    """The statement's db hits and its three costliest operators, in a rolled-back transaction."""
+    with session.begin_transaction() as tx:
+        summary = tx.run(cast(LiteralString, "PROFILE " + cypher), params).consume()  # type: ignore[redundant-cast]
+        tx.rollback()
+    ops: list[tuple[int, str]] = []
+    total = _plan_hits(summary.profile or {}, ops)
+    top = [f"{op.split('@')[0]} {hits:,}" for hits, op in sorted(ops, reverse=True)[:3] if hits]
+    return total, top
+
+
+def profile(instance: str) -> None:
+    """PROFILE db hits of each query as the hub sends it and as raw's statement."""
+    import neo4j
+    from starlette.testclient import TestClient
+
+    from hub.app import create_app
+
+    settings = Settings(hub_neo4j_instance=instance, hub_dev_principal=True,
+                        hub_rate_limit_per_min=0)  # fmt: skip
+    conn = connection_for(settings)
+    captured: list[tuple[str, dict[str, Any]]] = []
+    originals = [(traces, "read_result", traces.read_result),  # type: ignore[attr-defined]
+                 (investigation_repo, "read_result", investigation_repo.read_result)]  # fmt: skip
+
+    def recording(original: Any) -> Any:
+        async def read(graph: Any, cypher: str, params: dict[str, Any]) -> Any:
+            captured.append((cypher, dict(params)))
+            return await original(graph, cypher, params)
+
+        return read
+
+    driver = neo4j.GraphDatabase.driver(
+        conn.uri, auth=(conn.user, conn.password), notifications_min_severity="OFF"
+    )
+    for module, name, original in originals:
+        setattr(module, name, recording(original))
+    try:
+        with TestClient(create_app(settings)) as client, driver.session(database="neo4j") as db:
+            s = db.run(SAMPLES).single()
+            assert s is not None
+            cases = [
+                ("traceCylinder", TRACE_GQL, {"c": s["cylinder"]},
+                 TRACE_CYPHER, {"code": s["cylinder"], "today": settings.clock.today()}),
+                ("traceProduct DOWNSTREAM", PRODUCT_GQL, {"t": s["product"]},
+                 PRODUCT_CYPHER, {"code": s["product"], "cap": 200}),
+                ("neighborhood depth 2", NEIGHBOURS_GQL, {"id": "Cylinder:" + s["cylinder"]},
+                 NEIGHBOURS_CYPHER, {"start": s["cylinder"], "cap": 100, "room": 101}),
+                ("shortestPath <= 8 hops", PATH_GQL,
+                 {"a": "Cylinder:" + s["cylinder"], "b": "Vehicle:" + s["vehicle"]},
+                 PATH_CYPHER, {"from": s["cylinder"], "to": s["vehicle"]}),
+            ]  # fmt: skip
+            print(f"PROFILE db hits, {instance} graph: cylinder {s['cylinder']}, "
+                  f"vehicle {s['vehicle']}, product {s['product']}")  # fmt: skip
+            for name, query, variables, raw_cypher, raw_params in cases:
+                captured.clear()
+                r = client.post("/graphql", json={"query": query, "variables": variables},
+                                headers=HEADERS)  # fmt: skip
+                if r.json().get("errors"):
+                    raise SystemExit(f"hub error: {r.json()['errors']}")
+                ((hub_cypher, hub_params),) = captured
+                hub_hits, hub_top = _profiled(db, hub_cypher, hub_params)
+                raw_hits, _ = _profiled(db, raw_cypher, raw_params)
+                print(f"{name:<26} hub {hub_hits:>10,}  raw {raw_hits:>10,}")
+                print(f"{'':<26} hub's costliest: {', '.join(hub_top)}")
+    finally:
+        for module, name, original in originals:
+            setattr(module, name, original)
+        driver.close()
+
+
 def run(instance: str, requests: int) -> None:
     with hub_server(instance) as base_url:
         asyncio.run(measure(instance, base_url, requests))
@@ -217,7 +301,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--instance", action="append", help="local Neo4j instances (dev, bench)")
+    parser.add_argument("--profile", action="store_true", help="PROFILE db hits, no timing")
     args = parser.parse_args()
+    if args.profile:
+        for instance in args.instance or ["dev"]:
+            profile(instance)
+        return
     for instance in args.instance or ["dev", "bench"]:
         if instance == "bench":
             try:

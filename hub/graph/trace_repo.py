@@ -90,17 +90,31 @@ def _flag(kind: str, date: str, time: str, event: str) -> str:
 
 def _overdue_at_filling(view: TraceView) -> str:
     """The due date in force when filling `e` was made: the next due of the last inspection
-    before it (when the caller may read inspections), else the cylinder's own due date for a
-    filling made after its last inspection."""
+    before it (when the caller may read inspections: over `inspections`, which
+    `_inspections_of_c` lists once per trace), else the cylinder's own due date for a filling made
+    after its last inspection."""
     fallback = "CASE WHEN date(e.time) >= c.lastInspection THEN c.nextInspection END"
-    rule = view.rule("Inspection", "i")
-    if rule is None:
+    if view.rule("Inspection", "i") is None:
         return fallback
+    # The latest inspection at or before the filling, found in the list rather than by matching
+    # the cylinder's inspections again for every filling (fillings x events db hits before).
     last = (
-        "COLLECT { MATCH (c)<-[:OF]-(i:Inspection) WHERE i.time <= e.time AND " + rule
-        + " RETURN i.nextDue ORDER BY i.time DESC LIMIT 1 }[0]"
+        "reduce(latest = null, i IN inspections | CASE WHEN i.time <= e.time"
+        " AND (latest IS NULL OR i.time > latest.time) THEN i ELSE latest END).nextDue"
     )  # fmt: skip
     return "coalesce(" + last + ", " + fallback + ")"
+
+
+def _inspections_of_c(view: TraceView) -> str:
+    """`WITH` the times and next dues of the inspections of `c` the caller may read, as
+    `inspections` (nothing when the caller may read none)."""
+    rule = view.rule("Inspection", "i")
+    if rule is None:
+        return ""
+    return (
+        "WITH c, COLLECT { MATCH (c)<-[:OF]-(i:Inspection) WHERE " + rule
+        + " RETURN i {.time, .nextDue} } AS inspections "
+    )  # fmt: skip
 
 
 def cylinder_flags(view: TraceView, kinds: Collection[str]) -> str:
@@ -119,7 +133,8 @@ def cylinder_flags(view: TraceView, kinds: Collection[str]) -> str:
         )  # fmt: skip
     if "FILLED_WHILE_OVERDUE" in kinds:
         parts.append(
-            "COLLECT { MATCH (c)<-[:OF]-(e:Filling) WHERE " + rule("Filling", "e")
+            "COLLECT { " + _inspections_of_c(view) + "MATCH (c)<-[:OF]-(e:Filling) WHERE "
+            + rule("Filling", "e")
             + " WITH e, " + _overdue_at_filling(view) + " AS due WHERE date(e.time) > due"
             + " RETURN " + _flag("FILLED_WHILE_OVERDUE", *event_time, gid("Filling", "e")) + " }"
         )  # fmt: skip
