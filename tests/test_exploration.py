@@ -233,3 +233,27 @@ async def test_a_truncated_neighbourhood_is_the_same_every_time(client: httpx.As
     second = await _explore(client, NEIGHBOURS, "market", variables)
     assert first["data"]["neighborhood"]["truncated"]
     assert first == second
+
+
+async def test_a_neighbourhood_under_its_cap_is_every_node_within_its_depth(
+    client: httpx.AsyncClient, graph: Graph
+) -> None:
+    # Each level takes at most limit + 1 new neighbours of each node while it expands; where no
+    # node has that many, nothing is cut and the answer is the whole depth-2 neighbourhood.
+    [row] = await cypher(graph, "MATCH (c:Cylinder {code: 'FZ0000000001'})-[:LOCATED_AT]->(h)"
+                         " RETURN h.id AS h")  # fmt: skip
+    types = ["LOCATED_AT", "OF", "TO", "VIA", "OWNED_BY"]
+    query = """query($id: ID!, $t: [String!]) { neighborhood(id: $id, purpose: "x", depth: 2,
+        limit: 500, types: $t) { truncated nodes { id } } }"""
+    body = await gql(client, query, "market", {"id": f"Household:{row['h']}", "t": types},
+                     **INVESTIGATE)  # fmt: skip
+    sub = body["data"]["neighborhood"]
+    rows = await cypher(
+        graph,
+        "MATCH (h:Household {id: $h})-[:LOCATED_AT|OF|TO|VIA|OWNED_BY*0..2]-(x)"
+        " RETURN DISTINCT labels(x)[0] + ':' + coalesce(x.code, x.eventId, x.id, x.plate, x.uscc)"
+        " AS id",
+        h=row["h"],
+    )
+    assert not sub["truncated"]
+    assert {n["id"] for n in sub["nodes"]} == {r["id"] for r in rows}
