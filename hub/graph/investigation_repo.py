@@ -80,18 +80,11 @@ def neighborhood(
     levels = []
     for _ in range(depth):
         levels.append(
-            " CALL (seen, frontier) { UNWIND frontier AS f"
-            # At most $room new neighbours of each node, taken while expanding: a station with
-            # a hundred thousand fillings yields the first $room Neo4j reads, not all of them.
-            # A level is truncated exactly when it was before (a node with more than $room
-            # new neighbours truncates it either way), and when no node is cut short the
-            # candidates, so the nodes kept, are the same.
-            " CALL (f, seen) { MATCH (f)-[" + rels + "]-(x)"
+            " CALL (seen, frontier) { UNWIND frontier AS f MATCH (f)-[" + rels + "]-(x)"
             " WHERE NOT x IN seen AND " + view.predicate("x") + extra_filter
-            + " RETURN DISTINCT x LIMIT $room }"
             # Ordered before the cap, so the same question gets the same (truncated) answer;
             # by element id (creation order, types interleaved) rather than by type name.
-            " WITH DISTINCT x ORDER BY elementId(x) LIMIT $room"
+            + " WITH DISTINCT x ORDER BY elementId(x) LIMIT $room"
             " RETURN collect(x) AS found }"
             " WITH seen + found[..($cap - size(seen))] AS seen,"
             " found[..($cap - size(seen))] AS frontier,"
