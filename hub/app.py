@@ -46,7 +46,7 @@ from hub.deadline import DeadlineMiddleware
 from hub.errors import ErrorCode, HubError, Unauthenticated, Unavailable
 from hub.explorer.routes import explorer_routes
 from hub.field.routes import field_routes
-from hub.graph.driver import Graph, TransactionCounter, graph_for, open_driver
+from hub.graph.driver import Graph, TransactionCounter, graph_for, open_driver, settle
 from hub.graph.migrations import migrate
 from hub.linkage.scan import every as linkage_every
 from hub.metrics import Metrics
@@ -380,6 +380,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 task.cancel()
             await audit.stop()
             await store.close()
+            await settle()
             await driver.close()
 
     graphql_app = HubGraphQL(

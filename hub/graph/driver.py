@@ -162,15 +162,48 @@ class Graph:
 
 
 SERVER_MARGIN_S = 0.25
+# Neo4j's async driver leaks the raw socket when a cancellation lands while it opens a
+# connection (its connect catches Exception, and CancelledError is not one), so the driver's
+# work is never cancelled outright: a request past its deadline is answered at once, and the
+# work is left this long to end by the driver's own bounds (connect, acquisition and
+# transaction timeouts, each at most the request deadline), then cancelled, when it can only
+# be waiting on an open connection's answer, which the driver abandons cleanly.
+LINGER_S = 10.0
+_lingering: set[asyncio.Task[Any]] = set()
 
 
 async def _within(work: Coroutine[Any, Any, T], budget: float | None) -> T:
-    if budget is None:
-        return await work
+    task = asyncio.ensure_future(work)
     try:
-        return await asyncio.wait_for(work, budget)
-    except TimeoutError:
-        raise deadline.DeadlineExceeded("the database did not answer within the deadline") from None
+        done, _ = await asyncio.wait({task}, timeout=budget)
+    except asyncio.CancelledError:  # the caller gave up (shutdown, a client gone)
+        _linger(task)
+        raise
+    if task not in done:
+        _linger(task)
+        raise deadline.DeadlineExceeded("the database did not answer within the deadline")
+    return task.result()
+
+
+def _linger(task: asyncio.Task[Any]) -> None:
+    _lingering.add(task)
+    cancel = asyncio.get_running_loop().call_later(LINGER_S, task.cancel)
+
+    def forget(done: asyncio.Task[Any]) -> None:
+        cancel.cancel()
+        _lingering.discard(done)
+        if not done.cancelled():
+            done.exception()  # retrieved: nobody waits for it any more
+
+    task.add_done_callback(forget)
+
+
+async def settle() -> None:
+    """Wait for the work past a deadline to end (before the driver closes)."""
+    loop = asyncio.get_running_loop()
+    mine = {task for task in _lingering if task.get_loop() is loop}
+    if mine:
+        await asyncio.wait(mine)
 
 
 def graph_for(
