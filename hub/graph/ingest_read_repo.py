@@ -64,7 +64,8 @@ def _native(value: Any) -> Any:
     return to_native() if to_native else value
 
 
-def _visible(reader: Reader, label: str) -> str:
+def visible_rule(reader: Reader, label: str) -> str:
+    """The writer's row rule for `label` over `n`."""
     rule = reader.visible.get(label, "false")
     if label == "Person":  # the writer's own claim makes the person its own to name
         rule = "(" + rule + ") OR EXISTS { " + _CLAIM + " }"
@@ -81,7 +82,7 @@ def state_statement(reader: Reader, labels: list[str], label: str) -> str:
             "OPTIONAL MATCH (n:" + ref_label + " {" + NATURAL_KEYS[ref_label] + ": k}) "
             "RETURN collect({label: '" + ref_label + "', key: k, exists: n IS NOT NULL, "
             "visible: CASE WHEN n IS NULL THEN false "
-            "ELSE (" + _visible(reader, ref_label) + ") END, "
+            "ELSE (" + visible_rule(reader, ref_label) + ") END, "
             "state: CASE WHEN n IS NULL THEN null ELSE " + STATE[ref_label] + " END}) "
             "AS r" + str(i) + " }"
         )  # fmt: skip

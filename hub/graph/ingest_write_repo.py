@@ -125,7 +125,7 @@ def _times_as_text(label: str, rows: list[dict[str, Any]]) -> list[dict[str, Any
     return out
 
 
-def _link_clause(link: Link) -> str:
+def link_clause(link: Link) -> str:
     """The clause linking a created node `e` to the nodes its row names for `link`. A person the
     writer holds a claim on is named by that claim, never by the canonical record."""
     target = "MATCH (t:" + link.target + " {" + NATURAL_KEYS[link.target] + ": k}) "
@@ -156,7 +156,7 @@ def create_statement(label: str) -> LiteralString:
         "WITH e, row, coalesce(e.ingestPending, false) AS created REMOVE e.ingestPending "
         "WITH e, row, created "
     )
-    query += "".join(_link_clause(link) for link in LINKS[label])
+    query += "".join(link_clause(link) for link in LINKS[label])
     if label == "Household":
         query += _HOUSEHOLD_PERSON
     query += "RETURN row.key AS key, created, e.contentHash AS hash"
@@ -210,7 +210,7 @@ async def _recorded_by_others(tx: AsyncManagedTransaction, keys: list[str], by: 
 
 @cache
 def claim_statement() -> LiteralString:
-    query = _PERSON_CLAIM + "".join(_link_clause(link) for link in LINKS["Person"])
+    query = _PERSON_CLAIM + "".join(link_clause(link) for link in LINKS["Person"])
     query += "RETURN row.key AS key, created, e.contentHash AS hash"
     return cast(LiteralString, query)  # type: ignore[redundant-cast]
 

@@ -9,6 +9,7 @@ inputs, so the driver may retry it whole; a batch is never half-written.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -26,10 +27,11 @@ from hub.graph import ingest_write_repo as repo
 from hub.graph.driver import Graph
 from hub.graph.ingest_read_repo import Reader, read_state
 from hub.graph.row_scopes import visible
+from hub.ingest import folded
 from hub.ingest.alerts import incident_firings, raise_for, refusal_firings
 from hub.ingest.codes import Code, ItemError
 from hub.ingest.fields import Fields, Moment
-from hub.ingest.item import Item, Spec
+from hub.ingest.item import Item, Spec, State
 from hub.ingest.judge import check_policy, judge, state_from
 from hub.ingest.specs import SPECS
 from hub.linkage import bell
@@ -96,22 +98,57 @@ async def _write_batch(
     prepared: list[Item],
     audit: WriteAudit | None,
     linkage: bool = True,
+    fold: bool = True,
 ) -> list[Item]:
     # A fresh copy per attempt: the driver may run this function again.
     items = [Item(i.index, i.draft, list(i.errors), i.hash) for i in prepared]
     todo = [i for i in items if i.ok and i.draft is not None]
+    if fold and folded.applies(spec, principal):  # judged in the write statement itself
+        reader = _reader(principal, folded.LABELS)
+        written, state = await folded.write(tx, spec, grant, principal, moment, reader, todo)
+        fresh = [i for i in todo if i.ok and not i.replayed]
+        if written != len(fresh):
+            raise folded.Disagreement(f"{spec.write.value}: {written} written, {len(fresh)} valid")
+    else:
+        state, fresh = await _judge_and_store(tx, spec, grant, principal, moment, todo)
+        written = len(fresh)
+    if audit is not None and written:  # the entry commits with the data, or neither does
+        await audit.append(tx, written, moment.now)
+    await _global_keys(tx, spec, [i for i in todo if i.ok], principal.subject)
+    # The linkage, in this same transaction: a refusal and the alert it fires commit together.
+    if linkage:
+        firings = refusal_firings(spec, state, principal, moment, todo)
+        firings += incident_firings(spec, moment, fresh)
+        await raise_for(tx, firings, principal, moment)
+    return items
+
+
+def _reader(principal: Principal, labels: Iterable[str]) -> Reader:
+    return Reader(
+        {label: visible(policy.visible_scopes(principal, label), "n") for label in labels},
+        principal.enterprise,
+        principal.district,
+        principal.subject,
+    )
+
+
+async def _judge_and_store(
+    tx: AsyncManagedTransaction,
+    spec: Spec,
+    grant: Grant,
+    principal: Principal,
+    moment: Moment,
+    todo: list[Item],
+) -> tuple[State, list[Item]]:
+    """The classic way: one read of everything the batch names, the items judged in Python, then
+    the valid ones written; (the state read, the items written)."""
     refs: dict[str, set[str]] = {}
     for item in todo:
         assert item.draft is not None
         for ref in item.draft.refs:
             refs.setdefault(ref.label, set()).add(ref.key)
     keys = [] if spec.updates else [i.draft.key for i in todo if i.draft]
-    reader = Reader(
-        {label: visible(policy.visible_scopes(principal, label), "n") for label in refs},
-        principal.enterprise,
-        principal.district,
-        principal.subject,
-    )
+    reader = _reader(principal, refs)
     read = await read_state(tx, reader, {k: sorted(v) for k, v in refs.items()}, spec.label, keys)
     state = state_from(read)
     for item in todo:
@@ -124,17 +161,7 @@ async def _write_batch(
     ]  # fmt: skip
     if rows:
         await _store(tx, spec, rows, valid, principal.subject, moment)
-        written = sum(1 for i in valid if i.ok and not i.replayed)
-        if audit is not None and written:  # the entry commits with the data, or neither does
-            await audit.append(tx, written, moment.now)
-    await _global_keys(tx, spec, [i for i in todo if i.ok], principal.subject)
-    # The linkage, in this same transaction: a refusal and the alert it fires commit together.
-    if linkage:
-        fresh = [i for i in valid if i.ok and not i.replayed]
-        firings = refusal_firings(spec, state, principal, moment, todo)
-        firings += incident_firings(spec, moment, fresh)
-        await raise_for(tx, firings, principal, moment)
-    return items
+    return state, [i for i in valid if i.ok and not i.replayed]
 
 
 async def _global_keys(
@@ -220,10 +247,17 @@ async def run_batch(
     pending = [i for i in items if i.ok and i.index not in follows]
     if pending and grant is not None:
         try:
-            judged = await graph.write(
-                _write_batch, spec, grant, principal, moment, pending, audit,
-                settings.hub_linkage_enabled,
-            )  # fmt: skip
+            try:
+                judged = await graph.write(
+                    _write_batch, spec, grant, principal, moment, pending, audit,
+                    settings.hub_linkage_enabled,
+                )  # fmt: skip
+            except folded.Disagreement as exc:  # rolled back: the classic way decides
+                log.error("folded write disagrees", extra={"fields": {"item": str(exc)}})
+                judged = await graph.write(
+                    _write_batch, spec, grant, principal, moment, pending, audit,
+                    settings.hub_linkage_enabled, False,
+                )  # fmt: skip
         except (ServiceUnavailable, SessionExpired, TransientError) as exc:
             log.warning("write batch failed", extra={"fields": {"error": type(exc).__name__}})
             raise Unavailable(RETRY_MESSAGE) from None
