@@ -6,7 +6,6 @@ Nothing here touches the graph; what a field refers to is checked later, in one 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
@@ -25,6 +24,8 @@ from hub.ingest.codes import Code, ItemError
 from hub.temporal import parse_moment
 
 DISTRICT = re.compile(r"^\d{6}$", re.ASCII)
+# Unicode's control characters (category Cc), exactly: U+0000-U+001F and U+007F-U+009F.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 NAME_MAX = 200
 TEXT_MAX = 1000
 SHORT_MAX = 64
@@ -80,7 +81,7 @@ class Fields:
         if len(text) > max_len:
             self.error(name, Code.TOO_LONG, f"{name} has {len(text)} characters; at most {max_len}")
             return None
-        if any(unicodedata.category(ch) == "Cc" for ch in text):
+        if CONTROL.search(text):
             self.error(name, Code.INVALID_TEXT, f"{name} holds control characters")
             return None
         if text != text.strip():

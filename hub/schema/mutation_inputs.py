@@ -7,9 +7,12 @@ time fails its item with `INVALID_TIME` rather than the whole batch.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import Enum
+from typing import Any
 
 import strawberry
+from strawberry.types.base import get_object_definition
 
 from hub.schema.enums import EnterpriseKind, ProductCategory, TestResult
 
@@ -233,3 +236,20 @@ class PermitInput:
 class VerificationInput:
     idNumber: str
     verified: bool
+
+
+def _as_coerced(cls: type, value: Mapping[str, Any], context: object) -> dict[str, Any]:
+    """An item as graphql-core coerced it (every field under its GraphQL name, the published
+    defaults filled in, nested items as mappings): what hub.ingest reads, with no instance built
+    and taken apart again per item (strawberry's per-field conversion, then `asdict`, cost more
+    than the rest of a 1,000-item batch's Python)."""
+    return dict(value)
+
+
+ITEMS = (
+    EnterpriseInput, CylinderInput, HouseholdInput, VehicleInput, EmployeeInput, ProductInput,
+    FillingInput, DeliveryInput, InspectionInput, ShipmentInput, BatchTestInput, SaleInput,
+    IncidentInput, CylinderStatusInput, LicenceInput, PermitInput, VerificationInput,
+)  # fmt: skip
+for _item in ITEMS:  # strawberry's hook for a type that builds its own value from the input
+    get_object_definition(_item, strict=True).from_input = _as_coerced

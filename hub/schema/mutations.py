@@ -42,7 +42,7 @@ from hub.schema.permissions import allow
 
 async def _run(info: Info, write: Write, items: list[Any]) -> WriteResult:
     ctx = info.context
-    raw = [strawberry.asdict(item) for item in items]
+    raw = list(items)  # mappings, as graphql-core coerced them (mutation_inputs.ITEMS)
     audit = None
     if ctx.settings.hub_audit_enabled and ctx.request_id:
         audit = WriteAudit(
