@@ -3,14 +3,15 @@ the write, so a batch the rules accept whole costs one statement and no state re
 
 Per row, the statement decides what hub/ingest/judge.py and hub/ingest/rules.py would: the writer
 is a registered enterprise of a kind the grant names; the cylinder exists, the writer may see it
-(the read policy's row rule) and owns it; it is not scrapped, past its scrap date, seized or
-overdue on the filling's day; a filler, if named, is a person the writer may see and a certified
-filler employed by the station (the writer's own claim standing for a person another client
-recorded, as in the batch's read, hub/graph/ingest_read_repo.py). A row that passes is MERGEd as
-the create statement of hub/graph/ingest_write_repo.py does (a key already stored is left
-untouched); a row that does not is not written. The statement answers how many it wrote and the
-indexes of the rows it did not create, which the caller judges again from the batch's read, made
-for those rows only (a replay, a CONFLICT or a refusal, each with its message).
+(the read policy's row rule, not evaluated where owning implies it) and owns it; it is not
+scrapped, past its scrap date, seized or overdue on the filling's day; a filler, if named, is a
+person the writer may see and a certified filler employed by the station (the writer's own claim
+standing for a person another client recorded, as in the batch's read,
+hub/graph/ingest_read_repo.py). A row that passes is MERGEd as the create statement of
+hub/graph/ingest_write_repo.py does (a key already stored is left untouched); a row that does not
+is not written. The statement answers how many it wrote and the indexes of the rows it did not
+create, which the caller judges again from the batch's read, made for those rows only (a replay,
+a CONFLICT or a refusal, each with its message).
 
 Dates cross the driver as text (the row's time and day); every value is a parameter; labels and
 row rules come from the allow-lists and the read policy.
@@ -23,10 +24,16 @@ from typing import Any, LiteralString, cast
 
 from neo4j import AsyncManagedTransaction
 
+from hub.catalog.scopes import Bound, Reaches, Step
 from hub.graph.ingest_read_repo import STATE, Reader, visible_rule
 from hub.graph.ingest_write_repo import Link, link_clause
+from hub.graph.row_scopes import visible
 
 _FILLER = link_clause(Link("filler", "BY", "Person"))
+# The row rule "owned by the writer": implied by the owner check, so not evaluated twice.
+_OWNED = visible(
+    (Reaches((Step(("OWNED_BY",), "out", ()),), Bound("Enterprise", "uscc", "enterprise")),), "n"
+)
 
 
 @cache
@@ -75,7 +82,9 @@ async def record_fillings(
 ) -> tuple[int, list[int]]:
     """Judge and write `rows` ({i, key, props, hash, cylinder, filler, links, day}) for the
     writer `reader`; (how many were written, the indexes `i` of the rows not created)."""
-    query = fillings_statement(visible_rule(reader, "Cylinder"), visible_rule(reader, "Person"))
+    cylinders = visible_rule(reader, "Cylinder")
+    cylinders = "true" if cylinders == _OWNED else cylinders
+    query = fillings_statement(cylinders, visible_rule(reader, "Person"))
     params = {
         "rows": rows,
         "me": reader.enterprise,
