@@ -2,8 +2,9 @@
 
 Parse and check shapes in Python -> the write policy -> in ONE managed transaction: one read of
 everything the batch names, idempotency, references and the closed-loop rules, then one UNWIND
-write of the valid items and their derived state. The transaction function is pure over its
-inputs, so the driver may retry it whole; a batch is never half-written.
+write of the valid items and their derived state (fillings: the rules judged inside the write
+statement itself, hub/ingest/folded.py). The transaction function is pure over its inputs, so the
+driver may retry it whole; a batch is never half-written.
 """
 
 from __future__ import annotations
