@@ -238,7 +238,7 @@ class VerificationInput:
     verified: bool
 
 
-def _as_coerced(cls: type, value: Mapping[str, Any], context: object) -> dict[str, Any]:
+def as_coerced(cls: type, value: Mapping[str, Any], context: object) -> dict[str, Any]:
     """An item as graphql-core coerced it (every field under its GraphQL name, the published
     defaults filled in, nested items as mappings): what hub.ingest reads, with no instance built
     and taken apart again per item (strawberry's per-field conversion, then `asdict`, cost more
@@ -252,4 +252,4 @@ ITEMS = (
     IncidentInput, CylinderStatusInput, LicenceInput, PermitInput, VerificationInput,
 )  # fmt: skip
 for _item in ITEMS:  # strawberry's hook for a type that builds its own value from the input
-    get_object_definition(_item, strict=True).from_input = _as_coerced
+    get_object_definition(_item, strict=True).from_input = as_coerced
