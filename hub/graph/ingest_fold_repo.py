@@ -13,12 +13,14 @@ is not written. The statement answers how many it wrote and the indexes of the r
 create, which the caller judges again from the batch's read, made for those rows only (a replay,
 a CONFLICT or a refusal, each with its message).
 
-Dates cross the driver as text (the row's time and day); every value is a parameter; labels and
-row rules come from the allow-lists and the read policy.
+Times cross the driver as text (the row's time and day, the moment recorded: the driver packs a
+Python datetime in pure Python); every value is a parameter; labels and row rules come from the
+allow-lists and the read policy.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from typing import Any, LiteralString, cast
 
@@ -59,7 +61,7 @@ def fillings_statement(cylinder_visible: str, person_visible: str) -> LiteralStr
         "CALL { WITH m, row, n, ok WITH m, row, n WHERE ok "
         "MERGE (e:Filling {eventId: row.key}) "
         "ON CREATE SET e += row.props, e.time = datetime(row.props.time), "
-        "e.contentHash = row.hash, e.recordedBy = $by, e.recordedAt = $now, "
+        "e.contentHash = row.hash, e.recordedBy = $by, e.recordedAt = datetime($now), "
         "e.ingestPending = true "
         "WITH m, row, n, e, coalesce(e.ingestPending, false) AS created "
         "REMOVE e.ingestPending WITH m, row, n, e, created "
@@ -78,7 +80,7 @@ async def record_fillings(
     reader: Reader,
     rows: list[dict[str, Any]],
     kinds: list[str] | None,
-    now: Any,
+    now: datetime,
 ) -> tuple[int, list[int]]:
     """Judge and write `rows` ({i, key, props, hash, cylinder, filler, links, day}) for the
     writer `reader`; (how many were written, the indexes `i` of the rows not created)."""
@@ -90,7 +92,7 @@ async def record_fillings(
         "me": reader.enterprise,
         "kinds": kinds,
         "by": reader.subject,
-        "now": now,
+        "now": now.isoformat(),
         "scopeEnterprise": reader.enterprise,
         "scopeDistrict": reader.district,
     }
