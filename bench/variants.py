@@ -1,21 +1,26 @@
-"""Each change's effect on W1, measured interleaved: the hub of several commits side by side.
+"""Each change's effect on W1 (or W7), measured interleaved: the hub of several commits side by
+side.
 
     .venv/bin/python -m bench.variants COMMIT [COMMIT ...] [--rate 20] [--repetitions 8]
+    .venv/bin/python -m bench.variants COMMIT [COMMIT ...] --workload W7 --rate 0.3
 
 Every commit's `hub/` (and `graph_seed/`) is exported with `git archive` into a folder of its
 own, whose `var/` is this tree's (the same Neo4j instance, password and token keys), and served
 by this venv's Python with that folder first on the path, one process per commit. All of them
-answer the same W1 requests (the bench's market client; tokens from the first commit's hub,
-which every variant accepts): latency at a fixed low rate (so most requests are alone: the p50 of
-one request) and throughput with wrk at 8 connections, in slices that take turns, rotated each
-repetition. Prints one row per commit with its p50/p95 and req/s, and each row's ratio to the row
-before it. The bench's Neo4j ("perf") must be running with the small seed (`make bench` made it).
+answer the same requests (W1: the bench's market client; W7: its filling station; tokens from the
+first commit's hub, which every variant accepts): latency at a fixed low rate (so most requests
+are alone: the p50 of one request) and throughput with wrk at 8 connections (W7: 2, in slices of
+6 s, its fillings deleted after every repetition), in slices that take turns, rotated each
+repetition. Prints one row per commit with its p50/p95, req/s, the server's CPU per request
+in the closed-loop slices, and each row's ratio to the row before it. The bench's Neo4j ("perf")
+must be running with the small seed (`make bench` made it).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import os
 import signal
 import statistics
@@ -26,13 +31,17 @@ import time
 from pathlib import Path
 from typing import Any
 
+from neo4j import GraphDatabase
+
 from bench import run as bench_run
 from bench import wrk
 from bench.children import die_with_parent
 from bench.hub_process import free_port
 from bench.run import Bench, choose_parameters, load_average, prepare_neo4j
 from bench.settings import HUB_MAX_PAGE, INSTANCE, PORTS, Method
-from bench.tokens import Caller, register_hub_clients
+from bench.systems.launch import cpu_tree
+from bench.tokens import register_hub_clients
+from bench.trace_write import forget
 from hub.config import PROJECT_ROOT, Settings
 from hub.graph.driver import graph_for, open_driver
 
@@ -66,12 +75,15 @@ class Variants(Bench):
 def main() -> int:
     parser = argparse.ArgumentParser(prog="bench.variants", description=__doc__)
     parser.add_argument("commits", nargs="+")
-    parser.add_argument("--rate", type=float, default=20.0, help="W1 requests per second")
+    parser.add_argument("--rate", type=float, default=20.0, help="requests per second")
     parser.add_argument("--repetitions", type=int, default=8)
+    parser.add_argument("--workload", choices=("W1", "W7"), default="W1")
     args = parser.parse_args()
+    key = args.workload
     # A terminated run stops its hubs too (the finally below).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    method = Method(slice_s=2.0, warmup_s=0.5, latency_s=3.0, repetitions=args.repetitions)
+    method = Method(slice_s=6.0 if key == "W7" else 2.0, warmup_s=0.5, latency_s=3.0,
+                    repetitions=args.repetitions)  # fmt: skip
     local = prepare_neo4j()
     names = [
         subprocess.run(
@@ -84,9 +96,11 @@ def main() -> int:
     first = next(iter(ports.values()))
     PORTS["hub"] = first  # Bench.headers asks this hub for the tokens
     bench = Variants(method, local, ports)
-    (w1,) = [w for w in choose_parameters(local.bolt_uri, bench.password, ["W1"]) if w.key == "W1"]
+    (w1,) = [w for w in choose_parameters(local.bolt_uri, bench.password, [key]) if w.key == key]
     # A client of its own: registering the bench's clients anew would end a `make bench` run's.
-    w1.caller = Caller("variants-" + w1.caller.name, w1.caller.role)
+    w1.caller = dataclasses.replace(w1.caller, name="variants-" + w1.caller.name)
+    concurrency = w1.concurrency or 8
+    driver = GraphDatabase.driver(local.bolt_uri, auth=("neo4j", bench.password))
     settings = Settings(hub_neo4j_instance=INSTANCE)
 
     async def register() -> Any:
@@ -134,28 +148,38 @@ def main() -> int:
                 for name in bench_run._rotated(systems, rep):
                     r = bench.latency(name, w1, args.rate)
                     runs.setdefault((name, "open"), []).append(r)
-                    t = wrk.run(bench.url(name), bench.requests_for(name, w1), 8, method.slice_s)
+                    cpu = cpu_tree(procs[name].pid)
+                    t = wrk.run(
+                        bench.url(name), bench.requests_for(name, w1), concurrency, method.slice_s
+                    )
+                    t["server_cpu_s"] = cpu_tree(procs[name].pid) - cpu
                     runs.setdefault((name, "closed"), []).append(t)
                     print(
                         f"rep {rep + 1} {name}: p50 {r['p50_ms']:.2f} ms, "
-                        f"{t['throughput']:.0f} req/s",
+                        f"{t['throughput']:.1f} req/s",
                         flush=True,
                     )
+                if w1.normalise is not None:
+                    forget(driver)  # a write's fillings go after every repetition
         finally:
+            driver.close()
             for proc in procs.values():
                 proc.terminate()
             for proc in procs.values():
                 proc.wait(timeout=15)
     after = load_average()
-    print(f"\nW1, {method.repetitions} interleaved slices each; load average {before} -> {after}")
-    print(f"{'commit':<14}{'p50 ms':>9}{'p95 ms':>9}{'req/s':>9}{'p50 vs prev':>13}")
+    print(f"\n{key}, {method.repetitions} interleaved slices each; load {before} -> {after}")
+    print(f"{'commit':<14}{'p50 ms':>9}{'p95 ms':>9}{'req/s':>9}{'cpu ms':>9}{'p50 vs prev':>13}")
     prev = None
     for name in ports:
         p50 = statistics.median(r["p50_ms"] for r in runs[(name, "open")])
         p95 = statistics.median(r["p95_ms"] for r in runs[(name, "open")])
-        thr = statistics.median(r["throughput"] for r in runs[(name, "closed")])
+        closed = runs[(name, "closed")]
+        thr = statistics.median(r["throughput"] for r in closed)
+        done = sum(r["completed"] for r in closed)
+        cpu = 1000 * sum(r["server_cpu_s"] for r in closed) / done if done else float("nan")
         change = f"{p50 / prev:.2f}x" if prev else "-"
-        print(f"{name:<14}{p50:>9.2f}{p95:>9.2f}{thr:>9.0f}{change:>13}")
+        print(f"{name:<14}{p50:>9.2f}{p95:>9.2f}{thr:>9.1f}{cpu:>9.0f}{change:>13}")
         prev = p50
     return 0
 

@@ -111,7 +111,7 @@ class Systems:
 
     def cpu_s(self, name: str) -> float:
         """CPU seconds (user + system) the server `name` and its children have used so far."""
-        return _cpu_tree(self.procs[name].pid)
+        return cpu_tree(self.procs[name].pid)
 
     def versions(self) -> dict[str, Any]:
         peer = PROJECT_ROOT / "bench" / "peer" / "node_modules"
@@ -155,7 +155,7 @@ class Systems:
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
-def _cpu_tree(pid: int) -> float:
+def cpu_tree(pid: int) -> float:
     total = 0.0
     try:
         fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
@@ -163,4 +163,4 @@ def _cpu_tree(pid: int) -> float:
         children = open(f"/proc/{pid}/task/{pid}/children").read().split()
     except OSError:
         return total
-    return total + sum(_cpu_tree(int(c)) for c in children)
+    return total + sum(cpu_tree(int(c)) for c in children)
