@@ -164,7 +164,7 @@ def markdown(results: dict[str, Any], summary: dict[str, Any]) -> str:
         "audit), hub (audit on, as it runs), hub-noaudit (the same hub, HUB_AUDIT_ENABLED=false), "
         "peer (@neo4j/graphql with NODE_ENV=production and TCP_NODELAY on its driver's sockets). "
         f"Throughput: wrk (one thread, {m['concurrency']} connections; W7 2) in slices of "
-        f"{m['slice_s']} s; latency (p50/p95/p99 from each request's scheduled start, no "
+        f"{m['slice_s']} s (W7 6 s); latency (p50/p95/p99 from each request's scheduled start, no "
         f"coordinated omission) at one fixed rate per workload, {m['latency_share']:.0%} of the "
         f"slowest system's maximum, in slices of {m['latency_s']} s after {m['warmup_s']} s "
         f"unrecorded, from bench/load.py in its own process. The systems take turns slice by "

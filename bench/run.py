@@ -190,7 +190,8 @@ class Bench:
         """One closed-loop slice with wrk."""
         m = self.method
         concurrency = (w.concurrency if w else None) or m.concurrency
-        return wrk.run(self.url(system), self.requests_for(system, w), concurrency, m.slice_s)
+        seconds = (w.slice_s if w else None) or m.slice_s
+        return wrk.run(self.url(system), self.requests_for(system, w), concurrency, seconds)
 
     def latency(self, system: str, w: Workload | None, rate: float) -> dict[str, Any]:
         """One open-loop slice at `rate` per second (bench/load.py in its own process)."""

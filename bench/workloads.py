@@ -69,6 +69,7 @@ class Workload:
     # Answers as compared (writes: what was written), after `canonical`'s own normalising.
     normalise: Callable[[Any], Any] | None = None
     concurrency: int | None = None  # the closed loop's requests in flight, if not the method's
+    slice_s: float | None = None  # the closed loop's slice, if not the method's
     # W8: the requests cycle through these (workload, variables index) slots.
     mix: list[tuple[Workload, int]] = field(default_factory=list)
 
