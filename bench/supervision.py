@@ -1,13 +1,19 @@
 """supervision(level: CITY) through the hub, and the db hits of each of its statements.
 
     .venv/bin/python -m bench.supervision [--requests 20] [--instance dev] [--instance bench]
+        [--level CITY --level DISTRICT --level STREET] [--live]
 
 Starts the hub (uvicorn, one worker) over each chosen local Neo4j (`dev`: the `small` seed of
 `make run`; `bench`: whichever graph it holds, `hub seed --scale small` or the city), its clock
 pinned on the seed's "today", and times the whole city overview as the market role (every
 figure, eleven statements, one per field, run concurrently by the GraphQL executor); then PROFILEs
 each statement as the hub builds it and prints its db hits and whether its plan starts from an
-index. A measurement, not a test: it asserts nothing about time.
+index. The rolled-up figures (cylinders, households, deliveries, fillings, food) are read
+from the supervision rollup when the graph has one (`hub supervision refresh`): their statement
+is then the read of its cells; `--live` profiles the live statements instead (what the hub runs
+with no rollup). DISTRICT and STREET take the district with most households and its largest
+street. Each time is printed with the machine's load average. A measurement, not a test: it
+asserts nothing about time.
 """
 
 from __future__ import annotations
@@ -26,12 +32,14 @@ from graph_seed.world import DEFAULT_AS_OF
 from hub.access.principal import Principal, Role
 from hub.clock import FUZHOU
 from hub.config import Settings
+from hub.graph import supervision_rollup_repo as rollup_repo
 from hub.graph.driver import connection_for
-from hub.resolvers.supervision import FIGURES, _params, request, statement
+from hub.resolvers.supervision import FIGURES, ROLLED, _params, request, statement
 
 HEADERS = {"X-Hub-Principal": "role=market; scopes=graph:read"}
 CITY_MIN_NODES = 1_000_000
-QUERY = """{ supervision(level: CITY) {
+QUERY = """query($level: SupervisionLevel!, $area: String) {
+  supervision(level: $level, area: $area) { asOf
   cylinders { area total { value } onTimeShare unlocated { value } }
   households { area households { value } registeredShare series { name } }
   deliveries { area toUnregistered { value } }
@@ -53,7 +61,13 @@ def _plan_hits(plan: dict[str, Any]) -> tuple[int, list[str]]:
     return hits, ops
 
 
-async def profile(instance: str, today: date) -> list[tuple[str, int, str]]:
+ROLLUP_READ = (
+    "MATCH (c:SupervisionCell {gen: $gen}) WHERE c.figure IN $figures"
+    " AND ($district IS NULL OR c.district = $district) RETURN c {.*} AS cell"
+)
+
+
+async def profile(instance: str, today: date, live: bool) -> list[tuple[str, int, str]]:
     conn = connection_for(Settings(hub_neo4j_instance=instance))
     driver = AsyncGraphDatabase.driver(conn.uri, auth=(conn.user, conn.password))
     principal = Principal("bench", Role.MARKET)
@@ -61,9 +75,16 @@ async def profile(instance: str, today: date) -> list[tuple[str, int, str]]:
     out = []
     try:
         async with driver.session() as session:
+            current = None if live else await session.execute_read(rollup_repo.current)
             for name in FIGURES:
-                query = "PROFILE " + statement(name, "CITY", principal)
-                result = await session.run(query, _params(principal, req, today))
+                if current is not None and name in ROLLED:
+                    query = "PROFILE " + ROLLUP_READ
+                    params = {"gen": current["gen"], "figures": list(ROLLED[name])}
+                    result = await session.run(query, params | {"district": None})
+                    name = name + " (rollup)"
+                else:
+                    query = "PROFILE " + statement(name, "CITY", principal)
+                    result = await session.run(query, _params(principal, req, today))
                 summary = await result.consume()
                 hits, ops = _plan_hits(summary.profile or {})
                 seeks = sorted({o for o in ops if "Index" in o or "Scan" in o})
@@ -83,41 +104,74 @@ async def nodes(instance: str) -> int:
         await driver.close()
 
 
-async def measure(instance: str, requests: int) -> None:
+async def areas(instance: str) -> dict[str, str | None]:
+    """The area each level asks for: the district with most households, its largest street."""
+    conn = connection_for(Settings(hub_neo4j_instance=instance))
+    driver = AsyncGraphDatabase.driver(conn.uri, auth=(conn.user, conn.password))
+    try:
+        records, _, _ = await driver.execute_query(
+            "MATCH (h:Household) WITH h.district AS d, count(*) AS n ORDER BY n DESC, d LIMIT 1"
+            " MATCH (h:Household {district: d}) WITH d, h.street AS s, count(*) AS n"
+            " ORDER BY n DESC, s LIMIT 1 RETURN d, s"
+        )
+        d, s = records[0]["d"], records[0]["s"]
+        return {"CITY": None, "DISTRICT": d, "STREET": f"{d}/{s}"}
+    finally:
+        await driver.close()
+
+
+def _load() -> str:
+    return "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+async def measure(instance: str, requests: int, levels: list[str], live: bool) -> None:
     count = await nodes(instance)
     if count == 0:
         print(f"[{instance}] the graph is empty: not measured")
         return
     today = DEFAULT_AS_OF
     os.environ["HUB_CLOCK_PIN"] = datetime.combine(today, time(12), FUZHOU).isoformat()
+    where = await areas(instance)
+    scale = "city" if count >= CITY_MIN_NODES else "small or smaller"
+    print(f"[{instance}] {count} nodes ({scale}); supervision, market role, {requests} requests")
     with hub_server(instance) as base:
         async with httpx.AsyncClient(base_url=base, headers=HEADERS, timeout=120) as http:
             await wait_ready(http)
+            for level in levels:
+                variables = {"level": level, "area": where[level]}
+                as_of: list[str | None] = []
 
-            async def call() -> None:
-                body = (await http.post("/graphql", json={"query": QUERY})).json()
-                if body.get("errors"):
-                    raise RuntimeError(body["errors"][0]["message"])
+                async def call(
+                    variables: dict[str, str | None] = variables, as_of: list[str | None] = as_of
+                ) -> None:
+                    body = (
+                        await http.post("/graphql", json={"query": QUERY, "variables": variables})
+                    ).json()
+                    if body.get("errors"):
+                        raise RuntimeError(body["errors"][0]["message"])
+                    as_of.append(body["data"]["supervision"]["asOf"])
 
-            samples = await timed(requests, call)
-    scale = "city" if count >= CITY_MIN_NODES else "small or smaller"
-    print(
-        f"[{instance}] {count} nodes ({scale}); supervision(level: CITY), market role,"
-        f" {requests} requests"
-    )
-    print(f"  p50 {percentile(samples, 50):.1f} ms   p95 {percentile(samples, 95):.1f} ms")
-    print(f"  {'statement':<14}{'db hits':>10}  plan starts from")
-    for name, hits, seeks in await profile(instance, today):
-        print(f"  {name:<14}{hits:>10}  {seeks}")
+                before = _load()
+                samples = await timed(requests, call)
+                print(
+                    f"  {level} {where[level] or ''}: p50 {percentile(samples, 50):.1f} ms"
+                    f"   p95 {percentile(samples, 95):.1f} ms   ({before}; after {_load()};"
+                    f" asOf {as_of[-1] if as_of else None})"
+                )
+    print(f"  {'statement':<24}{'db hits':>10}  plan starts from")
+    for name, hits, seeks in await profile(instance, today, live):
+        print(f"  {name:<24}{hits:>10}  {seeks}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--instance", action="append", default=None)
+    parser.add_argument("--level", action="append", choices=["CITY", "DISTRICT", "STREET"])
+    parser.add_argument("--live", action="store_true", help="profile the live statements")
     args = parser.parse_args()
     for instance in args.instance or ["dev", "bench"]:
-        asyncio.run(measure(instance, args.requests))
+        asyncio.run(measure(instance, args.requests, args.level or ["CITY"], args.live))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from graph_seed.generate import Generation
 from hub.config import Settings
 from hub.graph.driver import graph_for, open_driver
 from hub.graph.migrations import migrate
+from hub.supervision.rollup import refresh
 
 
 async def _counts(tx: AsyncManagedTransaction) -> tuple[int, int]:
@@ -34,6 +35,16 @@ async def migrate_local(settings: Settings) -> int:
     driver = open_driver(settings)
     try:
         return await migrate(graph_for(driver, settings).with_timeout(MIGRATE_TIMEOUT_S))
+    finally:
+        await driver.close()
+
+
+async def refresh_local(settings: Settings) -> float:
+    """The supervision rollup over a graph loaded around the hub; returns its seconds."""
+    driver = open_driver(settings)
+    try:
+        report = await refresh(graph_for(driver, settings).with_timeout(MIGRATE_TIMEOUT_S))
+        return report.seconds
     finally:
         await driver.close()
 

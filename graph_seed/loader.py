@@ -21,6 +21,7 @@ from graph_seed.rows import Chunk, Row, rel_allowed
 from hub.graph.driver import Graph
 from hub.graph.migrations import NATURAL_KEYS, migrate
 from hub.graph.model import LABELS, PROPERTIES, PROVENANCE
+from hub.supervision.rollup import refresh
 
 # Labels and types are spliced into the text only after an allow-list assertion; every value is a
 # $parameter.
@@ -150,6 +151,8 @@ async def load(graph: Graph, gen: Generation, quiet: bool = False) -> LoadStats:
         progress.close()
         stats.rows += progress.done
         stats.seconds += progress.seconds
+    # the supervision figures' rollup over what was loaded (it counts nothing when unchanged)
+    await refresh(graph)
     return stats
 
 

@@ -9,7 +9,7 @@ import re
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -57,6 +57,7 @@ from hub.observability import RequestIdMiddleware, configure_logging, request_id
 from hub.ratelimit import RateLimiter
 from hub.schema import schema
 from hub.sharedstore import WindowStore
+from hub.supervision.rollup import Keeper
 from hub.supervision.routes import supervision_routes
 from hub.tip.routes import tip_routes
 from hub.transport import BadPayload, BodyLimitMiddleware, graphql_payload, send_error
@@ -73,6 +74,10 @@ class Runtime:
     settings: Settings
     graph: Graph
     migrated: bool = False
+    supervision: Keeper = field(init=False)  # the supervision rollup's refreshes
+
+    def __post_init__(self) -> None:
+        self.supervision = Keeper(self.graph)
 
     async def ensure_migrated(self) -> None:
         if not self.migrated:
@@ -373,11 +378,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
         tasks = [asyncio.create_task(linkage_every(runtime.graph, interval))] if interval else []
         if settings.hub_webhook_poll_s:
             tasks.append(asyncio.create_task(Worker(runtime.graph, settings).run()))
+        if settings.hub_supervision_refresh_interval_s:
+            every = runtime.supervision.every(settings.hub_supervision_refresh_interval_s)
+            tasks.append(asyncio.create_task(every))
         try:
             yield
         finally:
             for task in tasks:
                 task.cancel()
+            runtime.supervision.stop()
             await audit.stop()
             await store.close()
             await settle()

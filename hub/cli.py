@@ -22,6 +22,7 @@ from hub.graph.migrations import migrate
 from hub.linkage.cli import register as register_linkage
 from hub.neo4j_local import LocalNeo4j, Neo4jError
 from hub.oauth.cli import register as register_auth
+from hub.supervision.cli import register as register_supervision
 from hub.webhooks.cli import register as register_webhooks
 from hub.whistle.cli import register_notices
 
@@ -231,6 +232,7 @@ EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParse
     register_audit,
     register_labels,
     register_linkage,
+    register_supervision,
     register_webhooks,
     register_notices,
 ]

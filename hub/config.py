@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     # Supervision figures (hub/resolvers/supervision.py): a count of households or people below
     # this is shown as "< N" to every role but the police.
     hub_supervision_min_cell: int = Field(default=5, ge=1, le=1000)
+    # The supervision rollup (hub/supervision/rollup.py): how often each replica refreshes it
+    # (nothing is counted when the graph has not changed); 0 turns the schedule off.
+    hub_supervision_refresh_interval_s: float = Field(default=900.0, ge=0.0)
     # Requests per minute each client (or, for the public, each address) may make to /graphql;
     # bursts up to `burst` pass at once. 0 turns the limit off.
     hub_rate_limit_per_min: int = 1200

@@ -109,6 +109,10 @@ CONSTRAINTS: list[LiteralString] = [
     "FOR (n:WebhookDelivery) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT auditsignature_chain_seq_unique IF NOT EXISTS "
     "FOR (n:AuditSignature) REQUIRE (n.chain, n.seq) IS UNIQUE",
+    # The supervision rollup (hub/graph/supervision_rollup_repo.py): one node names its current
+    # generation of cells.
+    "CREATE CONSTRAINT supervisionrollup_name_unique IF NOT EXISTS "
+    "FOR (n:SupervisionRollup) REQUIRE n.name IS UNIQUE",
 ]
 
 INDEXES: list[LiteralString] = [
@@ -120,6 +124,18 @@ INDEXES: list[LiteralString] = [
     "CREATE INDEX auditentry_client IF NOT EXISTS FOR (n:AuditEntry) ON (n.client)",
     "CREATE INDEX webhookdelivery_status_nextat IF NOT EXISTS "
     "FOR (n:WebhookDelivery) ON (n.status, n.nextAt)",
+    # The supervision rollup's fingerprint (hub/graph/supervision_rollup_repo.py): the latest
+    # update of each label it counts, read from the end of each index.
+    "CREATE INDEX cylinder_updatedat IF NOT EXISTS FOR (n:Cylinder) ON (n.updatedAt)",
+    "CREATE INDEX household_updatedat IF NOT EXISTS FOR (n:Household) ON (n.updatedAt)",
+    "CREATE INDEX enterprise_updatedat IF NOT EXISTS FOR (n:Enterprise) ON (n.updatedAt)",
+    "CREATE INDEX delivery_updatedat IF NOT EXISTS FOR (n:Delivery) ON (n.updatedAt)",
+    "CREATE INDEX filling_updatedat IF NOT EXISTS FOR (n:Filling) ON (n.updatedAt)",
+    "CREATE INDEX batchtest_updatedat IF NOT EXISTS FOR (n:BatchTest) ON (n.updatedAt)",
+    "CREATE INDEX product_updatedat IF NOT EXISTS FOR (n:Product) ON (n.updatedAt)",
+    "CREATE INDEX shipment_updatedat IF NOT EXISTS FOR (n:Shipment) ON (n.updatedAt)",
+    "CREATE INDEX sale_updatedat IF NOT EXISTS FOR (n:Sale) ON (n.updatedAt)",
+    "CREATE INDEX supervisioncell_gen IF NOT EXISTS FOR (n:SupervisionCell) ON (n.gen)",
 ]
 
 

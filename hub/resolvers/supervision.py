@@ -1,5 +1,11 @@
 """supervision(level, area, since, until): the figures of an area 多级监管, one statement each.
 
+The heavy figures (ROLLED: every cylinder, household, delivery, filling and tested batch) are
+read from the rollup (hub/supervision/rollup.py) where it holds the caller's rows exactly: for a
+caller with no row rules on the types a figure counts, and for a district-bound one on the
+figures whose rows are their area's (DISTRICT_EXACT); otherwise, and on a graph never rolled
+up, they are counted live like the others. `asOf` says when the rollup was counted.
+
 What each figure needs to read is declared in the policy (`DERIVED_NEEDS`, "supervision:<name>"):
 a role that may not read every type a figure is made of gets null for it. Every row passes the
 caller's row rules (a district-bound client counts its district only). A count that is about
@@ -10,6 +16,7 @@ such a count is withheld (docs/supervision.md).
 
 from __future__ import annotations
 
+import asyncio
 import math
 import re
 from dataclasses import dataclass
@@ -22,7 +29,9 @@ from hub.clock import FUZHOU
 from hub.context import Info
 from hub.errors import BadUserInput
 from hub.graph import supervision_repo as repo
+from hub.graph import supervision_rollup_repo as rollup_repo
 from hub.graph.row_scopes import visible
+from hub.resolvers import supervision_cells as cells_of
 
 LEVELS = (repo.CITY, repo.DISTRICT, repo.STREET)
 DISTRICT_CODE = re.compile(r"^3501\d{2}$")
@@ -32,6 +41,18 @@ DEFAULT_MONTHS = 12
 # Figures whose counts are about households or people (and so are suppressed below the cell).
 PERSONAL = frozenset({"cylinders", "households", "deliveries", "incidents", "tips"})
 FIELD = "supervision"
+# Figures read from the rollup, and the cells each folds.
+ROLLED: dict[str, tuple[str, ...]] = {
+    "cylinders": ("cylinders",),
+    "households": ("households",),
+    "deliveries": ("deliveries", "unregistered"),
+    "fillings": ("fillings",),
+    "food": ("food",),
+}
+# Those whose rows a district-bound caller reads are exactly its district's rows: a filling or
+# a tested batch may involve a cylinder or a product of another district, which its row rules
+# hide, so those are counted live for it.
+DISTRICT_EXACT = frozenset({"cylinders", "households", "deliveries"})
 
 
 @dataclass(frozen=True)
@@ -277,6 +298,63 @@ FIGURES = (
 )  # fmt: skip
 
 
+def rolled_up(principal: Principal, name: str) -> bool:
+    """Whether the rollup holds exactly the rows of figure `name` the caller may count."""
+    if name not in ROLLED or principal.enterprise:
+        return False
+    needs = policy.DERIVED_NEEDS["supervision:" + name]
+    scopes = {t: policy.row_scopes(principal, t) for t in needs}
+    if all(s == () for s in scopes.values()):
+        return True
+    return (
+        name in DISTRICT_EXACT
+        and principal.district is not None
+        and all(s == (policy.BY_DISTRICT[t],) for t, s in scopes.items())
+    )
+
+
+async def rollup(info: Info, root: dict[str, Any]) -> dict[str, Any] | None:
+    """The rollup this request answers from (read once per request), or None."""
+    task: asyncio.Future[dict[str, Any] | None] | None = root.get("rollup")
+    if task is None:
+        runtime = getattr(info.context.request.app.state, "runtime", None)
+        if runtime is None:
+            return None
+        wait = info.context.settings.hub_request_deadline_s / 2
+        task = root["rollup"] = asyncio.ensure_future(runtime.supervision.current(wait))
+    return await task
+
+
+async def _folded(
+    info: Info, req: Request, name: str, gen: str, today: date
+) -> list[dict[str, Any]]:
+    """Figure `name`'s rows from the rollup's cells (hub/resolvers/supervision_cells.py)."""
+    principal = info.context.principal
+    district = principal.district
+    if district is not None and req.level != repo.CITY and req.district != district:
+        return []  # another district's: as if it did not exist
+    found = await info.context.graph.read(
+        rollup_repo.cells, gen, ROLLED[name], district or req.district
+    )
+    return fold(name, [row["cell"] for row in found], req, today)
+
+
+def fold(name: str, found: list[dict[str, Any]], req: Request, today: date) -> list[dict[str, Any]]:
+    """Figure `name`'s rows, as its live statement gives them, from the rollup's cells."""
+    by_figure: dict[str, list[dict[str, Any]]] = {f: [] for f in ROLLED[name]}
+    for cell in found:
+        by_figure[cell["figure"]].append(cell)
+    q = cells_of.Question(req.level, req.district, req.street, req.since, req.until)
+    if name == "cylinders":
+        due_by = today + timedelta(days=repo.DUE_WITHIN_DAYS)
+        return cells_of.cylinders(by_figure["cylinders"], q, today, due_by)
+    if name == "deliveries":
+        return cells_of.deliveries(by_figure["deliveries"], by_figure["unregistered"], q)
+    folds = {"households": cells_of.households, "fillings": cells_of.fillings,
+             "food": cells_of.food}  # fmt: skip
+    return folds[name](by_figure[name], q)
+
+
 async def figure(info: Info, root: dict[str, Any], name: str) -> list[dict[str, Any]] | None:
     """One figure of the question in `root`: null when the role may not be given it."""
     ctx = info.context
@@ -284,8 +362,13 @@ async def figure(info: Info, root: dict[str, Any], name: str) -> list[dict[str, 
     if not policy.can_derive(principal.role, "supervision:" + name):
         return None
     req: Request = root["request"]
-    params = _params(principal, req, ctx.graph.clock.today())
-    rows = await ctx.graph.read(repo.run, statement(name, req.level, principal), params)
+    today = ctx.graph.clock.today()
+    current = await rollup(info, root) if rolled_up(principal, name) else None
+    if current is not None:
+        rows = await _folded(info, req, name, current["gen"], today)
+    else:
+        params = _params(principal, req, today)
+        rows = await ctx.graph.read(repo.run, statement(name, req.level, principal), params)
     if name in ("stations", "distributors", "markets"):
         return worst(rows)
     return shape(name, rows, Cells(principal, ctx.settings.hub_supervision_min_cell, name))
@@ -304,4 +387,18 @@ def supervision(
         "until": req.until,
         "minCell": ctx.settings.hub_supervision_min_cell,
         "withheld": withheld(ctx.principal.role),
+        "rollup": None,  # read by the first figure that needs it (`rollup`)
     }
+
+
+async def as_of(info: Info, root: dict[str, Any]) -> str | None:
+    """When the rolled-up figures this caller gets were counted; None when none of them came
+    from the rollup (they were counted live for this request)."""
+    principal = info.context.principal
+    if not any(
+        rolled_up(principal, n) and policy.can_derive(principal.role, "supervision:" + n)
+        for n in ROLLED
+    ):
+        return None
+    current = await rollup(info, root)
+    return None if current is None else current["asOf"].iso_format()

@@ -17,7 +17,7 @@ from hub.context import Info
 from hub.errors import BadUserInput
 from hub.resolvers import supervision as resolver
 from hub.schema.permissions import allow
-from hub.schema.scalars import Date
+from hub.schema.scalars import Date, DateTime
 
 Root = strawberry.Parent[dict[str, Any]]
 
@@ -169,6 +169,13 @@ class Supervision:
     until: Date
     minCell: int = strawberry.field(description="Counts below this are shown as < N")
     withheld: list[str] = strawberry.field(description="Figures this role is not given")
+
+    @strawberry.field(
+        description="When cylinders, households, deliveries, fillings and food were counted "
+        "(the rollup 汇总, refreshed by the hub); null when they were counted for this request"
+    )
+    async def asOf(self, info: Info, root: Root) -> DateTime | None:
+        return await resolver.as_of(info, root)  # type: ignore[return-value]
 
     @strawberry.field(description="Cylinders by status 气瓶状态")
     async def cylinders(self, info: Info, root: Root) -> list[CylinderFigures] | None:

@@ -14,7 +14,7 @@ const SERIES = "series { name points { month count { value } } }";
 const RANKED = "{ id uscc name district score parts { key value } }";
 const QUERY = `query($level: SupervisionLevel!, $area: String) {
   supervision(level: $level, area: $area) {
-    level area since until minCell withheld
+    level area since until minCell withheld asOf
     cylinders { area total ${CELL} unlocated ${CELL} onTimeShare onTimeShareText }
     households { area households ${CELL} registeredShare registeredShareText ${SERIES} }
     deliveries { area toUnregistered ${CELL} ${SERIES} }
@@ -237,6 +237,8 @@ async function show(state) {
     crumbs(state),
     el("p", { class: "note" }, T.window + s.since + " – " + s.until + " · "
       + T.min_cell.replaceAll("{n}", s.minCell)),
+    s.asOf ? el("p", { class: "note", id: "as-of" },
+      T.as_of.replaceAll("{t}", s.asOf.slice(0, 16).replace("T", " "))) : null,
     s.withheld.length ? el("p", { class: "note" }, T.withheld + s.withheld.join(", ")) : null,
     el("p", { class: "note" }, T.worst_first),
     tiles(state, rows),
