@@ -27,96 +27,135 @@ from hub.graph.driver import fetch_all
 
 ROLLUP = "figures"  # the name of the one rollup node
 NEVER = date(9999, 12, 31)  # a missing day in a cell: after any today, in no window
+EPOCH = date(1970, 1, 1)  # a cell's days are counted from it
+# The cells' layout: part of the fingerprint, so that a hub counting them otherwise counts again.
+LAYOUT = "cells-2"
 FUZHOU_OFFSET = "+08:00"  # an event's day is its day in Fuzhou
 
-# The Fuzhou day of an event's time (times carry +08:00; one that does not is converted).
+# The Fuzhou day of an event's time (times carry +08:00; one that does not is converted), and
+# a day as a number (days since 1970-01-01, `$epoch`), which the cells store.
 _DAY: LiteralString = "date(datetime({datetime: e.time, timezone: $tz}))"
+
+
+def _days(expr: LiteralString) -> LiteralString:
+    return "duration.inDays($epoch, " + expr + ").days"
+
+
+# A group's entries flattened into one cell: `gi` (the group's index), `day`, `n`, in order.
+def _flat(groups: LiteralString, *lists: LiteralString) -> LiteralString:
+    out = "gi: reduce(a = [], i IN range(0, size(" + groups + ") - 1) | a + [x IN "
+    out += groups + "[i].day | i])"
+    for name in lists:
+        out += ", " + name + ": reduce(a = [], g IN " + groups + " | a + g." + name + ")"
+    return out
+
 
 BUILD: dict[str, LiteralString] = {
     # Each cylinder where it stands (a household's district and street), or, placed nowhere,
-    # in its owner's district and no street; by stored status (SCRAPPED, SEIZED, OVERDUE, DUE
-    # kept, any other as ''), placed nowhere or not, and the day of its next inspection.
+    # in its owner's district and no street; grouped by street, stored status (SCRAPPED,
+    # SEIZED, OVERDUE, DUE kept, any other as ''), and placed nowhere or not; counted per day
+    # of its next inspection.
     "cylinders": (
         "MATCH (c:Cylinder) OPTIONAL MATCH (c)-[:LOCATED_AT]->(h:Household)"
         " WITH c, h, CASE WHEN h IS NULL THEN COLLECT { MATCH (c)-[:OWNED_BY]->(o:Enterprise)"
         " RETURN o.district }[0] ELSE h.district END AS d"
         " WITH coalesce(d, '') AS d, coalesce(h.street, '') AS s,"
         " CASE WHEN c.status IN ['SCRAPPED', 'SEIZED', 'OVERDUE', 'DUE'] THEN c.status"
-        " ELSE '' END AS st, h IS NULL AS nowhere, coalesce(c.nextInspection, $never) AS day,"
-        " count(*) AS n"
-        " WITH d, collect(s) AS street, collect(st) AS status, collect(nowhere) AS nowhere,"
-        " collect(day) AS day, collect(n) AS n"
+        " ELSE '' END AS st, h IS NULL AS nowhere,"
+        " " + _days("coalesce(c.nextInspection, $never)") + " AS day, count(*) AS n"
+        " WITH d, s, st, nowhere, collect(day) AS day, collect(n) AS n"
+        " WITH d, collect({s: s, st: st, nowhere: nowhere, day: day, n: n}) AS g"
         " CREATE (:SupervisionCell {gen: $gen, figure: 'cylinders', district: d,"
-        " street: street, status: status, nowhere: nowhere, day: day, n: n})"
+        " gStreet: [x IN g | x.s], gStatus: [x IN g | x.st], gNowhere: [x IN g | x.nowhere], "
+        + _flat("g", "day", "n")
+        + "})"
         " RETURN count(*) AS cells"
     ),
-    # Households not closed, registered under a real name or not, by the day they registered.
+    # Households not closed, by street and registered under a real name or not, counted per
+    # day they registered.
     "households": (
         "MATCH (h:Household) WHERE coalesce(h.status, '') <> 'CLOSED'"
         " WITH coalesce(h.district, '') AS d, coalesce(h.street, '') AS s,"
         " coalesce(h.status, '') <> 'UNREGISTERED' AND (EXISTS { (h)-[:REGISTERED_TO]->(:Person) }"
         " OR EXISTS { (h)-[:REGISTERED_TO]->(:PersonClaim) }) AS reg,"
-        " coalesce(h.registeredOn, $never) AS day, count(*) AS n"
-        " WITH d, collect(s) AS street, collect(reg) AS registered, collect(day) AS day,"
-        " collect(n) AS n"
+        " " + _days("coalesce(h.registeredOn, $never)") + " AS day, count(*) AS n"
+        " WITH d, s, reg, collect(day) AS day, collect(n) AS n"
+        " WITH d, collect({s: s, reg: reg, day: day, n: n}) AS g"
         " CREATE (:SupervisionCell {gen: $gen, figure: 'households', district: d,"
-        " street: street, registered: registered, day: day, n: n})"
+        " gStreet: [x IN g | x.s], gRegistered: [x IN g | x.reg], " + _flat("g", "day", "n") + "})"
         " RETURN count(*) AS cells"
     ),
-    # Deliveries by their household's street and their day, stamped toUnregistered or not.
+    # Deliveries by their household's street, stamped toUnregistered or not, counted per day.
     "deliveries": (
         "MATCH (e:Delivery)-[:TO]->(h:Household) WHERE e.time IS NOT NULL"
-        " WITH coalesce(h.district, '') AS d, coalesce(h.street, '') AS s, " + _DAY + " AS day,"
-        " e.toUnregistered IS NOT NULL AS unreg, count(*) AS n"
-        " WITH d, collect(s) AS street, collect(day) AS day, collect(unreg) AS unreg,"
-        " collect(n) AS n"
+        " WITH coalesce(h.district, '') AS d, coalesce(h.street, '') AS s,"
+        " e.toUnregistered IS NOT NULL AS unreg, " + _days(_DAY) + " AS day, count(*) AS n"
+        " WITH d, s, unreg, collect(day) AS day, collect(n) AS n"
+        " WITH d, collect({s: s, unreg: unreg, day: day, n: n}) AS g"
         " CREATE (:SupervisionCell {gen: $gen, figure: 'deliveries', district: d,"
-        " street: street, day: day, unreg: unreg, n: n})"
-        " RETURN count(*) AS cells"
+        " gStreet: [x IN g | x.s], gUnregistered: [x IN g | x.unreg], "
+        + _flat("g", "day", "n")
+        + "}) RETURN count(*) AS cells"
     ),
     # Each household a stamped delivery reached, and the days: how many distinct ones a
-    # window holds.
+    # window holds (few: the closed loop's breaches).
     "unregistered": (
         "MATCH (e:Delivery)-[:TO]->(h:Household) WHERE e.toUnregistered IS NOT NULL"
         " AND e.time IS NOT NULL"
         " WITH DISTINCT coalesce(h.district, '') AS d, coalesce(h.street, '') AS s,"
-        " elementId(h) AS home, " + _DAY + " AS day"
+        " elementId(h) AS home, " + _days(_DAY) + " AS day"
         " WITH d, collect(s) AS street, collect(home) AS home, collect(day) AS day"
         " CREATE (:SupervisionCell {gen: $gen, figure: 'unregistered', district: d,"
         " street: street, home: home, day: day})"
         " RETURN count(*) AS cells"
     ),
-    # Fillings by their station's district and their day, with the breach stamps counted.
+    # Fillings by their station's district (one group), counted per day with the stamps.
     "fillings": (
         "MATCH (e:Filling)-[:AT]->(s:Enterprise) WHERE e.time IS NOT NULL"
-        " WITH coalesce(s.district, '') AS d, " + _DAY + " AS day, count(e) AS n,"
+        " WITH coalesce(s.district, '') AS d, " + _days(_DAY) + " AS day, count(e) AS n,"
         " count(e.whileOverdue) AS wo, count(e.outsideOwner) AS oo"
-        " WITH d, collect(day) AS day, collect(n) AS n, collect(wo) AS whileOverdue,"
-        " collect(oo) AS outsideOwner"
-        " CREATE (:SupervisionCell {gen: $gen, figure: 'fillings', district: d, day: day,"
-        " n: n, whileOverdue: whileOverdue, outsideOwner: outsideOwner})"
+        " WITH d, collect(day) AS day, collect(n) AS n, collect(wo) AS wo, collect(oo) AS oo"
+        " CREATE (:SupervisionCell {gen: $gen, figure: 'fillings', district: d,"
+        " gi: [x IN day | 0], day: day, n: n, whileOverdue: wo, outsideOwner: oo})"
         " RETURN count(*) AS cells"
     ),
-    # Each test at market entry: its market's district, its day, its batch, whether it failed
-    # and whether that market shipped the batch on after it; and whether the batch was traced
-    # to every destination (each enterprise a shipment reached sold it or sent it on).
+    # Batches tested at market entry, by the market's district and the month of the test. A
+    # batch tested once there that month (every batch of the seed) is counted per day in the
+    # group of its verdicts: failed, recalled (that market shipped it on after the test),
+    # traced (each enterprise a shipment reached sold it or sent it on). One tested more than
+    # once is kept test by test (`m...` lists), since a window may take some of its tests only.
     "food": (
         "MATCH (p:Product)<-[:OF]-(t:BatchTest)-[:AT]->(m:Enterprise) WHERE t.time IS NOT NULL"
-        " WITH p, t, m, coalesce(t.result = 'FAIL', false) AS failed"
-        " WITH p, collect({d: coalesce(m.district, ''), day: date(datetime({datetime: t.time,"
-        " timezone: $tz})), failed: failed, recalled: failed AND EXISTS { MATCH (p)<-[:OF]-"
-        "(sh:Shipment)-[:FROM]->(m) WHERE sh.time > t.time }}) AS tests"
-        " WITH p, tests, COLLECT { MATCH (p)<-[:OF]-(x:Shipment|Sale)"
+        " WITH p, t, m, coalesce(t.result = 'FAIL', false) AS failed,"
+        " date(datetime({datetime: t.time, timezone: $tz})) AS day"
+        " WITH p, coalesce(m.district, '') AS d, substring(toString(day), 0, 7) AS month,"
+        " collect({day: " + _days("day") + ", failed: failed, recalled: failed AND EXISTS {"
+        " MATCH (p)<-[:OF]-(sh:Shipment)-[:FROM]->(m) WHERE sh.time > t.time }}) AS tests"
+        " WITH p, collect({d: d, tests: tests}) AS places"
+        " WITH p, places, COLLECT { MATCH (p)<-[:OF]-(x:Shipment|Sale)"
         " OPTIONAL MATCH (x)-[:TO]->(r:Enterprise) WHERE x:Shipment"
         " OPTIONAL MATCH (x)-[:AT|FROM]->(dn:Enterprise) RETURN {to: r, done: dn} } AS moves"
-        " WITH p, tests, [x IN moves WHERE x.to IS NOT NULL | x.to] AS dests,"
+        " WITH p, places, [x IN moves WHERE x.to IS NOT NULL | x.to] AS dests,"
         " [x IN moves WHERE x.done IS NOT NULL | x.done] AS done, size(moves) AS nMoves"
-        " WITH p, tests, nMoves > 0 AND all(r IN dests WHERE r IN done) AS traced"
-        " UNWIND tests AS x"
-        " WITH x.d AS d, collect(x.day) AS day, collect(elementId(p)) AS batch,"
-        " collect(x.failed) AS failed, collect(x.recalled) AS recalled, collect(traced) AS traced"
-        " CREATE (:SupervisionCell {gen: $gen, figure: 'food', district: d, day: day,"
-        " batch: batch, failed: failed, recalled: recalled, traced: traced})"
+        " WITH p, places, nMoves > 0 AND all(r IN dests WHERE r IN done) AS traced"
+        " UNWIND places AS place"
+        " WITH p, place.d AS d, traced, place.tests AS tests"
+        " WITH d, collect(CASE WHEN size(tests) = 1 THEN {failed: tests[0].failed,"
+        " recalled: tests[0].recalled, traced: traced, day: tests[0].day} END) AS once,"
+        " collect(CASE WHEN size(tests) > 1 THEN {batch: elementId(p), traced: traced,"
+        " tests: tests} END) AS again"
+        " CALL (once) { UNWIND once AS x"
+        " WITH x.failed AS failed, x.recalled AS recalled, x.traced AS traced, x.day AS day,"
+        " count(*) AS n WITH failed, recalled, traced, collect(day) AS day, collect(n) AS n"
+        " RETURN collect({failed: failed, recalled: recalled, traced: traced, day: day, n: n})"
+        " AS g }"
+        " CALL (again) { UNWIND again AS b UNWIND b.tests AS x"
+        " RETURN collect(b.batch) AS mBatch, collect(b.traced) AS mTraced,"
+        " collect(x.day) AS mDay, collect(x.failed) AS mFailed, collect(x.recalled) AS mRecalled }"
+        " CREATE (:SupervisionCell {gen: $gen, figure: 'food', district: d,"
+        " gFailed: [x IN g | x.failed], gRecalled: [x IN g | x.recalled],"
+        " gTraced: [x IN g | x.traced], " + _flat("g", "day", "n") + ","
+        " mBatch: mBatch, mTraced: mTraced, mDay: mDay, mFailed: mFailed, mRecalled: mRecalled})"
         " RETURN count(*) AS cells"
     ),
 }
@@ -163,12 +202,13 @@ FINGERPRINT: LiteralString = _fingerprint_statement()
 async def fingerprint(tx: AsyncManagedTransaction) -> str:
     """The graph's state as far as the cells count it, as one comparable string."""
     record = await (await tx.run(FINGERPRINT)).single()
-    return "|".join(str(p) for p in record["parts"]) if record else ""
+    return "|".join([LAYOUT, *(str(p) for p in record["parts"])]) if record else ""
 
 
 async def build(tx: AsyncManagedTransaction, figure: str, gen: str) -> int:
     """Count one figure's cells of generation `gen`; returns how many cells (districts)."""
-    record = await (await tx.run(BUILD[figure], gen=gen, never=NEVER, tz=FUZHOU_OFFSET)).single()
+    result = await tx.run(BUILD[figure], gen=gen, never=NEVER, tz=FUZHOU_OFFSET, epoch=EPOCH)
+    record = await result.single()
     return int(record["cells"]) if record else 0
 
 
