@@ -29,7 +29,7 @@ ROLLUP = "figures"  # the name of the one rollup node
 NEVER = date(9999, 12, 31)  # a missing day in a cell: after any today, in no window
 EPOCH = date(1970, 1, 1)  # a cell's days are counted from it
 # The cells' layout: part of the fingerprint, so that a hub counting them otherwise counts again.
-LAYOUT = "cells-2"
+LAYOUT = "cells-3"
 FUZHOU_OFFSET = "+08:00"  # an event's day is its day in Fuzhou
 
 # The Fuzhou day of an event's time (times carry +08:00; one that does not is converted), and
@@ -41,10 +41,10 @@ def _days(expr: LiteralString) -> LiteralString:
     return "duration.inDays($epoch, " + expr + ").days"
 
 
-# A group's entries flattened into one cell: `gi` (the group's index), `day`, `n`, in order.
+# A cell's groups' entries, one group after another: `gSize` (how many each has), and each of
+# `lists` (`day`, `n`, ...) flattened in that order.
 def _flat(groups: LiteralString, *lists: LiteralString) -> LiteralString:
-    out = "gi: reduce(a = [], i IN range(0, size(" + groups + ") - 1) | a + [x IN "
-    out += groups + "[i].day | i])"
+    out = "gSize: [x IN " + groups + " | size(x.day)]"
     for name in lists:
         out += ", " + name + ": reduce(a = [], g IN " + groups + " | a + g." + name + ")"
     return out
@@ -116,7 +116,7 @@ BUILD: dict[str, LiteralString] = {
         " count(e.whileOverdue) AS wo, count(e.outsideOwner) AS oo"
         " WITH d, collect(day) AS day, collect(n) AS n, collect(wo) AS wo, collect(oo) AS oo"
         " CREATE (:SupervisionCell {gen: $gen, figure: 'fillings', district: d,"
-        " gi: [x IN day | 0], day: day, n: n, whileOverdue: wo, outsideOwner: oo})"
+        " gSize: [size(day)], day: day, n: n, whileOverdue: wo, outsideOwner: oo})"
         " RETURN count(*) AS cells"
     ),
     # Batches tested at market entry, by the market's district and the month of the test. A

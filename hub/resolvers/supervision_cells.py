@@ -98,18 +98,15 @@ def _groups(
     cells in the question's area."""
     for cell in cells:
         streets = cell.get("gStreet")
-        size = len(cell[keys[0]]) if keys else (1 if cell["gi"] else 0)
-        days: list[list[int]] = [[] for _ in range(size)]
-        values: list[list[list[int]]] = [[[] for _ in range(size)] for _ in counts]
-        for j, (g, day) in enumerate(zip(cell["gi"], cell["day"], strict=True)):
-            days[g].append(day)
-            for c, name in enumerate(counts):
-                values[c][g].append(cell[name][j])
-        for g in range(size):
+        start = 0
+        for g, size in enumerate(cell["gSize"]):
+            end = start + size
             inside, key = q.area(cell["district"], streets[g] if streets is not None else None)
             if inside:
                 meta = tuple(cell[k][g] for k in keys)
-                yield key, meta, [Days(days[g], values[c][g]) for c in range(len(counts))]
+                days = cell["day"][start:end]
+                yield key, meta, [Days(days, cell[c][start:end]) for c in counts]
+            start = end
 
 
 def _ordered(rows: dict[str | None, dict[str, Any]]) -> list[dict[str, Any]]:

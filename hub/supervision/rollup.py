@@ -1,7 +1,8 @@
 """Keeping the supervision rollup fresh 监管汇总: a refresh, its schedule, and the wait.
 
 A refresh (`refresh`, `hub supervision refresh`, the end of `hub seed`) compares the graph's
-fingerprint with the rollup's and, when it moved (or when forced), counts every rolled-up figure
+fingerprint with the rollup's and, when it moved (or when forced, or when the rollup is a day
+old), counts every rolled-up figure
 into a new generation of cells and switches to it (hub/graph/supervision_rollup_repo.py). One
 replica refreshes at a time: it takes the `supervision-rollup` lease first, as the linkage scan
 takes its own. The refresh reads the counted nodes and writes only its own cells and the rollup
@@ -35,6 +36,9 @@ from hub.linkage.scan import replica_id
 
 LEASE = "supervision-rollup"
 LEASE_TTL = timedelta(minutes=30)
+# A rollup older than this is counted again even if the fingerprint did not move: what a write
+# the fingerprint cannot see (a property set around the hub, without `updatedAt`) waits at most.
+MAX_AGE = timedelta(hours=24)
 BUILD_TIMEOUT_S = 1800.0  # one figure's count over the city graph, on a loaded machine
 FIGURES = tuple(repo.BUILD)
 
@@ -57,7 +61,8 @@ async def refresh(graph: Graph, force: bool = False, me: str | None = None) -> R
     now = graph.clock.now()
     print_ = await graph.read(repo.fingerprint)
     current = await graph.read(repo.current)
-    if not force and current is not None and current["fingerprint"] == print_:
+    fresh = current is not None and now - current["asOf"].to_native() < MAX_AGE
+    if not force and fresh and current is not None and current["fingerprint"] == print_:
         return RefreshReport(False, "unchanged")
 
     async def take(tx: AsyncManagedTransaction) -> bool:
