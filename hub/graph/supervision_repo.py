@@ -275,23 +275,23 @@ def _worst(
 ) -> str:
     """The ten highest scores of the area's enterprises of `kinds`: `rows` yields one row per
     scored event (w, part), each part counted per enterprise (an enterprise with none is not
-    listed)."""
+    listed). A street's enterprises are asked for once per enterprise scored, after the count
+    (asked per scored event, the walk to the customers outran the deadline on the city
+    graph)."""
     counts = ", ".join(p + ": count(CASE WHEN part = '" + p + "' THEN 1 END)" for p in parts)
+    street = area.level == STREET
     return (
         "CALL () { " + rows + " }"
         " WITH w, part WHERE "
         + ("w.kind IN " + kinds if kinds else "true")
-        + " AND "
-        + scope("Enterprise", "w")
-        + " AND "
-        + _enterprise_where(area, scope)
-        + " WITH w, {"
-        + counts
-        + "} AS parts"
+        + " AND " + scope("Enterprise", "w")
+        + ("" if street else " AND " + _enterprise_where(area, scope))
+        + " WITH w, {" + counts + "} AS parts"
         " WITH w, parts, " + score + " AS score WHERE score > 0"
-        " RETURN 'Enterprise:' + w.uscc AS id, w.uscc AS uscc, w.name AS name,"
+        + (" AND " + _enterprise_where(area, scope) if street else "")
+        + " RETURN 'Enterprise:' + w.uscc AS id, w.uscc AS uscc, w.name AS name,"
         " w.district AS district, score, parts ORDER BY score DESC, uscc LIMIT $worstLimit"
-    )
+    )  # fmt: skip
 
 
 def _stamped_fillings(stamp: str, scope: Scope) -> str:
