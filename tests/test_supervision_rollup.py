@@ -61,7 +61,8 @@ async def test_every_rolled_up_figure_is_what_the_live_statement_counts(
                     )
                     scope = principal.district or req.district
                     found = await graph.read(rollup_repo.cells, current["gen"], ROLLED[name], scope)
-                    folded = fold(name, [r["cell"] for r in found], req, today)
+                    cells = [r["cell"] for r in found]
+                    folded = fold(name, cells, req, today, principal.district)
                     assert _normal(folded) == _normal(live), (name, level, since, today)
                     compared += bool(live)
     assert compared > 20

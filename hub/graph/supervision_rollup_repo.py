@@ -29,7 +29,7 @@ ROLLUP = "figures"  # the name of the one rollup node
 NEVER = date(9999, 12, 31)  # a missing day in a cell: after any today, in no window
 EPOCH = date(1970, 1, 1)  # a cell's days are counted from it
 # The cells' layout: part of the fingerprint, so that a hub counting them otherwise counts again.
-LAYOUT = "cells-3"
+LAYOUT = "cells-4"
 FUZHOU_OFFSET = "+08:00"  # an event's day is its day in Fuzhou
 
 # The Fuzhou day of an event's time (times carry +08:00; one that does not is converted), and
@@ -109,14 +109,26 @@ BUILD: dict[str, LiteralString] = {
         " street: street, home: home, day: day})"
         " RETURN count(*) AS cells"
     ),
-    # Fillings by their station's district (one group), counted per day with the stamps.
+    # Fillings by their station's district, grouped by the district their cylinder belongs to
+    # (where it stands, or, placed nowhere, its owner's; '' for none): a district-bound caller
+    # counts only the fillings of its own district's cylinders; counted per day, with the
+    # stamps.
     "fillings": (
         "MATCH (e:Filling)-[:AT]->(s:Enterprise) WHERE e.time IS NOT NULL"
-        " WITH coalesce(s.district, '') AS d, " + _days(_DAY) + " AS day, count(e) AS n,"
+        " OPTIONAL MATCH (e)-[:OF]->(c:Cylinder)"
+        " WITH e, s, CASE WHEN c IS NULL THEN '' WHEN EXISTS { (c)-[:LOCATED_AT]->() } THEN"
+        " coalesce(COLLECT { MATCH (c)-[:LOCATED_AT]->(h:Household) RETURN h.district }[0], '')"
+        " ELSE coalesce(COLLECT { MATCH (c)-[:OWNED_BY]->(o:Enterprise) RETURN o.district }[0],"
+        " '') END AS cd"
+        " WITH coalesce(s.district, '') AS d, cd, " + _days(_DAY) + " AS day, count(e) AS n,"
         " count(e.whileOverdue) AS wo, count(e.outsideOwner) AS oo"
-        " WITH d, collect(day) AS day, collect(n) AS n, collect(wo) AS wo, collect(oo) AS oo"
+        " WITH d, cd, collect(day) AS day, collect(n) AS n, collect(wo) AS wo,"
+        " collect(oo) AS oo"
+        " WITH d, collect({cd: cd, day: day, n: n, wo: wo, oo: oo}) AS g"
         " CREATE (:SupervisionCell {gen: $gen, figure: 'fillings', district: d,"
-        " gSize: [size(day)], day: day, n: n, whileOverdue: wo, outsideOwner: oo})"
+        " gCylinder: [x IN g | x.cd], " + _flat("g", "day", "n") + ","
+        " whileOverdue: reduce(a = [], x IN g | a + x.wo),"
+        " outsideOwner: reduce(a = [], x IN g | a + x.oo)})"
         " RETURN count(*) AS cells"
     ),
     # Batches tested at market entry, by the market's district and the month of the test. A

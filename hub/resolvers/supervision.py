@@ -49,10 +49,11 @@ ROLLED: dict[str, tuple[str, ...]] = {
     "fillings": ("fillings",),
     "food": ("food",),
 }
-# Those whose rows a district-bound caller reads are exactly its district's rows: a filling or
-# a tested batch may involve a cylinder or a product of another district, which its row rules
-# hide, so those are counted live for it.
-DISTRICT_EXACT = frozenset({"cylinders", "households", "deliveries"})
+# Those whose rows a district-bound caller reads are its district's cells: its district's rows
+# (and, for fillings, those of its district's cylinders: the cells keep the cylinder's
+# district). A tested batch's figures depend on which shipments and sales of it the caller may
+# see, so food is counted live for it.
+DISTRICT_EXACT = frozenset({"cylinders", "households", "deliveries", "fillings"})
 
 
 @dataclass(frozen=True)
@@ -336,10 +337,16 @@ async def _folded(
     found = await info.context.graph.read(
         rollup_repo.cells, gen, ROLLED[name], district or req.district
     )
-    return fold(name, [row["cell"] for row in found], req, today)
+    return fold(name, [row["cell"] for row in found], req, today, district)
 
 
-def fold(name: str, found: list[dict[str, Any]], req: Request, today: date) -> list[dict[str, Any]]:
+def fold(
+    name: str,
+    found: list[dict[str, Any]],
+    req: Request,
+    today: date,
+    bound_to: str | None = None,
+) -> list[dict[str, Any]]:
     """Figure `name`'s rows, as its live statement gives them, from the rollup's cells."""
     by_figure: dict[str, list[dict[str, Any]]] = {f: [] for f in ROLLED[name]}
     for cell in found:
@@ -350,8 +357,9 @@ def fold(name: str, found: list[dict[str, Any]], req: Request, today: date) -> l
         return cells_of.cylinders(by_figure["cylinders"], q, today, due_by)
     if name == "deliveries":
         return cells_of.deliveries(by_figure["deliveries"], by_figure["unregistered"], q)
-    folds = {"households": cells_of.households, "fillings": cells_of.fillings,
-             "food": cells_of.food}  # fmt: skip
+    if name == "fillings":
+        return cells_of.fillings(by_figure["fillings"], q, bound_to)
+    folds = {"households": cells_of.households, "food": cells_of.food}
     return folds[name](by_figure[name], q)
 
 

@@ -194,13 +194,19 @@ def deliveries(
     return _ordered(rows)
 
 
-def fillings(cells: list[dict[str, Any]], q: Question) -> list[dict[str, Any]]:
+def fillings(
+    cells: list[dict[str, Any]], q: Question, cylinders_of: str | None = None
+) -> list[dict[str, Any]]:
+    """`cylinders_of`: a district-bound caller's district, whose cylinders' fillings only it
+    counts."""
     rows: dict[str | None, dict[str, Any]] = {}
     months: dict[str | None, dict[str, list[int]]] = defaultdict(
         lambda: defaultdict(lambda: [0, 0, 0])
     )
     names = ("fillings", "whileOverdue", "outsideOwner")
-    for key, _, parts in _groups(cells, q, (), "n", "whileOverdue", "outsideOwner"):
+    for key, (of,), parts in _groups(cells, q, ("gCylinder",), "n", "whileOverdue", "outsideOwner"):
+        if cylinders_of is not None and of != cylinders_of:
+            continue
         counts = [d.between(q.since, q.until) for d in parts]
         if not counts[0]:
             continue
