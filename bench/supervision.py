@@ -1,7 +1,7 @@
 """supervision(level: CITY) through the hub, and the db hits of each of its statements.
 
     .venv/bin/python -m bench.supervision [--requests 20] [--instance dev] [--instance bench]
-        [--level CITY --level DISTRICT --level STREET] [--live]
+        [--level CITY --level DISTRICT --level STREET] [--live] [--bound 350181]
 
 Starts the hub (uvicorn, one worker) over each chosen local Neo4j (`dev`: the `small` seed of
 `make run`; `bench`: whichever graph it holds, `hub seed --scale small` or the city), its clock
@@ -12,8 +12,8 @@ index. The rolled-up figures (cylinders, households, deliveries, fillings, food)
 from the supervision rollup when the graph has one (`hub supervision refresh`): their statement
 is then the read of its cells; `--live` profiles the live statements instead (what the hub runs
 with no rollup). DISTRICT and STREET take the district with most households and its largest
-street. Each time is printed with the machine's load average. A measurement, not a test: it
-asserts nothing about time.
+street. `--bound` asks as a market client bound to that district. Each time is printed with
+the machine's load average. A measurement, not a test: it asserts nothing about time.
 """
 
 from __future__ import annotations
@@ -124,7 +124,9 @@ def _load() -> str:
     return "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-async def measure(instance: str, requests: int, levels: list[str], live: bool) -> None:
+async def measure(
+    instance: str, requests: int, levels: list[str], live: bool, bound: str | None
+) -> None:
     count = await nodes(instance)
     if count == 0:
         print(f"[{instance}] the graph is empty: not measured")
@@ -133,9 +135,13 @@ async def measure(instance: str, requests: int, levels: list[str], live: bool) -
     os.environ["HUB_CLOCK_PIN"] = datetime.combine(today, time(12), FUZHOU).isoformat()
     where = await areas(instance)
     scale = "city" if count >= CITY_MIN_NODES else "small or smaller"
-    print(f"[{instance}] {count} nodes ({scale}); supervision, market role, {requests} requests")
+    who = f"market role bound to {bound}" if bound else "market role"
+    print(f"[{instance}] {count} nodes ({scale}); supervision, {who}, {requests} requests")
+    headers = {
+        "X-Hub-Principal": HEADERS["X-Hub-Principal"] + (f"; district={bound}" if bound else "")
+    }
     with hub_server(instance) as base:
-        async with httpx.AsyncClient(base_url=base, headers=HEADERS, timeout=120) as http:
+        async with httpx.AsyncClient(base_url=base, headers=headers, timeout=120) as http:
             await wait_ready(http)
             for level in levels:
                 variables = {"level": level, "area": where[level]}
@@ -175,9 +181,11 @@ def main() -> None:
     parser.add_argument("--instance", action="append", default=None)
     parser.add_argument("--level", action="append", choices=["CITY", "DISTRICT", "STREET"])
     parser.add_argument("--live", action="store_true", help="profile the live statements")
+    parser.add_argument("--bound", help="as a client bound to this district (its times only)")
     args = parser.parse_args()
     for instance in args.instance or ["dev", "bench"]:
-        asyncio.run(measure(instance, args.requests, args.level or ["CITY"], args.live))
+        levels = args.level or ["CITY"]
+        asyncio.run(measure(instance, args.requests, levels, args.live, args.bound))
 
 
 if __name__ == "__main__":
