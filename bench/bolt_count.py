@@ -28,6 +28,8 @@ class BoltCounter:
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._serve, name="bolt-counter", daemon=True)
         self._server: asyncio.Server | None = None
+        self._open: set[asyncio.StreamWriter] = set()
+        self._relays: set[asyncio.Task[None]] = set()
 
     @property
     def turns(self) -> int:
@@ -42,10 +44,17 @@ class BoltCounter:
         async def close() -> None:
             if self._server is not None:
                 self._server.close()
+                await self._server.wait_closed()
+            for writer in list(self._open):
+                writer.close()
+            for task in list(self._relays):
+                task.cancel()
+            await asyncio.gather(*self._relays, return_exceptions=True)
 
         asyncio.run_coroutine_threadsafe(close(), self._loop).result(10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
+        self._loop.close()  # every socket it served is closed: nothing is left to warn about
 
     def _serve(self) -> None:
         asyncio.set_event_loop(self._loop)
@@ -59,7 +68,18 @@ class BoltCounter:
         self._loop.run_forever()
 
     async def _relay(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
-        server_r, server_w = await asyncio.open_connection(*self.upstream)
+        task = asyncio.current_task()
+        assert task is not None
+        self._relays.add(task)
+        self._open.add(client_w)
+        try:
+            server_r, server_w = await asyncio.open_connection(*self.upstream)
+        except OSError:
+            client_w.close()
+            self._open.discard(client_w)
+            self._relays.discard(task)
+            return
+        self._open.add(server_w)
         # "client" when the client spoke last, "server" when the server did.
         state = {"last": "server"}
 
@@ -76,8 +96,14 @@ class BoltCounter:
             finally:
                 dst.close()
 
-        await asyncio.gather(
-            pump(client_r, server_w, "client"),
-            pump(server_r, client_w, "server"),
-            return_exceptions=True,
-        )
+        try:
+            await asyncio.gather(
+                pump(client_r, server_w, "client"),
+                pump(server_r, client_w, "server"),
+                return_exceptions=True,
+            )
+        finally:
+            for writer in (client_w, server_w):
+                writer.close()
+                self._open.discard(writer)
+            self._relays.discard(task)

@@ -8,8 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
+from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 
-from hub.graph.driver import fetch_all
+from hub.graph.driver import Graph, fetch_all
 
 
 async def save_auth_code(tx: AsyncManagedTransaction, code: dict[str, Any]) -> None:
@@ -89,19 +90,36 @@ async def revoke_jti(
     ).consume()
 
 
+ACCESS_STATUS = (
+    "OPTIONAL MATCH (c:OAuthClient {clientId: $clientId}) "
+    "OPTIONAL MATCH (u:OAuthUser {username: $username}) "
+    "OPTIONAL MATCH (r:RevokedToken {jti: $jti}) "
+    "RETURN coalesce(c.enabled, false) AS clientEnabled, coalesce(c.demo, false) AS demo, "
+    "coalesce(u.enabled, false) AS userEnabled, r IS NOT NULL AS revoked"
+)
+
+
+def access_status_params(client_id: str, username: str, jti: str) -> dict[str, Any]:
+    return {"clientId": client_id, "username": username, "jti": jti}
+
+
 async def access_status(
     tx: AsyncManagedTransaction, client_id: str, username: str, jti: str
 ) -> dict[str, Any]:
-    """clientEnabled, demo, userEnabled, revoked."""
-    rows = await fetch_all(
-        tx,
-        "OPTIONAL MATCH (c:OAuthClient {clientId: $clientId}) "
-        "OPTIONAL MATCH (u:OAuthUser {username: $username}) "
-        "OPTIONAL MATCH (r:RevokedToken {jti: $jti}) "
-        "RETURN coalesce(c.enabled, false) AS clientEnabled, coalesce(c.demo, false) AS demo, "
-        "coalesce(u.enabled, false) AS userEnabled, r IS NOT NULL AS revoked",
-        clientId=client_id,
-        username=username,
-        jti=jti,
-    )
+    """clientEnabled, demo, userEnabled, revoked (ACCESS_STATUS in a managed read)."""
+    rows = await fetch_all(tx, ACCESS_STATUS, **access_status_params(client_id, username, jti))
     return rows[0]
+
+
+async def access_status_once(
+    graph: Graph, client_id: str, username: str, jti: str
+) -> dict[str, Any]:
+    """ACCESS_STATUS in one round trip (an auto-commit read: RUN and PULL together, where a
+    managed read adds BEGIN and COMMIT); a failure the driver would retry runs again as a managed
+    read, which retries."""
+    params = access_status_params(client_id, username, jti)
+    try:
+        records = await graph.statement("access_status", ACCESS_STATUS, params, write=False)
+    except (TransientError, ServiceUnavailable, SessionExpired):
+        return await graph.read(access_status, client_id, username, jti)
+    return dict(records[0])

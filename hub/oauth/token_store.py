@@ -7,10 +7,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
 from hub.graph import token_repo as repo
+from hub.graph.driver import Graph
 from hub.oauth.models import AuthCode
 
 
@@ -87,13 +89,24 @@ class AccessStatus:
         return self.client_enabled and self.user_enabled and not self.revoked
 
 
-async def access_status(
-    tx: AsyncManagedTransaction, client_id: str, username: str | None, jti: str
-) -> AccessStatus:
-    row = await repo.access_status(tx, client_id, username or "", jti)
+def _status(row: dict[str, Any], username: str | None) -> AccessStatus:
     return AccessStatus(
         client_enabled=bool(row["clientEnabled"]),
         user_enabled=username is None or bool(row["userEnabled"]),
         revoked=bool(row["revoked"]),
         demo=bool(row["demo"]),
     )
+
+
+async def access_status(
+    tx: AsyncManagedTransaction, client_id: str, username: str | None, jti: str
+) -> AccessStatus:
+    return _status(await repo.access_status(tx, client_id, username or "", jti), username)
+
+
+async def access_status_once(
+    graph: Graph, client_id: str, username: str | None, jti: str
+) -> AccessStatus:
+    """access_status in one round trip (the resource side's check of every token)."""
+    row = await repo.access_status_once(graph, client_id, username or "", jti)
+    return _status(row, username)
