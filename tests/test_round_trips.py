@@ -17,6 +17,10 @@ from starlette.applications import Starlette
 
 from bench.bolt_count import BoltCounter
 from hub.app import create_app
+from hub.audit import repo
+from hub.audit.entry import Decision, Draft, Kind
+from hub.audit.signing import load_signer
+from hub.audit.verify import verify_chain
 from hub.config import Settings
 from hub.graph.driver import Graph, connection_for, graph_for
 from hub.oauth.status import StatusCache
@@ -109,6 +113,43 @@ async def test_a_read_with_a_fresh_token_costs_three_round_trips_its_audit_inclu
         assert relay.turns - before <= 2
         # The entry was durable before the answer came: it is in the store already.
         assert len(await entries_for(graph, rid, chain)) == 1
+
+
+async def test_a_read_whose_entry_signs_the_head_still_costs_two_round_trips(
+    settings: Settings, graph: Graph, reg: Registrar, relay: BoltCounter, chain: str, code: str,
+    make_client: ClientFactory,
+) -> None:  # fmt: skip
+    app = _relayed(settings, relay, chain, hub_audit_sign_every=1)
+    async for http in make_client(app):
+        token = await token_for(http, await reg.client("market"))
+        await _read(http, token, code)
+        for _ in range(3):
+            assert await _trips(relay, http, token, code) <= 2
+    report = await verify_chain(graph, settings, chain)
+    assert report.ok, report.summary()
+    # Every entry (the token's own, the four reads) under a signature of its own.
+    assert report.signatures >= 4
+    assert report.head_seq == report.entries
+
+
+async def test_a_read_after_another_writer_moved_the_head_costs_three_round_trips(
+    settings: Settings, graph: Graph, reg: Registrar, relay: BoltCounter, chain: str, code: str,
+    make_client: ClientFactory,
+) -> None:  # fmt: skip
+    app = _relayed(settings, relay, chain)
+    sign = repo.SignPolicy(load_signer(settings), every=1000, interval_s=3600)
+    async for http in make_client(app):
+        token = await token_for(http, await reg.client("market"))
+        await _read(http, token, code)
+        for i in range(2):
+            # A mutation's own append (or another replica's) moves the head under the writer.
+            draft = Draft(Kind.GRAPHQL, f"other-{i}", Decision.ALLOWED, 200)
+            await graph.write(repo.append_batch, chain, [draft], sign, graph.clock.stamp())
+            # The read, the append refused (the head that came back with it), the append again.
+            assert await _trips(relay, http, token, code) <= 3
+    report = await verify_chain(graph, settings, chain)
+    assert report.ok, report.summary()
+    assert report.entries == report.head_seq == 6  # the token, three reads, two others
 
 
 async def test_requests_that_miss_the_status_cache_together_share_one_read(

@@ -110,16 +110,40 @@ async def append_locked(
     return entries, Head(last.seq, last.hash, signed_seq, signed_at)
 
 
+@dataclass(frozen=True)
+class Appended:
+    """What `append_after` did: the entries it wrote (None when it wrote nothing) and the head
+    it leaves, or the head as it is now when it had moved (None when unknown)."""
+
+    entries: list[Entry] | None
+    head: Head | None
+
+
 async def append_after(
-    graph: Graph, chain: str, head: Head, drafts: Sequence[Draft], now: str
-) -> tuple[list[Entry], Head] | None:
+    graph: Graph,
+    chain: str,
+    head: Head,
+    drafts: Sequence[Draft],
+    sign: SignPolicy | None,
+    now: str,
+) -> Appended:
     """Append `drafts` after `head`, the head this process last left, in one auto-commit
-    statement (one round trip); None when the head has moved since or another append won the
-    seqs (nothing is written then: append under the lock instead)."""
+    statement (one round trip), with the new head's signature when one is due. Nothing is
+    written when the head has moved since (the head as it is now comes back) or another append
+    won the seqs or the statement failed (no head comes back: append under the lock instead)."""
     entries = _chained(chain, head, drafts, now)
     last = entries[-1]
+    signature = None
+    if sign is not None and sign.due(head, last.seq, now):
+        signature = _signature(chain, last.seq, last.hash, sign.signer, now)
     params = audit_repo.append_after_params(
-        chain, head.seq, head.hash, last.seq, last.hash, [e.properties() for e in entries]
+        chain,
+        head.seq,
+        head.hash,
+        last.seq,
+        last.hash,
+        [e.properties() for e in entries],
+        signature,
     )
     try:
         rows = await graph.statement("audit_append", audit_repo.APPEND_AFTER, params, write=True)
@@ -127,10 +151,24 @@ async def append_after(
         # Raced (the unique seq), transient, or the connection failed: the locked append retries
         # what can be retried and fails what cannot. (Had it committed before the connection
         # failed, the group is appended twice: the log may over-state, never under-state.)
+        return Appended(None, None)
+    if not rows:  # the chain has no head yet
+        return Appended(None, None)
+    now_head = _head(rows[0].data())
+    if rows[0]["n"] != len(entries):
+        return Appended(None, now_head)
+    return Appended(entries, now_head)
+
+
+async def current_head(graph: Graph, chain: str) -> Head | None:
+    """The chain's head as committed now, in one round trip, or None when it has none (or the
+    read failed: the locked append then finds it)."""
+    try:
+        # Asked of the leader on a cluster (write access), where the next append goes.
+        rows = await graph.statement("audit_head", audit_repo.HEAD, {"chain": chain}, write=True)
+    except (Neo4jError, DriverError):
         return None
-    if not rows or rows[0]["n"] != len(entries):
-        return None
-    return entries, Head(last.seq, last.hash, head.signed_seq, head.signed_at)
+    return _head(rows[0].data()) if rows else None
 
 
 async def sign_head(

@@ -60,7 +60,9 @@ class AuditWriter:
         self._stopping = False
         self._in_flight = 0  # requests being served whose entries are still to come
         # The head this writer last left: the next group is appended after it in one statement
-        # while no one else has moved it (repo.append_after), under the head's lock otherwise.
+        # (repo.append_after; a signature that is due goes in it too). When someone else moved
+        # it, the statement answers the head as it is and the group is chained after that one
+        # and tried once more; under the head's lock when that fails too.
         self._head: repo.Head | None = None
 
     @property
@@ -186,13 +188,16 @@ class AuditWriter:
             )
         now = self.graph.clock.stamp()
         head, self._head = self._head, None
-        if head is not None and not (
-            sign is not None and sign.due(head, head.seq + len(drafts), now)
-        ):
-            appended = await repo.append_after(self.graph, self.chain, head, drafts, now)
-            if appended is not None:
-                entries, self._head = appended
-                return entries
+        if head is None:  # the first group, or after a failure: chain after the head as it is
+            head = await repo.current_head(self.graph, self.chain)
+        for _ in range(2):  # after the head this writer knows, and once more after a moved one
+            if head is None:
+                break
+            appended = await repo.append_after(self.graph, self.chain, head, drafts, sign, now)
+            if appended.entries is not None:
+                self._head = appended.head
+                return appended.entries
+            head = appended.head
         entries, self._head = await self.graph.write(
             repo.append_locked, self.chain, drafts, sign, now
         )

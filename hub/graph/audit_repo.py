@@ -64,21 +64,35 @@ async def move_head(
 
 
 # Appends `$entries` after the head (`$prevSeq`, `$prevHash`) the writer last left, in one
-# statement: no lock is taken first. When the head has moved since (another process, a
-# mutation's own append), nothing matches and nothing is written (n = 0). When another append
+# statement: no lock is taken first. A signature of the new head, when one is due, goes in the
+# same statement (the writer computed it over the new head it knows). When the head has moved
+# since (another process, a mutation's own append), nothing is written (n = 0) and the head as it
+# is now comes back, for the writer to chain after it and try once more. When another append
 # runs at the same moment, both pass the match, the second waits for the first's lock on the head
 # and then fails on the unique (chain, seq) of its first entry: the statement is rolled back whole.
-# Either way the caller appends again under the lock (lock_head, move_head).
+# Then, and when the chain has no head yet (no row), the caller appends under the lock
+# (lock_head, move_head).
 APPEND_AFTER = (
-    "MATCH (h:AuditHead {chain: $chain}) WHERE h.seq = $prevSeq AND h.hash = $prevHash "
-    "SET h.seq = $seq, h.hash = $hash "
+    "MATCH (h:AuditHead {chain: $chain}) "
+    "CALL (h) { WITH h WHERE h.seq = $prevSeq AND h.hash = $prevHash "
+    "SET h.seq = $seq, h.hash = $hash, "
+    "h.signedSeq = coalesce($signedSeq, h.signedSeq), "
+    "h.signedAt = coalesce($signedAt, h.signedAt) "
+    "FOREACH (s IN $signatures | CREATE (x:AuditSignature) SET x = s) "
     "WITH h UNWIND $entries AS e CREATE (a:AuditEntry) SET a = e "
-    "RETURN count(a) AS n"
+    "RETURN count(a) AS n } "
+    "RETURN n, " + _HEAD.removeprefix("RETURN ")
 )
 
 
 def append_after_params(
-    chain: str, prev_seq: int, prev_hash: str, seq: int, entry_hash: str, entries: list[Record]
+    chain: str,
+    prev_seq: int,
+    prev_hash: str,
+    seq: int,
+    entry_hash: str,
+    entries: list[Record],
+    signature: Record | None,
 ) -> dict[str, Any]:
     return {
         "chain": chain,
@@ -87,7 +101,14 @@ def append_after_params(
         "seq": seq,
         "hash": entry_hash,
         "entries": entries,
+        "signedSeq": signature["seq"] if signature else None,
+        "signedAt": signature["time"] if signature else None,
+        "signatures": [signature] if signature else [],
     }
+
+
+# The head of a chain as committed now (no lock): where the writer chains its first group.
+HEAD = "MATCH (h:AuditHead {chain: $chain}) " + _HEAD
 
 
 async def read_head(tx: AsyncManagedTransaction, chain: str) -> Record | None:
