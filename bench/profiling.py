@@ -103,6 +103,8 @@ class HubCypher:
         writes = workload.normalise is not None
         tx_class = neo4j.AsyncManagedTransaction
         original_run = tx_class.run
+        # The audit writer's own statements run auto-commit (hub/audit/repo.py append_after).
+        session_run = neo4j.AsyncSession.run
 
         async def run(tx: Any, query: Any, parameters: Any = None, **kwargs: Any) -> Any:
             statement = (str(query), {**(parameters or {}), **kwargs})
@@ -112,12 +114,20 @@ class HubCypher:
                 self.captured.append(statement)
             return await original_run(tx, query, parameters, **kwargs)
 
+        async def auto(session: Any, query: Any, parameters: Any = None, **kwargs: Any) -> Any:
+            text = query.text if isinstance(query, neo4j.Query) else str(query)
+            if "Audit" in text:
+                audit.append((text, {**(parameters or {}), **kwargs}))
+            return await session_run(session, query, parameters, **kwargs)
+
         tx_class.run = run  # type: ignore[method-assign,assignment]
+        neo4j.AsyncSession.run = auto  # type: ignore[method-assign,assignment]
         try:
             body = fresh(workload.body("hub", 0), 0)
             response = self.client.post("/graphql", json=body, headers=_dev_header(workload.caller))
         finally:
             tx_class.run = original_run  # type: ignore[method-assign]
+            neo4j.AsyncSession.run = session_run  # type: ignore[method-assign]
         response.raise_for_status()
         if not writes:
             (statement,) = self.captured

@@ -172,8 +172,9 @@ def markdown(results: dict[str, Any], summary: dict[str, Any]) -> str:
         "workload, medians. A write workload's fillings are deleted after every repetition. "
         "db hits: `PROFILE` of the statements each side runs for the request, in a rolled-back "
         "transaction; the audit log's statements apart. Bolt round trips: counted by a relay in "
-        "front of Neo4j (bench/bolt_count.py) in a separate launch of the systems, 10 requests one "
-        "after another (W7: 4), a turn of the conversation being one trip.",
+        "front of Neo4j per system (bench/bolt_count.py) in a separate launch of the systems "
+        "(the hubs' webhook poller off), 10 requests one after another (W7: 4), a turn of the "
+        "conversation being one trip.",
         "",
         "Ratios are hub / other: for latency and db hits below 1 means the hub is better, for "
         "throughput above 1 means the hub is better.",
@@ -214,6 +215,9 @@ def markdown(results: dict[str, Any], summary: dict[str, Any]) -> str:
         "",
         "db hits: the request's own statements; the audit append's (the hub's and raw+audit's, "
         "the same two statements) in their own column.",
+        "",
+        "Round trips per second with no request (each system's own relay; what a request's count "
+        f"would wrongly include): {results.get('idle_round_trips_per_s', 'not measured')}.",
         "",
         "| workload | "
         + " | ".join(f"trips {s}" for s in SYSTEMS)

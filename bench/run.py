@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
 import json
 import os
@@ -167,6 +168,14 @@ class Bench:
             self._send(system, slots, k, tokens)
         return (counter.turns - before) / n
 
+    @staticmethod
+    def idle_trips(counters: dict[str, BoltCounter], seconds: float = 3.0) -> dict[str, float]:
+        """Round trips per second each system makes with no request: what a request's count
+        would wrongly include (0 for all, the hubs' poller being off)."""
+        before = {s: c.turns for s, c in counters.items()}
+        time.sleep(seconds)
+        return {s: round((c.turns - before[s]) / seconds, 2) for s, c in counters.items()}
+
     def _send(
         self,
         system: str,
@@ -239,11 +248,20 @@ def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
-def _unclaimed(cypher: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def _unclaimed(driver: Any, cypher: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """An audit statement as profiled again: its entries moved to seqs no entry has (the real
-    ones are taken), so the rolled-back replay creates them as the first run did."""
+    ones are taken), so the rolled-back replay creates them as the first run did; an append
+    after the head the writer knew (hub/graph/audit_repo.py APPEND_AFTER) names the head as it
+    is now, which the first run moved."""
     entries = [{**e, "seq": e["seq"] + 10**12} for e in params.get("entries", [])]
-    return cypher, {**params, "entries": entries} if "entries" in params else params
+    replayed = {**params, "entries": entries} if "entries" in params else dict(params)
+    if "prevSeq" in params:
+        head = driver.execute_query(
+            "MATCH (h:AuditHead {chain: $chain}) RETURN h.seq AS seq, h.hash AS hash",
+            chain=params["chain"],
+        ).records[0]
+        replayed |= {"prevSeq": head["seq"], "prevHash": head["hash"]}
+    return cypher, replayed
 
 
 def _rotated(items: tuple[str, ...], k: int) -> list[str]:
@@ -301,16 +319,25 @@ def main() -> int:
     driver = GraphDatabase.driver(local.bolt_uri, auth=("neo4j", bench.password))
     print(f"removed {forget(driver)} fillings an earlier run left", flush=True)
 
-    # 1. Bolt round trips per request, every system through the counting relay.
+    # 1. Bolt round trips per request, each system through a counting relay of its own (one
+    # relay for all counted every system's background work as the trips of the one measured),
+    # the hubs' webhook poller off (its claim every second is the process's, not a request's).
     host, port = local.bolt_uri.removeprefix("bolt://").rsplit(":", 1)
-    with BoltCounter(host, int(port)) as counter:
-        relayed = env | {"NEO4J_URI": f"bolt://127.0.0.1:{counter.port}"}
-        with Systems(relayed):
+    processes = ("raw", "hub", "hub-noaudit", "peer")
+    with contextlib.ExitStack() as stack:
+        counters = {p: stack.enter_context(BoltCounter(host, int(port))) for p in processes}
+        own = {p: {"NEO4J_URI": f"bolt://127.0.0.1:{c.port}"} for p, c in counters.items()}
+        own["hub"]["HUB_WEBHOOK_POLL_S"] = own["hub-noaudit"]["HUB_WEBHOOK_POLL_S"] = "0"
+        with Systems(env, own):
+            idle = bench.idle_trips(counters)
+            results["idle_round_trips_per_s"] = idle
+            print(f"Bolt round trips per second, idle: {idle}", flush=True)
             for w in chosen:
                 entry = results["workloads"].setdefault(w.key, {"title": w.title})
                 n = 4 if w.key == "W7" else ROUND_TRIP_REQUESTS
                 entry["round_trips"] = {
-                    s: round(bench.round_trips(counter, w, s, n), 2) for s in MEASURED
+                    s: round(bench.round_trips(counters[s.removesuffix("+audit")], w, s, n), 2)
+                    for s in MEASURED
                 }
                 print(f"{w.key}: Bolt round trips per request {entry['round_trips']}", flush=True)
                 forget(driver)
@@ -329,7 +356,7 @@ def main() -> int:
             bench.answer("peer", w, 0)
             peer = peer_db_hits(w.normalise is not None)
             raw_hits = db_hits(driver, [raw_statement(w)])
-            audit_hits = db_hits(driver, [_unclaimed(c, p) for c, p in audit_stmts])
+            audit_hits = db_hits(driver, [_unclaimed(driver, c, p) for c, p in audit_stmts])
             entry["db_hits"] = {
                 "hub": db_hits(driver, hub_stmts),
                 "hub-noaudit": db_hits(driver, hub_stmts),

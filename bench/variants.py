@@ -1,7 +1,7 @@
 """Each change's effect on W1 (or W7), measured interleaved: the hub of several commits side by
 side.
 
-    .venv/bin/python -m bench.variants COMMIT [COMMIT ...] [--rate 20] [--repetitions 8]
+    .venv/bin/python -m bench.variants COMMIT[:NAME=VALUE,...] [...] [--rate 20] [--repetitions 8]
     .venv/bin/python -m bench.variants COMMIT [COMMIT ...] --workload W7 --rate 0.3
 
 Every commit's `hub/` (and `graph_seed/`) is exported with `git archive` into a folder of its
@@ -12,8 +12,10 @@ first commit's hub, which every variant accepts): latency at a fixed low rate (s
 are alone: the p50 of one request) and throughput with wrk at 8 connections (W7: 2, in slices of
 6 s, its fillings deleted after every repetition), in slices that take turns, rotated each
 repetition. Prints one row per commit with its p50/p95, req/s, the server's CPU per request
-in the closed-loop slices, and each row's ratio to the row before it. The bench's Neo4j ("perf")
-must be running with the small seed (`make bench` made it).
+in the closed-loop slices, and each row's ratio to the row before it. A commit may carry
+settings of its own after a colon (`75eafe9:HUB_AUDIT_BATCH_WINDOW_MS=0`): the same code with
+another setting is a row of its own. The bench's Neo4j ("perf") must be running with the small
+seed (`make bench` made it).
 """
 
 from __future__ import annotations
@@ -85,13 +87,19 @@ def main() -> int:
     method = Method(slice_s=6.0 if key == "W7" else 2.0, warmup_s=0.5, latency_s=3.0,
                     repetitions=args.repetitions)  # fmt: skip
     local = prepare_neo4j()
-    names = [
-        subprocess.run(
-            ["git", "rev-parse", "--short", c], cwd=PROJECT_ROOT, capture_output=True,
+    names: list[str] = []
+    settings_of: dict[str, dict[str, str]] = {}
+    commit_of: dict[str, str] = {}
+    for spec in args.commits:
+        commit, _, extra = spec.partition(":")
+        short = subprocess.run(
+            ["git", "rev-parse", "--short", commit], cwd=PROJECT_ROOT, capture_output=True,
             text=True, check=True,
-        ).stdout.strip()
-        for c in args.commits
-    ]  # fmt: skip
+        ).stdout.strip()  # fmt: skip
+        name = short + (":" + extra if extra else "")
+        names.append(name)
+        commit_of["hub@" + name] = short
+        settings_of["hub@" + name] = dict(kv.split("=", 1) for kv in extra.split(",") if kv)
     ports = {"hub@" + n: free_port() for n in names}
     first = next(iter(ports.values()))
     PORTS["hub"] = first  # Bench.headers asks this hub for the tokens
@@ -128,12 +136,16 @@ def main() -> int:
     runs: dict[tuple[str, str], list[dict[str, Any]]] = {}
     with tempfile.TemporaryDirectory(prefix="hub-variants-") as tmp:
         try:
+            folders: dict[str, Path] = {}
             for name, port in ports.items():
-                folder = export(name.removeprefix("hub@"), Path(tmp))
+                commit = commit_of[name]
+                if commit not in folders:
+                    folders[commit] = export(commit, Path(tmp))
+                folder = folders[commit]
                 procs[name] = subprocess.Popen(
                     [sys.executable, "-m", "hub.cli", "serve", "--port", str(port)],
                     cwd=folder,
-                    env=env | {"PYTHONPATH": str(folder)},
+                    env=env | {"PYTHONPATH": str(folder)} | settings_of[name],
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
                     preexec_fn=die_with_parent,
@@ -169,7 +181,9 @@ def main() -> int:
                 proc.wait(timeout=15)
     after = load_average()
     print(f"\n{key}, {method.repetitions} interleaved slices each; load {before} -> {after}")
-    print(f"{'commit':<14}{'p50 ms':>9}{'p95 ms':>9}{'req/s':>9}{'cpu ms':>9}{'p50 vs prev':>13}")
+    width = max(14, *(len(n) + 2 for n in ports))
+    head = f"{'p50 ms':>9}{'p95 ms':>9}{'req/s':>9}{'cpu ms':>9}{'p50 vs prev':>13}"
+    print(f"{'commit':<{width}}{head}")
     prev = None
     for name in ports:
         p50 = statistics.median(r["p50_ms"] for r in runs[(name, "open")])
@@ -179,7 +193,7 @@ def main() -> int:
         done = sum(r["completed"] for r in closed)
         cpu = 1000 * sum(r["server_cpu_s"] for r in closed) / done if done else float("nan")
         change = f"{p50 / prev:.2f}x" if prev else "-"
-        print(f"{name:<14}{p50:>9.2f}{p95:>9.2f}{thr:>9.1f}{cpu:>9.0f}{change:>13}")
+        print(f"{name:<{width}}{p50:>9.2f}{p95:>9.2f}{thr:>9.1f}{cpu:>9.0f}{change:>13}")
         prev = p50
     return 0
 

@@ -45,8 +45,9 @@ def _uvicorn(app: str, port: int) -> list[str]:
 
 
 class Systems:
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], own: dict[str, dict[str, str]] | None = None) -> None:
         self.env = {**os.environ, **env}
+        self.own = own or {}  # a system's own additions (the round-trip count's relay per system)
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
 
     def commands(self) -> dict[str, tuple[list[str], str]]:
@@ -75,6 +76,7 @@ class Systems:
         for name, (cmd, _) in self.commands().items():
             log = open(LOGS / f"{name}.log", "wb")
             own = env | ({"HUB_AUDIT_ENABLED": "false"} if name == "hub-noaudit" else {})
+            own |= self.own.get(name, {})
             self.procs[name] = subprocess.Popen(
                 cmd, cwd=PROJECT_ROOT, env=own, stdout=log, stderr=subprocess.STDOUT,
                 preexec_fn=die_with_parent,
