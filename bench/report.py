@@ -213,8 +213,9 @@ def markdown(results: dict[str, Any], summary: dict[str, Any]) -> str:
         "",
         "## Bolt round trips per request and db hits",
         "",
-        "db hits: the request's own statements; the audit append's (the hub's and raw+audit's, "
-        "the same two statements) in their own column.",
+        "db hits: the request's own statements; the audit append's in their own column: the "
+        "statements the hub's writer sent for the first request (a head read and the one-statement "
+        "append when it knew no head; a second append when another writer had moved it).",
         "",
         "Round trips per second with no request (each system's own relay; what a request's count "
         f"would wrongly include): {results.get('idle_round_trips_per_s', 'not measured')}.",

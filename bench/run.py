@@ -364,7 +364,7 @@ def main() -> int:
                 "raw+audit": raw_hits,
                 "peer": peer.get("dbHits"),
             }
-            # The audit log's statements apart: the same append for the hub and raw + audit.
+            # The audit log's statements apart (the hub's writer's, shown for raw + audit too).
             entry["db_hits_audit"] = {"hub": audit_hits, "raw+audit": audit_hits}
             entry["cypher"] = {
                 "hub": "\n;\n".join(c for c, _ in hub_stmts),
