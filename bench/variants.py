@@ -13,7 +13,7 @@ are alone: the p50 of one request) and throughput with wrk at 8 connections (W7:
 6 s, its fillings deleted after every repetition), in slices that take turns, rotated each
 repetition. Prints one row per commit with its p50/p95, req/s, the server's CPU per request
 in the closed-loop slices, and each row's ratio to the row before it. A commit may carry
-settings of its own after a colon (`2283a62:HUB_AUDIT_BATCH_WINDOW_MS=0`): the same code with
+settings of its own after a colon (`55c0e85:HUB_AUDIT_BATCH_WINDOW_MS=0`): the same code with
 another setting is a row of its own. The bench's Neo4j ("perf") must be running with the small
 seed (`make bench` made it).
 """
