@@ -43,7 +43,8 @@ async def refresh_local(settings: Settings) -> float:
     """The supervision rollup over a graph loaded around the hub; returns its seconds."""
     driver = open_driver(settings)
     try:
-        report = await refresh(graph_for(driver, settings).with_timeout(MIGRATE_TIMEOUT_S))
+        graph = graph_for(driver, settings).with_timeout(MIGRATE_TIMEOUT_S)
+        report = await refresh(graph, force=True)  # loaded around the hub: no fingerprint sees it
         return report.seconds
     finally:
         await driver.close()

@@ -151,8 +151,9 @@ async def load(graph: Graph, gen: Generation, quiet: bool = False) -> LoadStats:
         progress.close()
         stats.rows += progress.done
         stats.seconds += progress.seconds
-    # the supervision figures' rollup over what was loaded (it counts nothing when unchanged)
-    await refresh(graph)
+    # The supervision figures' rollup over what was loaded, forced: a graph seeded again at
+    # another as-of date has the same counts and no `updatedAt`, so the fingerprint would match.
+    await refresh(graph, force=True)
     return stats
 
 

@@ -10,10 +10,15 @@ node, which no request and no ingest writes: it makes no other caller wait or fa
 
 Each hub process keeps one `Keeper`: its schedule refreshes every
 `hub_supervision_refresh_interval_s`, and the first supervision question the process answers
-starts a refresh and waits for it, at most half the request deadline, so that a replica never
-answers from a rollup older than its own start when the refresh fits in that time (on the small
-graphs it always does); when it does not, the question is answered from the rollup as it stands,
-with its `asOf`.
+starts a forced refresh (whatever the fingerprint says) and waits for it, at most half the
+request deadline, so that a replica never answers from a rollup older than its own start when
+the refresh fits in that time (on the small graphs it always does); when it does not, the
+question is answered from the rollup as it stands, with its `asOf`.
+
+The fingerprint sees creates and deletes (the count store) and updates stamped later than any
+before (`updatedAt`). What it cannot see, a write around the hub or an update stamped no later
+than the latest stamp (a pinned clock, a replica whose clock lags), is counted by the next
+forced refresh or within `MAX_AGE`.
 """
 
 from __future__ import annotations
@@ -37,8 +42,8 @@ from hub.linkage.scan import replica_id
 LEASE = "supervision-rollup"
 LEASE_TTL = timedelta(minutes=30)
 # A rollup older than this is counted again even if the fingerprint did not move: what a write
-# the fingerprint cannot see (a property set around the hub, without `updatedAt`) waits at most.
-MAX_AGE = timedelta(hours=24)
+# the fingerprint cannot see waits at most (a city refresh, about two minutes, once an hour).
+MAX_AGE = timedelta(hours=1)
 BUILD_TIMEOUT_S = 1800.0  # one figure's count over the city graph, on a loaded machine
 FIGURES = tuple(repo.BUILD)
 
@@ -101,11 +106,13 @@ class Keeper:
         self.running: asyncio.Task[RefreshReport] | None = None
         self.asked = False
 
-    def start(self) -> asyncio.Task[RefreshReport]:
+    def start(self, force: bool = False) -> asyncio.Task[RefreshReport]:
         """A refresh, unless one of this process is running (then that one)."""
         if self.running is None or self.running.done():
             # outside any request's context: a refresh has no request deadline
-            self.running = asyncio.create_task(refresh(self.graph), context=contextvars.Context())
+            self.running = asyncio.create_task(
+                refresh(self.graph, force), context=contextvars.Context()
+            )
             self.running.add_done_callback(_logged)
         return self.running
 
@@ -114,7 +121,7 @@ class Keeper:
         (waiting at most `wait_s` for it); None when the graph has never been rolled up."""
         if not self.asked:
             self.asked = True
-            self.start()
+            self.start(force=True)
         if self.running is not None and not self.running.done():
             await asyncio.wait({self.running}, timeout=wait_s)
         return await self.graph.read(repo.current)
