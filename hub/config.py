@@ -125,6 +125,9 @@ class Settings(BaseSettings):
     hub_audit_chain: str = "main"
     hub_audit_signing_key: str | None = Field(default=None, repr=False)
     hub_audit_batch_window_ms: float = Field(default=2.0, ge=0.0, le=50.0)
+    # How long a read's outcome (written after its answer left) may wait to share the next
+    # request's append: a crash within it leaves an intent that `hub audit verify` names.
+    hub_audit_outcome_wait_ms: float = Field(default=100.0, ge=0.0, le=1000.0)
     hub_audit_batch_max: int = Field(default=256, ge=1, le=5000)
     hub_audit_sign_every: int = Field(default=1000, ge=1)
     hub_audit_sign_interval_s: float = Field(default=30.0, gt=0.0)

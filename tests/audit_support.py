@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from typing import Any
 
@@ -27,8 +28,38 @@ async def entries_for(graph: Graph, request_id: str, chain: str = "main") -> lis
     return [Entry.from_properties(r["a"]) for r in rows]
 
 
+async def records_for(graph: Graph, request_id: str, expected: int) -> list[Entry]:
+    """The `expected` records (whole entries or outcomes) under `request_id`, each outcome after
+    an intent of its own, once the outcomes appended after the answers are in."""
+    for _ in range(100):
+        found = await entries_for(graph, request_id)
+        records = [e for e in found if e.phase != "intent"]
+        if len(records) >= expected:
+            break
+        await asyncio.sleep(0.05)
+    intents = {e.seq for e in found if e.phase == "intent"}
+    outcomes = [e for e in records if e.phase == "outcome"]
+    paired = [e.intentSeq for e in outcomes]
+    assert len(paired) == len(set(paired)), found
+    assert set(paired) == intents, found
+    assert all((e.intentSeq or 0) < e.seq for e in outcomes)
+    return records
+
+
 async def one_entry(graph: Graph, request_id: str) -> Entry:
-    found = await entries_for(graph, request_id)
+    """The request's record: its one whole entry, or a read's outcome after its intent (the
+    outcome is appended after the answer left, so it is waited for here)."""
+    for _ in range(100):
+        found = await entries_for(graph, request_id)
+        if not (len(found) == 1 and found[0].phase == "intent"):
+            break
+        await asyncio.sleep(0.05)
+    if len(found) == 2 and found[0].phase == "intent":
+        intent, outcome = found
+        assert (outcome.phase, outcome.intentSeq) == ("outcome", intent.seq)
+        assert (intent.decision, intent.client) == ("pending", outcome.client)
+        assert intent.purpose in (None, outcome.purpose)  # a field's purpose comes later
+        return outcome
     assert len(found) == 1, f"{len(found)} entries for {request_id}"
     return found[0]
 

@@ -15,14 +15,14 @@ from hub.app import create_app
 from hub.audit.verify import verify_chain
 from hub.config import Settings
 from hub.graph.driver import Graph
-from tests.audit_support import a_person, drop_chain, request_id, run_write
+from tests.audit_support import a_person, drop_chain, records_for, request_id, run_write
 from tests.graphql import cypher, principal_header
 from tests.oauth_support import ClientFactory, Registrar
 
 QUERY = "{ cylinders(first: 3) { edges { node { code status } } } }"
 
 
-async def test_fifty_concurrent_requests_make_fifty_contiguous_entries_in_one_chain(
+async def test_fifty_concurrent_reads_make_a_hundred_contiguous_entries_in_one_chain(
     client: httpx.AsyncClient, graph: Graph, settings: Settings
 ) -> None:
     prefix = request_id("fifty")
@@ -34,13 +34,15 @@ async def test_fifty_concurrent_requests_make_fifty_contiguous_entries_in_one_ch
         *(client.post("/graphql", json={"query": QUERY}, headers=request(i)) for i in range(50))
     )
     assert all(r.status_code == 200 for r in responses)
+    for i in range(50):  # each read: its intent, and its outcome after the answer left
+        assert len(await records_for(graph, f"{prefix}-{i}", 1)) == 1
     mine = await cypher(
         graph,
         "MATCH (a:AuditEntry {chain: 'main'}) WHERE a.requestId STARTS WITH $p RETURN a.seq AS seq",
         p=prefix + "-",
     )
     seqs = sorted(r["seq"] for r in mine)
-    assert len(seqs) == len(set(seqs)) == 50
+    assert len(seqs) == len(set(seqs)) == 100
     # Other tests append to the same chain meanwhile: the range is contiguous and linked.
     span = await cypher(
         graph,

@@ -12,7 +12,7 @@ import pytest
 from hub.audit.entry import canonical
 from hub.graph.driver import Graph
 from hub.schema import schema
-from tests.audit_support import a_person, entries_for, one_entry, request_id
+from tests.audit_support import a_person, one_entry, records_for, request_id
 from tests.graphql import error_codes, principal_header
 from tests.graphql import scalar as graph_scalar
 from tests.oauth_support import Registrar, token_for
@@ -236,4 +236,4 @@ async def test_each_request_gets_its_own_entry_even_under_a_reused_request_id(
     rid = request_id("repeat")
     for _ in range(3):
         await _post(client, rid, principal_header("police"), json={"query": "{ me { role } }"})
-    assert len(await entries_for(graph, rid)) == 3
+    assert len(await records_for(graph, rid, 3)) == 3

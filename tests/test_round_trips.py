@@ -105,14 +105,15 @@ async def test_a_read_with_a_fresh_token_costs_three_round_trips_its_audit_inclu
         warm = await token_for(http, await reg.client("market"))
         await _read(http, warm, code)  # the writer has left the head; the statements are planned
         token = await token_for(http, await reg.client("market"))
-        # The token's status (its first use), the read, the audit append.
+        # The token's status (its first use), the read, the audit append (this read's intent
+        # with the outcome of the read before, while the read runs).
         assert await _trips(relay, http, token, code) <= 3
         # The status is remembered for a few seconds: the read and the append.
         before = relay.turns
         rid = await _read(http, token, code)
         assert relay.turns - before <= 2
-        # The entry was durable before the answer came: it is in the store already.
-        assert len(await entries_for(graph, rid, chain)) == 1
+        # The intent was durable before the answer came: it is in the store already.
+        assert [e.phase for e in await entries_for(graph, rid, chain)][:1] == ["intent"]
 
 
 async def test_a_read_whose_entry_signs_the_head_still_costs_two_round_trips(
@@ -149,7 +150,8 @@ async def test_a_read_after_another_writer_moved_the_head_costs_three_round_trip
             assert await _trips(relay, http, token, code) <= 3
     report = await verify_chain(graph, settings, chain)
     assert report.ok, report.summary()
-    assert report.entries == report.head_seq == 6  # the token, three reads, two others
+    # The token, three reads (an intent and an outcome each), two others.
+    assert report.entries == report.head_seq == 9
 
 
 async def test_requests_that_miss_the_status_cache_together_share_one_read(

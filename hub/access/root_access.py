@@ -23,6 +23,9 @@ class Access:
     anonymous: bool = False  # the public may call it without a token (the policy then decides)
     derived: str | None = None  # a derived answer the role must be granted (DERIVED_NEEDS)
     what: str = ""  # what the field reads, for an error naming the roles
+    # The request's audit entry names nobody (the whistleblower's fields): no intent naming the
+    # caller may be written ahead of such a field (hub/audit/extension.py).
+    names_nobody: bool = False
 
     def describe(self) -> str:
         """One line for the policy document."""

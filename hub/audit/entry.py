@@ -25,6 +25,16 @@ class Decision(StrEnum):
     REFUSED = "refused"  # who is asking may not: 401, 429, FORBIDDEN, a token refused
     INVALID = "invalid"  # the request itself is wrong: 400, validation, BAD_USER_INPUT, limits
     ERROR = "error"  # the hub failed: INTERNAL, UNAVAILABLE, 5xx
+    PENDING = "pending"  # an intent: written while the read ran, before any data left (Phase)
+
+
+class Phase(StrEnum):
+    """A read is recorded in two entries: its intent (who, which operation, why), durable before
+    any data leaves, and its outcome (the decision, the rows returned), which names the intent's
+    seq and follows it. An entry with no phase records a request whole."""
+
+    INTENT = "intent"
+    OUTCOME = "outcome"
 
 
 class Kind(StrEnum):
@@ -49,6 +59,8 @@ class Draft:
     entityIds: tuple[str, ...] = ()
     resultCount: int = 0
     time: str = ""  # left empty, the entry takes the moment it is appended (the hub's clock)
+    phase: Phase | None = None
+    intentSeq: int | None = None  # an outcome's intent
 
     def __post_init__(self) -> None:
         # Every value is made storable here, before the draft can join a group commit: what one
@@ -56,16 +68,18 @@ class Draft:
         # transaction that carries other requests' entries.
         for f in fields(self):
             value = getattr(self, f.name)
-            if isinstance(value, StrEnum):
+            if isinstance(value, StrEnum) or value is None:
                 continue
             if isinstance(value, str):
                 object.__setattr__(self, f.name, storable_text(value))
-            elif f.name in ("status", "resultCount"):
+            elif f.name in ("status", "resultCount", "intentSeq"):
                 object.__setattr__(self, f.name, _bounded_int(value))
         ids = tuple(storable_text(str(i)) for i in self.entityIds[:MAX_IDS])
         object.__setattr__(self, "entityIds", ids)
         object.__setattr__(self, "kind", Kind(self.kind))
         object.__setattr__(self, "decision", Decision(self.decision))
+        if self.phase is not None:
+            object.__setattr__(self, "phase", Phase(self.phase))
 
 
 @dataclass(frozen=True)
@@ -89,6 +103,8 @@ class Entry:
     resultCount: int
     prevHash: str
     hash: str
+    phase: str | None = None
+    intentSeq: int | None = None
 
     def properties(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}
@@ -155,5 +171,7 @@ def chained(chain: str, seq: int, prev_hash: str, draft: Draft, now: str) -> Ent
         "entityIds": sorted(draft.entityIds),
         "resultCount": draft.resultCount,
         "prevHash": prev_hash,
+        "phase": draft.phase.value if draft.phase else None,
+        "intentSeq": draft.intentSeq,
     }
     return Entry(**fields, hash=entry_hash(fields))

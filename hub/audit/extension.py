@@ -1,16 +1,32 @@
 """A schema extension that tells the request's audit trail what GraphQL did: the operation's
-name, the error codes met (validation errors included) and how many rows were returned."""
+name, the error codes met (validation errors included) and how many rows were returned.
+
+It also starts a read's intent entry as the read starts, so that writing it and reading the graph
+overlap: a valid query whose root fields are all plain fields (no fragment at the root, none of
+the whistleblower's fields, whose entries name nobody) gets an intent naming the caller, the
+operation and the purpose stated so far; the middleware holds the answer until it is durable
+and appends the outcome after it (hub.audit.middleware).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 
-from graphql import FieldNode, GraphQLError, OperationDefinitionNode
+from graphql import (
+    FieldNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    OperationType,
+    get_operation_ast,
+)
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
+from hub.audit.entry import Decision, Draft, Kind, Phase
 from hub.audit.trail import AuditTrail, result_count
 from hub.errors import ErrorCode, HubError
+from hub.schema.permissions import root_access
 
 
 def error_code(error: GraphQLError) -> str:
@@ -45,7 +61,56 @@ def _anonymous(ctx: ExecutionContext) -> str | None:
     return None
 
 
+@cache
+def _named_query_fields(schema: object) -> frozenset[str]:
+    """The Query fields an intent may be written ahead of: those whose entry names the caller."""
+    return frozenset(
+        name.removeprefix("Query.")
+        for name, access in root_access(schema).items()
+        if name.startswith("Query.") and access is not None and not access.names_nobody
+    )
+
+
+def _ahead(ctx: ExecutionContext) -> bool:
+    """Whether this operation's intent may be written while it runs."""
+    if ctx.graphql_document is None:
+        return False
+    operation = get_operation_ast(ctx.graphql_document, ctx.operation_name)
+    if operation is None or operation.operation is not OperationType.QUERY:
+        return False
+    allowed = _named_query_fields(ctx.schema)
+    return all(
+        isinstance(s, FieldNode) and s.name.value in allowed
+        for s in operation.selection_set.selections
+    )
+
+
+def intent_draft(ctx: ExecutionContext, trail: AuditTrail) -> Draft:
+    principal = ctx.context.principal
+    return Draft(
+        kind=Kind.GRAPHQL,
+        requestId=ctx.context.request_id,
+        decision=Decision.PENDING,
+        status=0,
+        client=principal.subject,
+        role=principal.role.value,
+        purpose=trail.purpose,
+        operation=ctx.operation_name or _anonymous(ctx),
+        queryHash=trail.query_hash,
+        variablesHash=trail.variables_hash,
+        phase=Phase.INTENT,
+    )
+
+
 class AuditExtension(SchemaExtension):
+    def on_execute(self) -> Iterator[None]:
+        ctx = self.execution_context
+        trail = getattr(ctx.context, "audit", None)
+        if isinstance(trail, AuditTrail) and trail.announce is not None and _ahead(ctx):
+            draft = intent_draft(ctx, trail)
+            trail.intent = (draft, trail.announce(draft))
+        yield
+
     def on_operation(self) -> Iterator[None]:
         yield
         ctx = self.execution_context

@@ -2,15 +2,19 @@
 
 The response is held back until the entry is durable: the request body is read once (and
 replayed to the app), the app's answer is buffered, the entry is written by the group-commit
-writer, and only then is the answer sent. If the entry cannot be written, the caller gets 503
-with `Retry-After` and none of the answer (fail closed); only an HTTP-level answer (401, 400,
-429, 503), which carries nothing anyway, keeps its own status. A mutation that stored data has
-already appended its request's entry in the data's own transaction (hub.audit.atomic).
+writer, and only then is the answer sent. A read's intent entry is written while the read runs
+(hub.audit.extension), so the answer waits for the longer of the two rather than their sum; its
+outcome (decision, rows returned) then follows without holding the answer. If the entry cannot
+be written, the caller gets 503 with `Retry-After` and none of the answer (fail closed); only an
+HTTP-level answer (401, 400, 429, 503), which carries nothing anyway, keeps its own status.
+A mutation that stored data has already appended its request's entry in the data's own
+transaction (hub.audit.atomic).
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -23,7 +27,7 @@ from hub.audit.drafts import (
     stated_purpose,
     token_draft,
 )
-from hub.audit.entry import Draft, Kind
+from hub.audit.entry import Draft, Kind, Phase
 from hub.audit.trail import AuditTrail
 from hub.audit.writer import AuditUnavailable, AuditWriter
 from hub.transport import BodyTooLarge, send_error, too_large_message
@@ -142,12 +146,14 @@ class AuditMiddleware:
         trail.state_purpose(stated_purpose(request))
         if path == GRAPHQL_PATH:
             trail.query_hash, trail.variables_hash = request_hashes(request, body)
+        if path == GRAPHQL_PATH:
+            trail.announce = self.writer.submit
         held = _Held()
         try:
             await self.app(scope, _replay(body, extra, receive), held.send)
         except Exception:
             # The app failed outright: the failure is recorded, then handled as before.
-            await self._record_quietly(self._failure(scope, path))
+            await self._record_quietly(await self._outcome_of(trail, self._failure(scope, path)))
             raise
         request_id = str(state.get("request_id", "-"))
         if path == TOKEN_PATH:
@@ -160,12 +166,40 @@ class AuditMiddleware:
                 await held.release(send)
                 return
         try:
-            await self.writer.record(draft)
+            await self._record(trail, draft)
         except AuditUnavailable:
             if not _carries_nothing(draft):
                 await _unavailable(send, token=path == TOKEN_PATH)
                 return
         await held.release(send)
+
+    async def _record(self, trail: AuditTrail, draft: Draft) -> None:
+        """Make the request's record durable before its answer leaves: the whole entry, or, for a
+        read whose intent went ahead, the intent, with the outcome queued after it. The outcome
+        is waited for too when it names what the intent could not (a purpose stated in a field):
+        an answer never leaves before an entry names its caller, operation and purpose."""
+        if trail.intent is None:
+            await self.writer.record(draft)
+            return
+        intent, pending = trail.intent
+        entry = await self.writer.durable(pending, intent)
+        outcome = replace(draft, phase=Phase.OUTCOME, intentSeq=entry.seq)
+        named = (outcome.client, outcome.role, outcome.purpose)
+        if named != (intent.client, intent.role, intent.purpose):
+            await self.writer.record(outcome)
+        else:
+            self.writer.submit(outcome, waited=False)
+
+    async def _outcome_of(self, trail: AuditTrail, draft: Draft) -> Draft:
+        """`draft` as the outcome of the request's intent if one was written, else whole."""
+        if trail.intent is None:
+            return draft
+        intent, pending = trail.intent
+        try:
+            entry = await self.writer.durable(pending, intent)
+        except AuditUnavailable:
+            return draft
+        return replace(draft, phase=Phase.OUTCOME, intentSeq=entry.seq)
 
     def _failure(self, scope: Scope, path: str) -> Draft:
         return self._refusal(scope, path, 500)

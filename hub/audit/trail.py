@@ -8,8 +8,12 @@ result into the trail.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from hub.audit.entry import Draft, Entry
 
 REF_KEY = "__ref"
 AUDITED_TYPES = frozenset({"Person", "Household"})  # whose ids an entry records
@@ -35,6 +39,10 @@ class AuditTrail:
     variables_hash: str | None = None
     # True once a write appended this request's entry in its own transaction (hub.audit.atomic).
     recorded: bool = False
+    # Set by the middleware: queues an entry with the writer. A read's intent is queued with it
+    # as the read starts (hub.audit.extension), and kept here with its durable future.
+    announce: Callable[[Draft], asyncio.Future[Entry]] | None = None
+    intent: tuple[Draft, asyncio.Future[Entry]] | None = None
 
     def state_purpose(self, purpose: str | None) -> None:
         """A case number or reason; a field's own `purpose` argument wins over the header."""

@@ -7,11 +7,13 @@ one lock of the chain head. Every draft's values are made storable before it joi
 again member by member, so one request's entry can fail only that request. Group commit is
 adaptive: a draft waits up to `hub_audit_batch_window_ms` for company only while other requests
 are being served (the middleware counts them in and out, `arrived`/`left`), so that their
-entries may join; a lone request's entry is written at once. Under load the drafts that arrive
-while a group is being written form the next group anyway. If the write fails or takes longer than
-`hub_audit_timeout_s`, `record` raises `AuditUnavailable` and the request is answered 503
-without its data (fail closed). An entry whose write was merely slow may still land after that
-503: the log can over-state what was served, never under-state.
+entries may join; a lone request's entry is written at once. A read's outcome, which nobody
+waits for (its intent is durable already), waits up to `hub_audit_outcome_wait_ms` for the next
+draft that somebody does wait for, so that one append carries both. Under load the drafts that
+arrive while a group is being written form the next group anyway. If the write fails or takes
+longer than `hub_audit_timeout_s`, `record` raises `AuditUnavailable` and the request is
+answered 503 without its data (fail closed). An entry whose write was merely slow may still
+land after that 503: the log can over-state what was served, never under-state.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ _OUTAGE = (ServiceUnavailable, SessionExpired)
 def _fail(future: asyncio.Future[Entry], exc: BaseException) -> None:
     if not future.done():
         future.set_exception(exc)
-        future.exception()  # seen: a waiter that timed out is not an error too
+        future.exception()  # seen: nobody waiting (timed out, an outcome) is no error
 
 
 class AuditWriter:
@@ -59,6 +61,7 @@ class AuditWriter:
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._in_flight = 0  # requests being served whose entries are still to come
+        self._unwaited: set[asyncio.Future[Entry]] = set()  # outcomes nobody waits for
         # The head this writer last left: the next group is appended after it in one statement
         # (repo.append_after; a signature that is due goes in it too). When someone else moved
         # it, the statement answers the head as it is and the group is chained after that one
@@ -101,13 +104,26 @@ class AuditWriter:
         """Whether a request still being served may add its entry to the pending group."""
         return self._in_flight > len(self._pending)
 
-    async def record(self, draft: Draft) -> Entry:
-        """Append `draft` and wait until it is durable; `AuditUnavailable` otherwise."""
+    def submit(self, draft: Draft, waited: bool = True) -> asyncio.Future[Entry]:
+        """Queue `draft` for the next group. `waited=False` for one nobody waits for (a read's
+        outcome, whose intent is durable already): it may wait `hub_audit_outcome_wait_ms` for
+        a draft somebody waits for, so the two share one append."""
         if self._task is None or self._task.done():
             raise AuditUnavailable("the audit log is not running; no data is served")
         future: asyncio.Future[Entry] = asyncio.get_running_loop().create_future()
+        if not waited:
+            self._unwaited.add(future)
+            future.add_done_callback(self._unwaited.discard)
         self._pending.append((draft, future))
         self._wake.set()
+        return future
+
+    async def record(self, draft: Draft) -> Entry:
+        """Append `draft` and wait until it is durable; `AuditUnavailable` otherwise."""
+        return await self.durable(self.submit(draft), draft)
+
+    async def durable(self, future: asyncio.Future[Entry], draft: Draft) -> Entry:
+        """Wait until the submitted `draft` is durable; `AuditUnavailable` otherwise."""
         timeout = self.settings.hub_audit_timeout_s
         left = deadline.remaining()  # the request's own deadline bounds the wait too
         if left is not None:
@@ -128,6 +144,9 @@ class AuditWriter:
             except TimeoutError:
                 await self._sign_quietly()  # a quiet log still gets its head signed
                 continue
+            pending = self._pending
+            if pending and not self._stopping and all(f in self._unwaited for _, f in pending):
+                await self._company_for_outcomes()
             if (
                 window > 0
                 and len(self._pending) < self.settings.hub_audit_batch_max
@@ -135,6 +154,16 @@ class AuditWriter:
             ):
                 await asyncio.sleep(window)
             await self._flush()
+
+    async def _company_for_outcomes(self) -> None:
+        """Only outcomes are pending: wait a little for a draft somebody waits for."""
+        self._wake.clear()
+        try:
+            await asyncio.wait_for(
+                self._wake.wait(), timeout=self.settings.hub_audit_outcome_wait_ms / 1000
+            )
+        except TimeoutError:
+            pass
 
     async def _flush(self) -> None:
         batch = self._pending[: self.settings.hub_audit_batch_max]

@@ -24,6 +24,9 @@ class AuditDecision(Enum):
     REFUSED = strawberry.enum_value("refused", description="401, 429, FORBIDDEN, token refused")
     INVALID = strawberry.enum_value("invalid", description="a malformed or over-limit request")
     ERROR = strawberry.enum_value("error", description="the hub failed")
+    PENDING = strawberry.enum_value(
+        "pending", description="a read's intent, written before its answer; its outcome follows"
+    )
 
 
 @strawberry.type(description="One request to the hub, as its audit entry 审计记录 records it.")
@@ -46,6 +49,11 @@ class AuditEntry:
     resultCount: int = strawberry.field(description="Rows returned at the top level")
     prevHash: str
     hash: str
+    phase: str | None = strawberry.field(
+        default=None,
+        description="intent or outcome for a read recorded in two entries; null for a whole one",
+    )
+    intentSeq: int | None = strawberry.field(default=None, description="An outcome's intent")
 
 
 @strawberry.input(description="Entries that match every field given.")

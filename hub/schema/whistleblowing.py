@@ -22,7 +22,7 @@ from hub.schema.permissions import allow
 from hub.schema.scalars import Date
 
 # The public (and anyone with a token, which is then not looked at).
-REPORTER = Access(anonymous=True)
+REPORTER = Access(anonymous=True, names_nobody=True)
 MARKET_WRITE = Access(scopes=(Scope.GRAPH_WRITE,), roles=frozenset({Role.MARKET}), what="tips")
 FINANCE = Access(scopes=(Scope.REWARD_PAY,), roles=frozenset({Role.MARKET}), what="reward payouts")
 
