@@ -11,7 +11,6 @@ and appends the outcome after it (hub.audit.middleware).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cache
 
 from graphql import (
     FieldNode,
@@ -26,7 +25,6 @@ from strawberry.types import ExecutionContext
 from hub.audit.entry import Decision, Draft, Kind, Phase
 from hub.audit.trail import AuditTrail, result_count
 from hub.errors import ErrorCode, HubError
-from hub.schema.permissions import root_access
 
 
 def error_code(error: GraphQLError) -> str:
@@ -61,26 +59,16 @@ def _anonymous(ctx: ExecutionContext) -> str | None:
     return None
 
 
-@cache
-def _named_query_fields(schema: object) -> frozenset[str]:
-    """The Query fields an intent may be written ahead of: those whose entry names the caller."""
-    return frozenset(
-        name.removeprefix("Query.")
-        for name, access in root_access(schema).items()
-        if name.startswith("Query.") and access is not None and not access.names_nobody
-    )
-
-
-def _ahead(ctx: ExecutionContext) -> bool:
-    """Whether this operation's intent may be written while it runs."""
+def _ahead(ctx: ExecutionContext, fields: frozenset[str]) -> bool:
+    """Whether this operation's intent may be written while it runs: a query whose root
+    selections are all among `fields`."""
     if ctx.graphql_document is None:
         return False
     operation = get_operation_ast(ctx.graphql_document, ctx.operation_name)
     if operation is None or operation.operation is not OperationType.QUERY:
         return False
-    allowed = _named_query_fields(ctx.schema)
     return all(
-        isinstance(s, FieldNode) and s.name.value in allowed
+        isinstance(s, FieldNode) and s.name.value in fields
         for s in operation.selection_set.selections
     )
 
@@ -103,10 +91,15 @@ def intent_draft(ctx: ExecutionContext, trail: AuditTrail) -> Draft:
 
 
 class AuditExtension(SchemaExtension):
+    def __init__(self, ahead: frozenset[str] = frozenset()) -> None:
+        # The Query fields whose entries name their caller (hub.schema gives them): only
+        # operations made of these get an intent ahead; with none, every entry is whole.
+        self.ahead = ahead
+
     def on_execute(self) -> Iterator[None]:
         ctx = self.execution_context
         trail = getattr(ctx.context, "audit", None)
-        if isinstance(trail, AuditTrail) and trail.announce is not None and _ahead(ctx):
+        if isinstance(trail, AuditTrail) and trail.announce is not None and _ahead(ctx, self.ahead):
             draft = intent_draft(ctx, trail)
             trail.intent = (draft, trail.announce(draft))
         yield

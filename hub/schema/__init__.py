@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import strawberry
@@ -24,6 +25,7 @@ from hub.schema.graph import GRAPH_TYPES, read_key
 from hub.schema.guards import IntrospectionNeedsToken, OneOperationOrNamed
 from hub.schema.investigation import InvestigationQuery
 from hub.schema.mutations import Mutation as GraphMutation
+from hub.schema.permissions import root_access
 from hub.schema.platforms import PlatformMutation, PlatformQuery
 from hub.schema.public import PublicQuery
 from hub.schema.queries import EntityQuery
@@ -72,6 +74,16 @@ class HubSchema(strawberry.Schema):
         with the request id, when it masks them."""
 
 
+@cache
+def _named_query_fields() -> frozenset[str]:
+    """The Query fields whose audit entry names the caller: all but the whistleblower's."""
+    return frozenset(
+        name.removeprefix("Query.")
+        for name, access in root_access(schema).items()
+        if name.startswith("Query.") and access is not None and not access.names_nobody
+    )
+
+
 schema = HubSchema(
     query=Query,
     mutation=RootMutation,
@@ -94,7 +106,8 @@ schema = HubSchema(
         # limiter made per request would bring new classes and miss the cache every time.
         lambda: AddValidationRules(LIMIT_RULES),
         lambda: MaxTokensLimiter(max_token_count=2000),
-        AuditExtension,  # tells the request's audit entry what GraphQL did
+        # Tells the request's audit entry what GraphQL did; a read's intent goes ahead.
+        lambda: AuditExtension(ahead=_named_query_fields()),
     ],
 )
 
