@@ -146,7 +146,6 @@ class AuditMiddleware:
         trail.state_purpose(stated_purpose(request))
         if path == GRAPHQL_PATH:
             trail.query_hash, trail.variables_hash = request_hashes(request, body)
-        if path == GRAPHQL_PATH:
             trail.announce = self.writer.submit
         held = _Held()
         try:
@@ -181,25 +180,32 @@ class AuditMiddleware:
         if trail.intent is None:
             await self.writer.record(draft)
             return
-        intent, pending = trail.intent
-        entry = await self.writer.durable(pending, intent)
-        outcome = replace(draft, phase=Phase.OUTCOME, intentSeq=entry.seq)
-        named = (outcome.client, outcome.role, outcome.purpose)
-        if named != (intent.client, intent.role, intent.purpose):
+        intent = trail.intent[0]
+        outcome = await self._as_outcome(trail, draft)
+        if (outcome.client, outcome.role, outcome.purpose) != (
+            intent.client,
+            intent.role,
+            intent.purpose,
+        ):
             await self.writer.record(outcome)
         else:
             self.writer.submit(outcome, waited=False)
+
+    async def _as_outcome(self, trail: AuditTrail, draft: Draft) -> Draft:
+        """`draft` as the outcome of the request's intent, once that is durable."""
+        assert trail.intent is not None
+        intent, pending = trail.intent
+        entry = await self.writer.durable(pending, intent)
+        return replace(draft, phase=Phase.OUTCOME, intentSeq=entry.seq)
 
     async def _outcome_of(self, trail: AuditTrail, draft: Draft) -> Draft:
         """`draft` as the outcome of the request's intent if one was written, else whole."""
         if trail.intent is None:
             return draft
-        intent, pending = trail.intent
         try:
-            entry = await self.writer.durable(pending, intent)
+            return await self._as_outcome(trail, draft)
         except AuditUnavailable:
             return draft
-        return replace(draft, phase=Phase.OUTCOME, intentSeq=entry.seq)
 
     def _failure(self, scope: Scope, path: str) -> Draft:
         return self._refusal(scope, path, 500)
