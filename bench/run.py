@@ -115,15 +115,15 @@ class Bench:
         counted in the slices' server CPU of the hub that issues them.)"""
         if system == "bare":
             return {}
-        key = (system.startswith("hub"), caller.name)
-        fetched, token = self._tokens.get(key, (0.0, ""))
+        from_hub = system.startswith("hub")  # every hub system takes the audited hub's tokens
+        fetched, token = self._tokens.get((from_hub, caller.name), (0.0, ""))
         if time.monotonic() - fetched > TOKEN_REUSE_S:
-            if key[0]:
+            if from_hub:
                 url = f"http://127.0.0.1:{PORTS['hub']}"
                 token = hub_token(url, self.hub_clients[caller.name])
             else:
                 token = hs256_token(caller)
-            self._tokens[key] = (time.monotonic(), token)
+            self._tokens[(from_hub, caller.name)] = (time.monotonic(), token)
         return {"authorization": "Bearer " + token}
 
     def url(self, system: str) -> str:
