@@ -259,12 +259,14 @@ def load_average() -> list[float]:
 
 
 def _unclaimed(driver: Any, cypher: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """An audit statement as profiled again: its entries moved to seqs no entry has (the real
-    ones are taken), so the rolled-back replay creates them as the first run did; an append
-    after the head the writer knew (hub/graph/audit_repo.py APPEND_AFTER) names the head as it
-    is now, which the first run moved."""
-    entries = [{**e, "seq": e["seq"] + 10**12} for e in params.get("entries", [])]
-    replayed = {**params, "entries": entries} if "entries" in params else dict(params)
+    """An audit statement as profiled again: its entries and signatures moved to seqs none has
+    (the real ones are taken), so the rolled-back replay creates them as the first run did; an
+    append after the head the writer knew (hub/graph/audit_repo.py APPEND_AFTER) names the head
+    as it is now, which the first run moved."""
+    replayed = dict(params)
+    for moved in ("entries", "signatures"):  # a signature due with the group is unique per seq too
+        if moved in params:
+            replayed[moved] = [{**e, "seq": e["seq"] + 10**12} for e in params[moved]]
     if "prevSeq" in params:
         head = driver.execute_query(
             "MATCH (h:AuditHead {chain: $chain}) RETURN h.seq AS seq, h.hash AS hash",
