@@ -16,6 +16,7 @@ from hub.cli import SCHEMA_FILE
 from hub.config import Settings
 from hub.graph.driver import Graph, graph_for, open_driver
 from hub.graph.mapping import TYPES
+from hub.linkage.scan import scan
 from hub.schema import sdl
 from tests.graphql import cypher, error_codes, gql, scalar
 
@@ -75,13 +76,14 @@ async def test_every_relationship_field_answers_for_the_market_regulator(
     client: httpx.AsyncClient, graph: Graph, type_name: str
 ) -> None:
     key = TYPES[type_name].global_key
-    rows = await cypher(
-        graph,
+    most_linked = (
         "MATCH (n) WHERE $label IN labels(n) RETURN n[$key] AS k, COUNT { (n)--() } AS degree "
-        "ORDER BY degree DESC, k LIMIT 1",
-        label=type_name,
-        key=key,
+        "ORDER BY degree DESC, k LIMIT 1"
     )
+    rows = await cypher(graph, most_linked, label=type_name, key=key)
+    if not rows and type_name == "Alert":  # not seeded: the linkage scan raises them
+        await scan(graph)
+        rows = await cypher(graph, most_linked, label=type_name, key=key)
     body = await gql(
         client, _link_query(type_name), "market", {"id": f"{type_name}:{rows[0]['k']}"}
     )
