@@ -31,6 +31,7 @@ from hub.schema.public import PublicQuery
 from hub.schema.queries import EntityQuery
 from hub.schema.scalars import SCALARS
 from hub.schema.search import SearchQuery
+from hub.schema.shaped import ShapedExecutor
 from hub.schema.subscriptions import Subscription
 from hub.schema.supervision import SupervisionQuery
 from hub.schema.system import SystemQuery
@@ -89,6 +90,7 @@ schema = HubSchema(
     mutation=RootMutation,
     subscription=Subscription,
     types=GRAPH_TYPES,
+    execution_context_class=ShapedExecutor,  # the compiler's answers completed in one walk
     # Field names are written as the API spells them (camelCase), which is also how the graph
     # names its properties, so one name runs from the graph to the client.
     config=StrawberryConfig(

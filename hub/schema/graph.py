@@ -62,6 +62,11 @@ def _events(  # type: ignore[no-untyped-def]
     return root[info.python_name]
 
 
+# The resolvers that only read the row's key of their field's name, as `read_key` does: a
+# compiler-shaped answer is completed without calling them (hub/schema/shaped.py).
+KEY_RESOLVERS = (_page, _events)
+
+
 def page(description: str) -> Any:
     """A list of related rows, newest or in key order, a page at a time."""
     return strawberry.field(resolver=_page, description=description)
