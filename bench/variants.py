@@ -1,4 +1,4 @@
-"""Each change's effect on W1 (or W7), measured interleaved: the hub of several commits side by
+"""Each change's effect on W1 (or W3, W7), measured interleaved: the hub of several commits side by
 side.
 
     .venv/bin/python -m bench.variants COMMIT[:NAME=VALUE,...] [...] [--rate 20] [--repetitions 8]
@@ -79,7 +79,7 @@ def main() -> int:
     parser.add_argument("commits", nargs="+")
     parser.add_argument("--rate", type=float, default=20.0, help="requests per second")
     parser.add_argument("--repetitions", type=int, default=8)
-    parser.add_argument("--workload", choices=("W1", "W7"), default="W1")
+    parser.add_argument("--workload", choices=("W1", "W3", "W7"), default="W1")
     args = parser.parse_args()
     key = args.workload
     # A terminated run stops its hubs too (the finally below).
