@@ -4,9 +4,11 @@ whose outcome never came is named by the verifier."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -17,6 +19,7 @@ from hub.audit.verify import UNFINISHED_AFTER_S, verify_chain
 from hub.clock import stamp
 from hub.config import Settings
 from hub.graph.driver import Graph
+from hub.resolvers import entities
 from tests.audit_support import a_person, drop_chain, entries_for, records_for, request_id
 from tests.graphql import principal_header
 
@@ -53,6 +56,34 @@ async def test_a_read_answers_after_its_intent_is_durable_and_its_outcome_follow
     )
     assert len(outcome.entityIds) == 1  # the person returned, by the audit's own reference
     assert outcome.entityIds[0].startswith("Person:")
+
+
+async def test_a_read_cancelled_after_its_intent_still_gets_its_outcome(
+    client: httpx.AsyncClient, graph: Graph, tiny_seed: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its client gone or the server stopping, a read is cancelled between its intent and its
+    answer: no answer leaves, and the intent is closed by an outcome saying so, where the
+    verifier would otherwise report a crash."""
+    rid = request_id("cancelled")
+    headers = {**principal_header("police"), "X-Request-Id": rid}
+    body = {"query": PERSON, "variables": {"id": await a_person(graph)}}
+    reading = asyncio.Event()
+
+    async def stalled(*args: Any, **kwargs: Any) -> Any:
+        reading.set()
+        await asyncio.Event().wait()  # the graph never answers
+
+    with monkeypatch.context() as m:
+        m.setattr(entities, "_read", stalled)  # the root field's read, not the audit's writes
+        request = asyncio.create_task(client.post("/graphql", json=body, headers=headers))
+        await asyncio.wait_for(reading.wait(), timeout=10)
+        request.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await request
+    (outcome,) = await records_for(graph, rid, 1)
+    assert (outcome.phase, outcome.decision, outcome.status) == ("outcome", "error", 499)
+    assert (outcome.client, outcome.role, outcome.operation) == ("dev-police", "police", "Who")
+    assert outcome.entityIds == []
 
 
 async def test_a_mutation_and_a_document_error_are_each_one_whole_entry(

@@ -13,6 +13,7 @@ transaction (hub.audit.atomic).
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import replace
 from typing import Any
@@ -27,7 +28,7 @@ from hub.audit.drafts import (
     stated_purpose,
     token_draft,
 )
-from hub.audit.entry import Draft, Kind, Phase
+from hub.audit.entry import Decision, Draft, Entry, Kind, Phase
 from hub.audit.trail import AuditTrail
 from hub.audit.writer import AuditUnavailable, AuditWriter
 from hub.transport import BodyTooLarge, send_error, too_large_message
@@ -36,6 +37,7 @@ GRAPHQL_PATH = "/graphql"
 TOKEN_PATH = "/oauth/token"
 PURPOSE_HEADER = b"x-purpose"
 RETRY_AFTER = "5"
+CANCELLED = 499  # an outcome's status when the request was cancelled before it answered
 
 
 class _Held:
@@ -150,6 +152,9 @@ class AuditMiddleware:
         held = _Held()
         try:
             await self.app(scope, _replay(body, extra, receive), held.send)
+        except asyncio.CancelledError:
+            self._close_cancelled(trail, state)
+            raise
         except Exception:
             # The app failed outright: the failure is recorded, then handled as before.
             await self._record_quietly(await self._outcome_of(trail, self._failure(scope, path)))
@@ -166,6 +171,9 @@ class AuditMiddleware:
                 return
         try:
             await self._record(trail, draft)
+        except asyncio.CancelledError:
+            self._close_cancelled(trail, state)
+            raise
         except AuditUnavailable:
             if not _carries_nothing(draft):
                 await _unavailable(send, token=path == TOKEN_PATH)
@@ -182,6 +190,7 @@ class AuditMiddleware:
             return
         intent = trail.intent[0]
         outcome = await self._as_outcome(trail, draft)
+        trail.closed = True
         if (outcome.client, outcome.role, outcome.purpose) != (
             intent.client,
             intent.role,
@@ -206,6 +215,30 @@ class AuditMiddleware:
             return await self._as_outcome(trail, draft)
         except AuditUnavailable:
             return draft
+
+    def _close_cancelled(self, trail: AuditTrail, state: dict[str, Any]) -> None:
+        """A read cancelled between its intent and its outcome (its client gone, the server
+        stopping) sends nothing, and its intent still gets an outcome saying so (status 499),
+        queued once the intent is durable: an intent with no outcome means the hub crashed
+        (`hub audit verify`). Nothing here may wait, the request's task being cancelled."""
+        if trail.intent is None or trail.closed:
+            return
+        trail.closed = True
+        draft = graphql_draft(
+            str(state.get("request_id", "-")), state.get("principal"), trail, CANCELLED
+        )
+        operation = trail.intent[0].operation  # named as the read started; the trail's comes later
+        draft = replace(draft, decision=Decision.ERROR, phase=Phase.OUTCOME, operation=operation)
+
+        def queue(intent: asyncio.Future[Entry]) -> None:
+            if intent.cancelled() or intent.exception() is not None:
+                return  # no intent was written: nothing to close
+            try:
+                self.writer.submit(replace(draft, intentSeq=intent.result().seq), waited=False)
+            except AuditUnavailable:
+                pass  # the log is stopping: verify names the intent, as after a crash
+
+        trail.intent[1].add_done_callback(queue)
 
     def _failure(self, scope: Scope, path: str) -> Draft:
         return self._refusal(scope, path, 500)

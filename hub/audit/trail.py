@@ -43,6 +43,7 @@ class AuditTrail:
     # as the read starts (hub.audit.extension), and kept here with its durable future.
     announce: Callable[[Draft], asyncio.Future[Entry]] | None = None
     intent: tuple[Draft, asyncio.Future[Entry]] | None = None
+    closed: bool = False  # the intent's outcome is queued: it gets no other
 
     def state_purpose(self, purpose: str | None) -> None:
         """A case number or reason; a field's own `purpose` argument wins over the header."""
