@@ -60,7 +60,13 @@ from hub.sharedstore import WindowStore
 from hub.supervision.rollup import Keeper
 from hub.supervision.routes import supervision_routes
 from hub.tip.routes import tip_routes
-from hub.transport import BadPayload, BodyLimitMiddleware, graphql_payload, send_error
+from hub.transport import (
+    BadPayload,
+    BodyLimitMiddleware,
+    graphql_payload,
+    parsed_before,
+    send_error,
+)
 from hub.webhooks.worker import Worker
 
 log = logging.getLogger("hub.app")
@@ -155,6 +161,11 @@ class HubGraphQL(GraphQL[Context, None]):
             sub_response.status_code = 503
             sub_response.headers["Retry-After"] = RETRY_AFTER
         return super().create_response(response_data, sub_response)
+
+    def decode_json(self, data: str | bytes) -> object:
+        # The body was parsed and checked already, before authentication (graphql_payload).
+        known = parsed_before(data)
+        return known if known is not None else super().decode_json(data)
 
     def encode_json(self, data: object) -> str:
         # orjson, as text: strawberry sends bytes from here as binary websocket frames, which

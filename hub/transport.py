@@ -10,6 +10,7 @@ audited as `invalid` like any other refused document.
 from __future__ import annotations
 
 import json
+from contextvars import ContextVar
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -17,6 +18,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from hub.errors import ErrorCode
 
 MAX_JSON_DEPTH = 32
+
+# The body last parsed in this request's context and its request object: the audit, the
+# authentication layer and strawberry each read the request, which is parsed and checked once.
+_parsed: ContextVar[tuple[bytes, dict[str, Any]] | None] = ContextVar("payload", default=None)
 
 
 class BodyTooLarge(Exception):
@@ -91,8 +96,18 @@ async def send_error(send: Send, status: int, message: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+def parsed_before(body: str | bytes) -> dict[str, Any] | None:
+    """What `graphql_payload` made of this very body earlier in the request, if it did (never
+    to be changed: every reader of the request shares it)."""
+    known = _parsed.get()
+    return known[1] if known is not None and isinstance(body, bytes) and known[0] == body else None
+
+
 def graphql_payload(body: bytes) -> dict[str, Any]:
     """The GraphQL request object of a JSON body; `BadPayload` when it is not one."""
+    known = parsed_before(body)
+    if known is not None:
+        return known
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -111,6 +126,7 @@ def graphql_payload(body: bytes) -> dict[str, Any]:
         if parsed.get(name) is not None and not isinstance(parsed[name], kind):
             shape = "a string" if kind is str else "an object"
             raise BadPayload(f"the request's {name} must be {shape} or null")
+    _parsed.set((body, parsed))
     return parsed
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -65,6 +66,26 @@ async def test_a_body_that_is_not_a_well_formed_graphql_object_is_400_and_audite
     rid = request_id("transport")
     response = await _post_raw(client, body, rid)
     await _assert_refused_and_audited(graph, response, rid)
+
+
+async def test_a_request_is_parsed_once_for_the_audit_the_authentication_and_graphql(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = json.dumps({"query": "{ me { role } }", "variables": {"nonce": request_id("once")}})
+    parses: list[object] = []
+    loads = json.loads
+
+    def counted(text: Any, *args: Any, **kwargs: Any) -> Any:
+        if text in (body, body.encode()):
+            parses.append(text)
+        return loads(text, *args, **kwargs)
+
+    monkeypatch.setattr(json, "loads", counted)
+    response = await client.post(
+        "/graphql", content=body.encode(), headers={**JSON, **principal_header("police")}
+    )
+    assert response.json() == {"data": {"me": {"role": "police"}}}
+    assert len(parses) == 1
 
 
 async def test_a_body_past_the_limit_is_413_unread_and_audited(
