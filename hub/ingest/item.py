@@ -38,14 +38,18 @@ class Draft:
     def content_hash(self) -> str:
         """The item's content, as compared on replay: the same key with another hash conflicts."""
         content = {"key": self.key, "props": self.props, "links": self.links, "extra": self.extra}
-        data = json.dumps(content, sort_keys=True, default=_plain, ensure_ascii=False)
-        return hashlib.sha256(data.encode()).hexdigest()
+        return hashlib.sha256(_CONTENT.encode(content).encode()).hexdigest()
 
 
 def _plain(value: object) -> str:
     if isinstance(value, datetime | date):
         return value.isoformat()
     raise TypeError(type(value).__name__)
+
+
+# json.dumps(content, sort_keys=True, default=_plain, ensure_ascii=False), the hashes stored since
+# the first write, without building an encoder for every item of a batch.
+_CONTENT = json.JSONEncoder(sort_keys=True, default=_plain, ensure_ascii=False)
 
 
 @dataclass
