@@ -129,6 +129,12 @@ class AuditMiddleware:
         self.writer.arrived()
         try:
             await self._audited(scope, receive, send, path)
+        except asyncio.CancelledError:
+            state = scope.get("state") or {}
+            trail = state.get("audit")
+            if isinstance(trail, AuditTrail):
+                self._close_cancelled(trail, state)
+            raise
         finally:
             self.writer.left()
 
@@ -152,9 +158,6 @@ class AuditMiddleware:
         held = _Held()
         try:
             await self.app(scope, _replay(body, extra, receive), held.send)
-        except asyncio.CancelledError:
-            self._close_cancelled(trail, state)
-            raise
         except Exception:
             # The app failed outright: the failure is recorded, then handled as before.
             await self._record_quietly(await self._outcome_of(trail, self._failure(scope, path)))
@@ -171,9 +174,6 @@ class AuditMiddleware:
                 return
         try:
             await self._record(trail, draft)
-        except asyncio.CancelledError:
-            self._close_cancelled(trail, state)
-            raise
         except AuditUnavailable:
             if not _carries_nothing(draft):
                 await _unavailable(send, token=path == TOKEN_PATH)
