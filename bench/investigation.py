@@ -9,6 +9,7 @@ other, as the market role with the investigate scope:
   traceCylinder      the busiest cylinder's timeline (events with their ids) and flags;
   traceProduct       the most shipped batch, DOWNSTREAM: subgraph ids and recall list;
   neighborhood d=2   around that cylinder, at most 100 nodes;
+  neighborhood d=1   around its owner station, at most 200 nodes (the explorer's expand);
   shortestPath       from that cylinder to a vehicle that never carried it, at most 8 hops;
 through the hub over HTTP (GraphQL) and as the statement the hub's repositories build for that
 role, run through the async driver after checking both answer the same rows. Prints p50, p95
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, LiteralString, cast
 
 import httpx
@@ -34,7 +35,6 @@ from hub.config import Settings
 from hub.graph import investigation_repo, trace_repo
 from hub.graph.driver import connection_for
 from hub.graph.mapping import TYPES
-from hub.resolvers import traces
 
 HEADERS = {"X-Hub-Principal": "role=market; scopes=graph:read investigate"}
 CITY_MIN_NODES = 1_000_000  # below this the city load is still running: say so, measure nothing
@@ -46,12 +46,13 @@ class MarketView:
     def rule(self, type_name: str, var: str) -> str:
         return "true"
 
-    def predicate(self, var: str) -> str:
-        return "(" + " OR ".join(var + ":" + m.label for m in TYPES.values()) + ")"
+    def predicate(self, var: str, among: Iterable[str] | None = None) -> str:
+        types = TYPES if among is None else sorted(set(among))
+        return "(" + " OR ".join(var + ":" + TYPES[t].label for t in types) + ")"
 
     def global_id(self, var: str) -> str:
         cases = [
-            "WHEN " + var + ":" + m.label + " THEN '" + t + ":' + " + var + "." + m.key
+            "WHEN " + var + ":" + m.label + " THEN '" + t + ":' + " + var + "." + m.global_key
             for t, m in TYPES.items()
         ]
         return "CASE " + " ".join(cases) + " END"
@@ -85,7 +86,12 @@ TRACE_CYPHER = trace_repo.cylinder_trace(
 )
 PRODUCT_CYPHER = trace_repo.product_trace(VIEW, _node, lambda t, v: _ids(t, v), {})
 RELS = investigation_repo.rel_pattern(list(investigation_repo.REL_TYPES))
-NEIGHBOURS_CYPHER = investigation_repo.neighborhood(VIEW, "Cylinder", RELS, 2, "", ID_ONLY)
+NEIGHBOURS = investigation_repo.neighborhood(
+    VIEW, "Cylinder", list(investigation_repo.REL_TYPES), "", ID_ONLY
+)
+STATION = investigation_repo.neighborhood(
+    VIEW, "Enterprise", list(investigation_repo.REL_TYPES), "", ID_ONLY
+)
 PATH_CYPHER = investigation_repo.shortest_path(VIEW, "Cylinder", "Vehicle", RELS, 8, ID_ONLY)
 
 TRACE_GQL = """query($c: String!) { traceCylinder(code: $c) {
@@ -95,20 +101,40 @@ PRODUCT_GQL = """query($t: String!) { traceProduct(traceCode: $t, direction: DOW
   recall { enterprise { id } quantityKg shipments hop } } }"""
 NEIGHBOURS_GQL = """query($id: ID!) { neighborhood(id: $id, depth: 2, limit: 100,
   purpose: "benchmark") { nodes { id } edges { from to type } truncated } }"""
+STATION_GQL = NEIGHBOURS_GQL.replace("depth: 2, limit: 100", "depth: 1, limit: 200")
 PATH_GQL = """query($a: ID!, $b: ID!) { shortestPath(from: $a, to: $b, maxHops: 8,
   purpose: "benchmark") { nodes { id } edges { from to type } } }"""
 
 SAMPLES: LiteralString = """
 MATCH (c:Cylinder)<-[:OF]-(d:Delivery) WITH c, count(d) AS n ORDER BY n DESC, c.code LIMIT 1
+MATCH (c)-[:OWNED_BY]->(o:Enterprise)
 MATCH (v:Vehicle) WHERE NOT EXISTS { (c)<-[:OF]-(:Delivery)-[:VIA]->(v) }
-WITH c, v ORDER BY v.plate DESC LIMIT 1
-MATCH (p:Product)<-[:OF]-(s:Shipment) WITH c, v, p, count(s) AS n ORDER BY n DESC, p.traceCode
-LIMIT 1 RETURN c.code AS cylinder, v.plate AS vehicle, p.traceCode AS product"""
+WITH c, o, v ORDER BY v.plate DESC LIMIT 1
+MATCH (p:Product)<-[:OF]-(s:Shipment) WITH c, o, v, p, count(s) AS n
+ORDER BY n DESC, p.traceCode LIMIT 1
+RETURN c.code AS cylinder, o.uscc AS station, v.plate AS vehicle, p.traceCode AS product"""
 
 
 async def _raw(driver: AsyncDriver, cypher: str, **params: Any) -> Any:
+    records = await _rows(driver, cypher, params)
+    return records[0]["result"] if records else None
+
+
+async def _rows(driver: AsyncDriver, cypher: str, params: dict[str, Any]) -> list[Any]:
     result = await driver.execute_query(cast(LiteralString, cypher), params)  # type: ignore[redundant-cast]
-    return result.records[0]["result"] if result.records else None
+    return list(result.records)
+
+
+async def _raw_neighbours(
+    driver: AsyncDriver, statements: investigation_repo.Neighbourhood, start: str, depth: int,
+    cap: int,
+) -> Any:  # fmt: skip
+    """The neighbourhood's statements as the hub runs them, one after the other."""
+
+    async def read(cypher: str, params: dict[str, Any]) -> list[Any]:
+        return await _rows(driver, cypher, params)
+
+    return await investigation_repo.grow(read, statements, {"start": start}, depth, cap)
 
 
 def _same(name: str, hub: set[Any], raw: set[Any]) -> None:
@@ -161,9 +187,12 @@ async def measure(instance: str, base_url: str, requests: int) -> None:
                 (
                     "neighborhood depth 2",
                     lambda: gql(NEIGHBOURS_GQL, id="Cylinder:" + s["cylinder"]),
-                    lambda: _raw(
-                        driver, NEIGHBOURS_CYPHER, start=s["cylinder"], cap=100, room=101
-                    ),
+                    lambda: _raw_neighbours(driver, NEIGHBOURS, s["cylinder"], 2, 100),
+                ),
+                (
+                    "neighborhood d=1, station",
+                    lambda: gql(STATION_GQL, id="Enterprise:" + s["station"]),
+                    lambda: _raw_neighbours(driver, STATION, s["station"], 1, 200),
                 ),
                 (
                     "shortestPath <= 8 hops",
@@ -202,7 +231,7 @@ async def measure(instance: str, base_url: str, requests: int) -> None:
                 {r["enterprise"]["id"] for r in product_hub["recall"]},
                 {sh["recipient"]["id"] for sh in product_raw["shipments"]},
             )
-            for name, hub_call, raw_call in cases[2:4]:
+            for name, hub_call, raw_call in cases[2:5]:
                 hub, raw = await hub_call(), await raw_call()
                 _same(name, {n["id"] for n in hub["nodes"]}, {n["id"] for n in raw["nodes"]})
 
@@ -221,19 +250,46 @@ def _plan_hits(plan: dict[str, Any], out: list[tuple[int, str]]) -> int:
     return own + sum(_plan_hits(c, out) for c in plan.get("children", []))
 
 
-def _profiled(session: Any, cypher: str, params: dict[str, Any]) -> tuple[int, list[str]]:
-    """The statement's db hits and its three costliest operators, in a rolled-back transaction."""
+def _profiled(
+    session: Any, cypher: str, params: dict[str, Any]
+) -> tuple[list[Any], int, list[tuple[int, str]]]:
+    """The statement's records, db hits and operators, in a rolled-back transaction."""
     with session.begin_transaction() as tx:
-        summary = tx.run(cast(LiteralString, "PROFILE " + cypher), params).consume()  # type: ignore[redundant-cast]
+        result = tx.run(cast(LiteralString, "PROFILE " + cypher), params)  # type: ignore[redundant-cast]
+        records = list(result)
+        summary = result.consume()
         tx.rollback()
     ops: list[tuple[int, str]] = []
     total = _plan_hits(summary.profile or {}, ops)
+    return records, total, ops
+
+
+def _hits(session: Any, statements: list[tuple[str, dict[str, Any]]]) -> tuple[int, list[str]]:
+    """The db hits of the statements together and their three costliest operators."""
+    total, ops = 0, list[tuple[int, str]]()
+    for cypher, params in statements:
+        _, hits, own = _profiled(session, cypher, params)
+        total, ops = total + hits, ops + own
     top = [f"{op.split('@')[0]} {hits:,}" for hits, op in sorted(ops, reverse=True)[:3] if hits]
     return total, top
 
 
+def _raw_neighbour_statements(
+    session: Any, statements: investigation_repo.Neighbourhood, start: str, depth: int, cap: int
+) -> list[tuple[str, dict[str, Any]]]:
+    """The statements raw's neighbourhood runs, each level's from the one before."""
+    ran: list[tuple[str, dict[str, Any]]] = []
+
+    async def read(cypher: str, params: dict[str, Any]) -> list[Any]:
+        ran.append((cypher, params))
+        return _profiled(session, cypher, params)[0]
+
+    asyncio.run(investigation_repo.grow(read, statements, {"start": start}, depth, cap))
+    return ran
+
+
 def profile(instance: str) -> None:
-    """PROFILE db hits of each query as the hub sends it and as raw's statement."""
+    """PROFILE db hits of each query as the hub sends it and as raw's statements."""
     import neo4j
     from starlette.testclient import TestClient
 
@@ -243,52 +299,49 @@ def profile(instance: str) -> None:
                         hub_rate_limit_per_min=0)  # fmt: skip
     conn = connection_for(settings)
     captured: list[tuple[str, dict[str, Any]]] = []
-    originals = [(traces, "read_result", traces.read_result),  # type: ignore[attr-defined]
-                 (investigation_repo, "read_result", investigation_repo.read_result)]  # fmt: skip
+    original = investigation_repo.read_rows  # every trace, neighbourhood and path statement
 
-    def recording(original: Any) -> Any:
-        async def read(graph: Any, cypher: str, params: dict[str, Any]) -> Any:
-            captured.append((cypher, dict(params)))
-            return await original(graph, cypher, params)
-
-        return read
+    async def recording(graph: Any, cypher: str, params: dict[str, Any]) -> Any:
+        captured.append((cypher, dict(params)))
+        return await original(graph, cypher, params)
 
     driver = neo4j.GraphDatabase.driver(
         conn.uri, auth=(conn.user, conn.password), notifications_min_severity="OFF"
     )
-    for module, name, original in originals:
-        setattr(module, name, recording(original))
+    investigation_repo.read_rows = recording
     try:
         with TestClient(create_app(settings)) as client, driver.session(database="neo4j") as db:
             s = db.run(SAMPLES).single()
             assert s is not None
             cases = [
                 ("traceCylinder", TRACE_GQL, {"c": s["cylinder"]},
-                 TRACE_CYPHER, {"code": s["cylinder"], "today": settings.clock.today()}),
+                 [(TRACE_CYPHER, {"code": s["cylinder"], "today": settings.clock.today()})]),
                 ("traceProduct DOWNSTREAM", PRODUCT_GQL, {"t": s["product"]},
-                 PRODUCT_CYPHER, {"code": s["product"], "cap": 200}),
+                 [(PRODUCT_CYPHER, {"code": s["product"], "cap": 200})]),
                 ("neighborhood depth 2", NEIGHBOURS_GQL, {"id": "Cylinder:" + s["cylinder"]},
-                 NEIGHBOURS_CYPHER, {"start": s["cylinder"], "cap": 100, "room": 101}),
+                 _raw_neighbour_statements(db, NEIGHBOURS, s["cylinder"], 2, 100)),
+                ("neighborhood d=1, station", STATION_GQL, {"id": "Enterprise:" + s["station"]},
+                 _raw_neighbour_statements(db, STATION, s["station"], 1, 200)),
                 ("shortestPath <= 8 hops", PATH_GQL,
                  {"a": "Cylinder:" + s["cylinder"], "b": "Vehicle:" + s["vehicle"]},
-                 PATH_CYPHER, {"from": s["cylinder"], "to": s["vehicle"]}),
+                 [(PATH_CYPHER, {"from": s["cylinder"], "to": s["vehicle"]})]),
             ]  # fmt: skip
             print(f"PROFILE db hits, {instance} graph: cylinder {s['cylinder']}, "
-                  f"vehicle {s['vehicle']}, product {s['product']}")  # fmt: skip
-            for name, query, variables, raw_cypher, raw_params in cases:
+                  f"station {s['station']}, vehicle {s['vehicle']}, "
+                  f"product {s['product']}")  # fmt: skip
+            for name, query, variables, raw_statements in cases:
                 captured.clear()
                 r = client.post("/graphql", json={"query": query, "variables": variables},
                                 headers=HEADERS)  # fmt: skip
                 if r.json().get("errors"):
                     raise SystemExit(f"hub error: {r.json()['errors']}")
-                ((hub_cypher, hub_params),) = captured
-                hub_hits, hub_top = _profiled(db, hub_cypher, hub_params)
-                raw_hits, _ = _profiled(db, raw_cypher, raw_params)
-                print(f"{name:<26} hub {hub_hits:>10,}  raw {raw_hits:>10,}")
+                hub_hits, hub_top = _hits(db, captured)
+                raw_hits, _ = _hits(db, raw_statements)
+                print(f"{name:<26} hub {hub_hits:>10,}  raw {raw_hits:>10,}"
+                      f"  ({len(captured)} statement(s))")  # fmt: skip
                 print(f"{'':<26} hub's costliest: {', '.join(hub_top)}")
     finally:
-        for module, name, original in originals:
-            setattr(module, name, original)
+        investigation_repo.read_rows = original
         driver.close()
 
 

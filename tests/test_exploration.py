@@ -3,11 +3,14 @@ every node and every hop (a path never runs through a node the role may not see)
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, LiteralString
 
 import httpx
 import pytest
+from neo4j import AsyncManagedTransaction
 
+from hub.graph import investigation_repo
 from hub.graph.driver import Graph
 from tests.graphql import cypher, error_codes, gql
 
@@ -257,3 +260,62 @@ async def test_a_neighbourhood_under_its_cap_is_every_node_within_its_depth(
     )
     assert not sub["truncated"]
     assert {n["id"] for n in sub["nodes"]} == {r["id"] for r in rows}
+
+
+BUSIEST_STATION: LiteralString = (
+    "MATCH (e:Enterprise {kind: 'FILLING_STATION'})<-[:AT]-(f:Filling)"
+    " WITH e, count(f) AS n ORDER BY n DESC, e.uscc LIMIT 1"
+    " RETURN e.uscc AS uscc, elementId(e) AS node, COUNT { (e)--() } AS degree,"
+    " COLLECT { MATCH (e)<-[r]-(x) RETURN DISTINCT labels(x)[0] } AS kinds"
+)
+
+
+async def test_a_truncated_level_still_shows_every_kind_of_neighbour(
+    client: httpx.AsyncClient, graph: Graph
+) -> None:
+    # A station's cylinders, fillings, staff and customers each get a place before any kind
+    # gets a second one, so a short answer is not all of one relationship type.
+    [station] = await cypher(graph, BUSIEST_STATION)
+    kinds = set(station["kinds"])
+    assert {"Filling", "Cylinder", "Person", "Household"} <= kinds
+    variables = {"id": f"Enterprise:{station['uscc']}", "d": 1, "l": len(kinds) + 1}
+    sub = (await _explore(client, NEIGHBOURS, "market", variables))["data"]["neighborhood"]
+    assert sub["truncated"]
+    assert {n["__typename"] for n in sub["nodes"][1:]} == kinds
+
+
+class _AnyNode:
+    """Every node visible: the statement's shape is what is measured here, not the policy."""
+
+    def predicate(self, var: str, among: Iterable[str] | None = None) -> str:
+        return "true"
+
+    def global_id(self, var: str) -> str:
+        return "elementId(" + var + ")"
+
+
+async def test_a_level_reads_a_few_neighbours_of_each_kind_not_every_relationship(
+    graph: Graph,
+) -> None:
+    # A station with a hundred thousand fillings must not have them all read to show five.
+    [station] = await cypher(graph, BUSIEST_STATION)
+    statements = investigation_repo.neighborhood(
+        _AnyNode(), "Enterprise", list(investigation_repo.REL_TYPES), "", "elementId(n)"
+    )
+
+    async def profiled(tx: AsyncManagedTransaction) -> tuple[int, int]:
+        at = [station["node"]]
+        grown = {"frontier": at, "seen": at}
+        result = await tx.run("PROFILE " + statements.level, grown=grown, room=5)
+        [record] = [r async for r in result]
+        summary = await result.consume()
+        return len(record["found"]), _db_hits(summary.profile or {})
+
+    found, hits = await graph.read(profiled)
+    assert found == 5
+    assert station["degree"] > 200
+    assert hits < station["degree"]
+
+
+def _db_hits(plan: dict[str, Any]) -> int:
+    return int(plan.get("dbHits", 0)) + sum(_db_hits(c) for c in plan.get("children", []))

@@ -8,6 +8,8 @@ of hub/graph/model.py; every value is a `$parameter`.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, LiteralString, Protocol, cast
 
 from neo4j import AsyncManagedTransaction
@@ -21,7 +23,7 @@ REL_TYPES: tuple[str, ...] = tuple(sorted({r.type for r in RELATIONSHIPS}))
 
 
 class NodeView(Protocol):
-    def predicate(self, var: str) -> str: ...
+    def predicate(self, var: str, among: Iterable[str] | None = None) -> str: ...
 
     def global_id(self, var: str) -> str: ...
 
@@ -51,7 +53,7 @@ def _start(var: str, type_name: str, param: str, view: NodeView) -> str:
     m = TYPES[type_name]
     return (
         "MATCH (" + var + ":" + m.label + " {" + m.global_key + ": $" + param + "}) WHERE "
-        + view.predicate(var)
+        + view.predicate(var, [type_name])
     )  # fmt: skip
 
 
@@ -64,39 +66,104 @@ def _edges_among(view: NodeView, nodes: str, rels: str) -> str:
     )  # fmt: skip
 
 
-def neighborhood(
-    view: NodeView,
-    type_name: str,
-    rels: str,
-    depth: int,
-    extra_filter: str,
-    projection: str,
-) -> str:
-    """The nodes within `depth` hops of the start (`$start`) through visible nodes only, grown
-    level by level, at most `$cap` in all (`truncated` says a level had more), the edges among
-    them, and each node's projection (`projection`, over `n`).
+def _groups(types: list[str], keep: Callable[[Iterable[str] | None], str]) -> list[str]:
+    """Subqueries from the frontier node `f`, each returning `xs`: at most `$room` new visible
+    neighbours of one relationship type and direction among `types`, in the order Neo4j reads
+    them (`keep(among)` is the predicate over the neighbour `x`, of one of the API types `among`
+    or of any).
 
-    Parameters: `$start`, `$cap`, `$room` (= cap + 1), and those of the fragments."""
-    levels = []
-    for _ in range(depth):
-        levels.append(
-            " CALL (seen, frontier) { UNWIND frontier AS f MATCH (f)-[" + rels + "]-(x)"
-            " WHERE NOT x IN seen AND " + view.predicate("x") + extra_filter
-            # Ordered before the cap, so the same question gets the same (truncated) answer;
-            # by element id (creation order, types interleaved) rather than by type name.
-            + " WITH DISTINCT x ORDER BY elementId(x) LIMIT $room"
-            " RETURN collect(x) AS found }"
-            " WITH seen + found[..($cap - size(seen))] AS seen,"
-            " found[..($cap - size(seen))] AS frontier,"
-            " truncated OR size(seen) + size(found) > $cap AS truncated"
+    A node's outgoing relationships are few (the graph's "many" side is always the start: a
+    filling points at its station), so one match reads them all and groups them by type. The
+    incoming ones get a match per type, because Neo4j keeps a dense node's relationships grouped
+    by type and direction and a typed match reads only its own group; each stands behind the
+    labels that can hold that end and carries the policy of only the types at the other, which
+    keeps the statement small enough to plan in about a second."""
+    chosen = sorted(set(types))
+    found = [
+        "MATCH (f)-[r" + rel_pattern(chosen) + "]->(x) WHERE " + keep(None)
+        + " WITH type(r) AS t, collect(x)[..$room] AS xs RETURN xs"
+    ]  # fmt: skip
+    for rel_type in chosen:
+        ends = {r.end for r in RELATIONSHIPS if r.type == rel_type}
+        starts = sorted({r.start for r in RELATIONSHIPS if r.type == rel_type})
+        labels = "" if "*" in ends else ":" + "|".join(sorted(TYPES[e].label for e in ends))
+        found.append(
+            "MATCH (f" + labels + ")<-[:" + rel_type + "]-(x) WHERE " + keep(starts)
+            + " WITH x LIMIT $room RETURN collect(x) AS xs"
         )  # fmt: skip
-    return (
-        _start("s", type_name, "start", view)
-        + " WITH [s] AS seen, [s] AS frontier, false AS truncated"
-        + "".join(levels)
-        + " RETURN {nodes: COLLECT { UNWIND seen AS n RETURN " + projection + " },"
-        + " edges: " + _edges_among(view, "seen", rels) + ", truncated: truncated} AS result"
+    return found
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """The statements of one neighbourhood (`grow` runs them): the start, a level's new
+    neighbours, and the projection of what was kept with the edges among it. The level statement
+    is one text whatever the start and the depth, so Neo4j plans it once per view and types: it
+    is long (a match per relationship type, each with the policy of the types at its far end) and
+    planning it costs far more than running it."""
+
+    start: str  # $start -> start
+    level: str  # $grown {seen, frontier}, $room -> found
+    finish: str  # $grown {seen} -> result {nodes, edges}
+
+
+def neighborhood(
+    view: NodeView, type_name: str, types: list[str], extra_filter: str, projection: str
+) -> Neighbourhood:
+    """A level takes from each frontier node at most `$room` new visible neighbours of each
+    relationship type and direction, while expanding (a station's hundred thousand fillings are
+    not all read), and keeps `$room` of them round-robin: every group's first neighbour, then
+    every group's second, ties by element id. So a truncated level still shows every kind of
+    neighbour and is the same every time on the same store, and a level with room for all its
+    neighbours has them all (a group with more than `$room` would truncate the level anyway).
+    Only visible nodes are counted: the predicate is inside each group's match."""
+
+    def keep(among: Iterable[str] | None) -> str:
+        return "NOT elementId(x) IN $grown.seen AND " + view.predicate("x", among) + extra_filter
+
+    groups = " UNION ALL ".join(_groups(types, keep))
+    return Neighbourhood(
+        start=_start("s", type_name, "start", view) + " RETURN elementId(s) AS start",
+        level="RETURN COLLECT { UNWIND $grown.frontier AS id MATCH (f) WHERE elementId(f) = id"
+        " CALL (f) { " + groups + " } UNWIND range(0, size(xs) - 1) AS i"
+        " WITH xs[i] AS x, min(i) AS rank ORDER BY rank, elementId(x) LIMIT $room"
+        " RETURN elementId(x) } AS found",
+        finish="UNWIND $grown.seen AS id MATCH (n) WHERE elementId(n) = id WITH collect(n) AS seen"
+        " RETURN {nodes: COLLECT { UNWIND seen AS n RETURN " + projection + " },"
+        " edges: " + _edges_among(view, "seen", rel_pattern(types)) + "} AS result",
     )  # fmt: skip
+
+
+Rows = Callable[[str, dict[str, Any]], Awaitable[list[Any]]]
+
+
+async def grow(
+    read: Rows, statements: Neighbourhood, params: dict[str, Any], depth: int, cap: int
+) -> dict[str, Any] | None:
+    """The nodes within `depth` hops of the start through visible nodes only, grown level by
+    level, at most `cap` in all (`truncated` says a level had more), the edges among them, and
+    each node's projection; None when the start is not visible. A level reads one neighbour more
+    than there is room for, which is what tells it was truncated."""
+    rows = await read(statements.start, params)
+    if not rows:
+        return None
+    seen: list[str] = [rows[0]["start"]]
+    frontier = seen
+    truncated = False
+    for _ in range(depth):
+        if not frontier:
+            break
+        room = cap - len(seen)
+        # The lists inside a map: Neo4j plans a statement anew for each size range of a list
+        # parameter (seconds for the level statement), not for the lists of a map parameter.
+        grown = {"seen": seen, "frontier": frontier}
+        level = {**params, "grown": grown, "room": room + 1}
+        found: list[str] = (await read(statements.level, level))[0]["found"]
+        truncated = truncated or len(found) > room
+        frontier = found[:room]
+        seen = seen + frontier
+    [row] = await read(statements.finish, {**params, "grown": {"seen": seen}})
+    return {**row["result"], "truncated": truncated}
 
 
 def shortest_path(
@@ -123,20 +190,23 @@ def shortest_path(
     )  # fmt: skip
 
 
-async def result_of(tx: AsyncManagedTransaction, cypher: str, params: dict[str, Any]) -> Any:
-    """The `result` column of the statement's one row, or None when it has no row."""
-    # Assembled from allow-listed names and policy fragments only; values are parameters.
+async def read_rows(graph: Graph, cypher: str, params: dict[str, Any]) -> list[Any]:
+    """The statement's records in one round trip (an auto-commit read: RUN and PULL together, no
+    BEGIN or COMMIT); a failure the driver would retry runs again as a managed read, which
+    retries."""
+    try:
+        return await graph.statement("investigation", cypher, params, write=False)
+    except (TransientError, ServiceUnavailable, SessionExpired):
+        return await graph.read(_records, cypher, params)
+
+
+async def _records(tx: AsyncManagedTransaction, cypher: str, params: dict[str, Any]) -> list[Any]:
     result = await tx.run(cast(LiteralString, cypher), params)  # type: ignore[redundant-cast]
-    record = await result.single(strict=False)
-    await result.consume()
-    return None if record is None else record["result"]
+    return [record async for record in result]
 
 
 async def read_result(graph: Graph, cypher: str, params: dict[str, Any]) -> Any:
-    """result_of in one round trip (an auto-commit read: RUN and PULL together, no BEGIN or
-    COMMIT); a failure the driver would retry runs again as a managed read, which retries."""
-    try:
-        records = await graph.statement("investigation", cypher, params, write=False)
-    except (TransientError, ServiceUnavailable, SessionExpired):
-        return await graph.read(result_of, cypher, params)
+    """The `result` column of the statement's one row, or None when it has no row, in one round
+    trip (read_rows)."""
+    records = await read_rows(graph, cypher, params)
     return records[0]["result"] if records else None

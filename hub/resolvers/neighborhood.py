@@ -8,6 +8,7 @@ timeout.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 from neo4j.exceptions import Neo4jError
@@ -49,14 +50,17 @@ def _visible_start(view: Visible, global_id: str) -> tuple[str, str] | None:
     return parsed if parsed is not None and view.can_see(parsed[0]) else None
 
 
-def _rels(types: list[str] | None) -> str:
+def _types(types: list[str] | None) -> list[str]:
+    """The relationship types asked for (all by default), each one of the graph's."""
+    chosen = list(types) if types is not None else list(repo.REL_TYPES)
     try:
-        return repo.rel_pattern(list(types) if types is not None else list(repo.REL_TYPES))
+        repo.rel_pattern(chosen)
     except ValueError:
         raise BadUserInput(
             "types: relationship types of the graph, from " + ", ".join(repo.REL_TYPES),
             field="types",
         ) from None
+    return chosen
 
 
 def _projection(c: Compiler, view: Visible, info: Info, rows: int) -> str:
@@ -67,8 +71,13 @@ def _projection(c: Compiler, view: Visible, info: Info, rows: int) -> str:
 
 
 async def _read(info: Info, cypher: str, params: dict[str, Any]) -> Any:
+    return returned(info, await _timed(info, repo.read_result(info.context.graph, cypher, params)))
+
+
+async def _timed(info: Info, work: Awaitable[Any]) -> Any:
+    """The work's answer; a statement past the transaction timeout is LIMIT_EXCEEDED."""
     try:
-        result = await repo.read_result(info.context.graph, cypher, params)
+        return await work
     except Neo4jError as exc:
         if "TransactionTimedOut" in (exc.code or ""):
             raise LimitExceeded(
@@ -76,7 +85,6 @@ async def _read(info: Info, cypher: str, params: dict[str, Any]) -> Any:
                 field=info.field_name,
             ) from None
         raise
-    return returned(info, result)
 
 
 async def neighborhood(
@@ -94,17 +102,22 @@ async def neighborhood(
         raise BadUserInput(f"depth must be between 1 and {MAX_DEPTH}", field="depth")
     if not 1 <= limit <= MAX_NODES:
         raise BadUserInput(f"limit must be between 1 and {MAX_NODES}", field="limit")
-    rels = _rels(types)
+    chosen = _types(types)
     view = Visible(c)
     start = _visible_start(view, global_id)
     projection = _projection(c, view, info, limit)
     if start is None:
         return None
     window, window_params = repo.time_window(since, until)
-    cypher = repo.neighborhood(view, start[0], rels, depth, window, projection)
-    # After the statement: writing it names its parameters (a writer's claims, $claimant).
-    params = {**c.params, "start": start[1], "cap": limit, "room": limit + 1, **window_params}
-    return await _read(info, cypher, params)
+    statements = repo.neighborhood(view, start[0], chosen, window, projection)
+    # After the statements: writing them names their parameters (a writer's claims, $claimant).
+    params = {**c.params, "start": start[1], **window_params}
+
+    async def read(cypher: str, p: dict[str, Any]) -> list[Any]:
+        return await repo.read_rows(info.context.graph, cypher, p)
+
+    grown = repo.grow(read, statements, params, depth, limit)
+    return returned(info, await _timed(info, grown))
 
 
 async def shortest_path(
@@ -121,7 +134,7 @@ async def shortest_path(
     projection = _projection(c, view, info, max_hops + 1)
     if start is None or end is None:
         return None
-    rels = _rels(None)
+    rels = repo.rel_pattern(list(repo.REL_TYPES))
     labels = sorted({TYPES[t].label for t in avoid or []})
     cypher = repo.shortest_path(view, start[0], end[0], rels, max_hops, projection, bool(labels))
     params = {**c.params, "from": start[1], "to": end[1], "avoid": labels}

@@ -9,6 +9,7 @@ rules stay in one place.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from graphql import FieldNode
@@ -48,12 +49,14 @@ class Visible:
                 if selected - COMMON_FIELDS:
                     self.c.require_type(t, path + " on " + t)
 
-    def predicate(self, var: str) -> str:
-        """`var` is a node of a readable type that passes that type's row rules."""
-        if not self.types:
+    def predicate(self, var: str, among: Iterable[str] | None = None) -> str:
+        """`var` is a node of a readable type (one of `among`, when given) that passes that
+        type's row rules."""
+        types = self.types if among is None else [t for t in self.types if t in set(among)]
+        if not types:
             return "false"
         parts = []
-        for t in self.types:
+        for t in types:
             rule = self.c.row_rule(t, var)
             parts.append("(" + var + ":" + TYPES[t].label + (" AND " + rule if rule else "") + ")")
         return "(" + " OR ".join(parts) + ")"
