@@ -14,10 +14,11 @@ from graphql.execution.executor import Executor
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from hub.graph.driver import Graph
 from hub.schema import schema
 from hub.schema.graph import read_key
 from hub.schema.shaped import ShapedExecutor
-from tests.graphql import gql, principal_header
+from tests.graphql import cypher, gql, principal_header
 
 SALES = """query Sales($first: Int!) { sales(first: $first) {
   totalCount pageInfo { hasNextPage endCursor }
@@ -127,6 +128,45 @@ async def test_every_answer_is_the_same_bytes_as_graphql_cores_and_its_completio
     assert walked >= len(cases) // 2  # most roles read these in full or masked, without errors
     first = await _both(client, monkeypatch, graphql_core_completions, cases[0])
     assert b'"edges":[{"cursor"' in first[0]
+
+
+REFUSED_FILLINGS = """mutation F($items: [FillingInput!]!) { recordFillings(items: $items) {
+  written replayed failed results { index ok id replayed errors { field code message } } } }"""
+
+
+async def test_a_write_result_is_the_same_bytes_as_graphql_cores_and_its_completion_is_skipped(
+    client: httpx.AsyncClient,
+    monkeypatch: pytest.MonkeyPatch,
+    graphql_core_completions: list[str],
+    graph: Graph,
+) -> None:
+    # Refused items (a cylinder that does not exist, a time that is not one), so sending the
+    # batch twice changes nothing and both answers must be the same.
+    [station] = await cypher(
+        graph, "MATCH (e:Enterprise {kind: 'FILLING_STATION'}) RETURN e.uscc AS uscc LIMIT 1"
+    )
+    items = [
+        {"eventId": "shaped-1", "cylinder": "FZ9999999999", "time": "2026-10-01T08:00:00+08:00",
+         "quantityKg": 14.5},
+        {"eventId": "shaped-2", "cylinder": "FZ9999999998", "time": "not a time",
+         "quantityKg": 14.5},
+    ]  # fmt: skip
+    body = {"query": REFUSED_FILLINGS, "variables": {"items": items}}
+    headers = principal_header(
+        "enterprise", enterprise=station["uscc"], scopes="graph:read graph:write"
+    )
+    graphql_core_completions.clear()
+    shaped = await client.post("/graphql", json=body, headers=headers)
+    completed = list(graphql_core_completions)
+    with monkeypatch.context() as m:
+        m.setattr(schema, "execution_context_class", StrawberryGraphQLCoreExecutionContext)
+        plain = await client.post("/graphql", json=body, headers=headers)
+    assert shaped.status_code == plain.status_code == 200
+    assert shaped.content == plain.content
+    answer = json.loads(shaped.content)["data"]["recordFillings"]
+    assert answer["failed"] == 2
+    assert all(r["errors"] for r in answer["results"])
+    assert completed == []
 
 
 # --- where the walk gives up: graphql-core completes the value, with its own errors ---------

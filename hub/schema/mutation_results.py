@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import cast
 
 import strawberry
 
@@ -44,20 +45,27 @@ class WriteResult:
 
 
 def write_result(outcome: Outcome) -> WriteResult:
+    """The outcome as a map shaped like WriteResult: the schema's default resolver reads maps
+    and objects alike (hub.schema.graph.read_key), and a map is completed in one walk
+    (hub.schema.shaped) instead of field by field, which for 500 items was a tenth of the
+    request's CPU."""
     results = [
-        ItemResult(
-            index=r.index,
-            ok=r.ok,
-            id=strawberry.ID(r.id) if r.id else None,
-            replayed=r.replayed,
-            errors=[ItemError(field=e.field, code=WriteErrorCode[e.code.name], message=e.message)
-                    for e in r.errors],
-        )
+        {
+            "index": r.index,
+            "ok": r.ok,
+            "id": r.id or None,
+            "replayed": r.replayed,
+            "errors": [
+                {"field": e.field, "code": WriteErrorCode[e.code.name], "message": e.message}
+                for e in r.errors
+            ],
+        }
         for r in outcome.results
-    ]  # fmt: skip
-    return WriteResult(
-        results=results,
-        written=outcome.written,
-        replayed=sum(1 for r in outcome.results if r.replayed),
-        failed=sum(1 for r in outcome.results if not r.ok),
-    )
+    ]
+    shaped = {
+        "results": results,
+        "written": outcome.written,
+        "replayed": sum(1 for r in outcome.results if r.replayed),
+        "failed": sum(1 for r in outcome.results if not r.ok),
+    }
+    return cast(WriteResult, shaped)
